@@ -1,0 +1,121 @@
+/**
+ * Every table. Instants are epoch milliseconds (UTC) in integer columns named `*At`;
+ * London calendar dates are `YYYY-MM-DD` text in columns named `*On`.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
+
+export const campaign = sqliteTable('campaign', {
+  id: integer('id').primaryKey(),
+  title: text('title').notNull(),
+  summary: text('summary').notNull(),
+  website: text('website'),
+  replyWindowDefault: integer('reply_window_default').notNull().default(10),
+  replyWindowFoi: integer('reply_window_foi').notNull().default(20),
+});
+
+export const asks = sqliteTable('asks', {
+  id: integer('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  title: text('title').notNull(),
+  description: text('description').notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+});
+
+export const institutions = sqliteTable(
+  'institutions',
+  {
+    id: integer('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<InstitutionKind>().notNull(),
+    code: text('code'),
+    region: text('region'),
+    country: text('country'),
+    website: text('website'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    successorId: integer('successor_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('institutions_slug').on(t.slug),
+    index('institutions_name').on(sql`${t.name} COLLATE NOCASE`),
+    index('institutions_code').on(sql`${t.code} COLLATE NOCASE`),
+    index('institutions_kind').on(t.kind),
+    index('institutions_region').on(t.region),
+  ],
+);
+
+export const institutionAliases = sqliteTable(
+  'institution_aliases',
+  {
+    id: integer('id').primaryKey(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    alias: text('alias').notNull(),
+  },
+  (t) => [
+    index('institution_aliases_institution').on(t.institutionId),
+    index('institution_aliases_alias').on(sql`${t.alias} COLLATE NOCASE`),
+  ],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey(),
+    type: text('type').$type<EventType>().notNull(),
+    institutionId: integer('institution_id').references(() => institutions.id),
+    occurredAt: integer('occurred_at').notNull(),
+    occurredOn: text('occurred_on').notNull(),
+    hasTime: integer('has_time', { mode: 'boolean' }).notNull().default(false),
+    channel: text('channel').$type<Channel>(),
+    fromName: text('from_name'),
+    responseType: text('response_type').$type<ResponseType>(),
+    answersEventId: integer('answers_event_id'),
+    summary: text('summary').notNull(),
+    quote: text('quote'),
+    dueOn: text('due_on'),
+    status: text('status').$type<EventStatus>().notNull().default('draft'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [
+    index('events_timeline').on(t.status, t.occurredAt, t.id),
+    index('events_institution').on(t.institutionId, t.status, t.occurredAt),
+    index('events_type').on(t.type, t.status, t.occurredAt),
+  ],
+);
+
+export const eventPositions = sqliteTable(
+  'event_positions',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    askId: integer('ask_id')
+      .notNull()
+      .references(() => asks.id),
+    stance: text('stance').$type<Stance>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.askId] }), index('event_positions_ask').on(t.askId, t.stance)],
+);
+
+export const eventSources = sqliteTable(
+  'event_sources',
+  {
+    id: integer('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    title: text('title').notNull(),
+    url: text('url'),
+    publisher: text('publisher'),
+    publishedOn: text('published_on'),
+  },
+  (t) => [index('event_sources_event').on(t.eventId)],
+);

@@ -1,0 +1,255 @@
+/**
+ * Calendar rules: London dates from UTC instants (mind BST), parsing of dates and times as
+ * people type them, and working days in England and Wales.
+ *
+ * Instants are epoch milliseconds (UTC) everywhere in the tracker; a London date is a
+ * `YYYY-MM-DD` string. This is the only module that turns one into the other.
+ */
+import { DateTime } from 'luxon';
+
+export const LONDON = 'Europe/London';
+export type LondonDate = string;
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written `YYYY-MM-DD` (no 31 April, no 29 Feb 2021). */
+export function isIsoDate(text: string): boolean {
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** Days since 1970-01-01 for a `YYYY-MM-DD` date. */
+export function dayNumber(date: LondonDate): number {
+  const m = ISO_DATE.exec(date);
+  if (!m) throw new Error(`Not a date: ${date}`);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+}
+
+export function dateOfDayNumber(n: number): LondonDate {
+  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function addDays(date: LondonDate, days: number): LondonDate {
+  return dateOfDayNumber(dayNumber(date) + days);
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: LondonDate, to: LondonDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: LondonDate): number {
+  // 1970-01-01 was a Thursday (4).
+  return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;
+}
+
+/** The Europe/London calendar date of an instant. */
+export function londonDateOf(instant: number): LondonDate {
+  return DateTime.fromMillis(instant, { zone: LONDON }).toISODate() as string;
+}
+
+/** The Europe/London wall-clock time (`HH:MM`) of an instant. */
+export function londonTimeOf(instant: number): string {
+  return DateTime.fromMillis(instant, { zone: LONDON }).toFormat('HH:mm');
+}
+
+/**
+ * The instant of a London wall-clock time on a London date (midnight when no time is given).
+ * A time skipped by the spring change moves forward an hour; a time that happens twice in
+ * the autumn is taken at its first (BST) occurrence.
+ */
+export function instantOf(date: LondonDate, time?: string | null): number {
+  const dt = DateTime.fromISO(`${date}T${time ?? '00:00'}`, { zone: LONDON });
+  if (!dt.isValid) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
+  return dt.toMillis();
+}
+
+/** The last millisecond of a London date. */
+export function endOfLondonDay(date: LondonDate): number {
+  return instantOf(addDays(date, 1)) - 1;
+}
+
+/** The instant as ISO 8601 UTC, e.g. `2021-05-06T10:30:00.000Z`. */
+export function isoInstant(instant: number): string {
+  return new Date(instant).toISOString();
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const AS_OF_FORMATS =
+  'Use a date (2021-05-06), or a date and time (2021-05-06T11:30), optionally with an offset ' +
+  '(2021-05-06T10:30Z or 2021-05-06T11:30+01:00). Times without an offset are UK time.';
+
+/**
+ * Parses an `as_of` value: a date means the end of that London day; a date-time without an
+ * offset is London time; with `Z` or an offset it is that exact instant.
+ */
+export function parseAsOf(text: string): Parsed<number> {
+  let value = text.trim();
+  // A `+` in a query string arrives as a space: "2021-05-06T11:30 01:00".
+  value = value.replace(/^(.*T[\d:.]+) (\d{2}(:?\d{2})?)$/, '$1+$2');
+  if (isIsoDate(value)) return { ok: true, value: endOfLondonDay(value) };
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value);
+  if (!m || !isIsoDate(m[1]!) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) {
+    return { ok: false, message: `“${text}” is not a date or time the tracker understands. ${AS_OF_FORMATS}` };
+  }
+  const dt = DateTime.fromISO(value, { zone: LONDON, setZone: false });
+  if (!dt.isValid) return { ok: false, message: `“${text}” is not a real moment. ${AS_OF_FORMATS}` };
+  return { ok: true, value: dt.toMillis() };
+}
+
+export const AS_OF_HELP = AS_OF_FORMATS;
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/**
+ * Parses a date as campaigners write it: `2021-05-06`, `6/5/2021` (day first, UK style),
+ * `06/05/2021` or `6 May 2021`.
+ */
+export function parseDate(text: string): Parsed<LondonDate> {
+  const value = text.trim();
+  let y: number, mo: number, d: number;
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value))) {
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value))) {
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else if ((m = /^(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+),? (\d{4})$/.exec(value))) {
+    const name = m[2]!.toLowerCase();
+    const index = MONTHS.findIndex((month) => month === name || (name.length >= 3 && month.startsWith(name)));
+    if (index < 0) return { ok: false, message: `“${m[2]}” is not a month` };
+    [d, mo, y] = [Number(m[1]), index + 1, Number(m[3])];
+  } else {
+    return { ok: false, message: 'Enter a date like 2021-05-06, 6/5/2021 or 6 May 2021' };
+  }
+  const iso = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (!isIsoDate(iso)) return { ok: false, message: `${value} is not a real date` };
+  return { ok: true, value: iso };
+}
+
+/** Parses a time as `11:30`, `11.30`, `11:30am` or `2pm`; returns `HH:MM` (24-hour). */
+export function parseTime(text: string): Parsed<string> {
+  const value = text.trim().toLowerCase().replace(/\s+/g, '');
+  const m = /^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$/.exec(value);
+  if (!m || (!m[2] && !m[3])) return { ok: false, message: 'Enter a time like 11:30 or 11.30am' };
+  let h = Number(m[1]);
+  const min = Number(m[2] ?? 0);
+  if (m[3]) {
+    if (h < 1 || h > 12) return { ok: false, message: `${text.trim()} is not a real time` };
+    h = (h % 12) + (m[3] === 'pm' ? 12 : 0);
+  }
+  if (h > 23 || min > 59) return { ok: false, message: `${text.trim()} is not a real time` };
+  return { ok: true, value: `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}` };
+}
+
+export interface BankHoliday {
+  date: LondonDate;
+  title: string;
+}
+
+export class CalendarRangeError extends Error {
+  constructor(date: LondonDate, first: number, last: number) {
+    super(
+      `${date} is outside the bank holiday list, which covers ${first} to ${last}. ` +
+        'Add that year’s bank holidays to data/bank_holidays_england_wales.csv.',
+    );
+    this.name = 'CalendarRangeError';
+  }
+}
+
+/**
+ * Working days in England and Wales: Monday to Friday and not a bank holiday. Knows the years
+ * its holiday list covers, and refuses to guess outside them.
+ */
+export class WorkingCalendar {
+  readonly firstYear: number;
+  readonly lastYear: number;
+  private readonly holidayDays: number[];
+  private readonly holidaySet: Set<number>;
+
+  constructor(readonly holidays: readonly BankHoliday[]) {
+    if (holidays.length === 0) throw new Error('The bank holiday list is empty');
+    for (const h of holidays) if (!isIsoDate(h.date)) throw new Error(`Bad bank holiday date: ${h.date}`);
+    const years = holidays.map((h) => Number(h.date.slice(0, 4)));
+    this.firstYear = Math.min(...years);
+    this.lastYear = Math.max(...years);
+    for (let y = this.firstYear; y <= this.lastYear; y++) {
+      if (!years.includes(y)) throw new Error(`The bank holiday list has no holidays for ${y}`);
+    }
+    this.holidayDays = [...new Set(holidays.map((h) => dayNumber(h.date)))].sort((a, b) => a - b);
+    this.holidaySet = new Set(this.holidayDays);
+  }
+
+  covers(date: LondonDate): boolean {
+    const y = Number(date.slice(0, 4));
+    return y >= this.firstYear && y <= this.lastYear;
+  }
+
+  private assertCovers(date: LondonDate): void {
+    if (!this.covers(date)) throw new CalendarRangeError(date, this.firstYear, this.lastYear);
+  }
+
+  holidayOn(date: LondonDate): BankHoliday | undefined {
+    return this.holidays.find((h) => h.date === date);
+  }
+
+  isWorkingDay(date: LondonDate): boolean {
+    this.assertCovers(date);
+    return isoWeekday(date) <= 5 && !this.holidaySet.has(dayNumber(date));
+  }
+
+  /** The number of working days d with `since` < d ≤ `until` (0 when `until` ≤ `since`). */
+  workingDaysAfter(since: LondonDate, until: LondonDate): number {
+    const a = dayNumber(since);
+    const b = dayNumber(until);
+    if (b <= a) return 0;
+    this.assertCovers(dateOfDayNumber(a + 1));
+    this.assertCovers(until);
+    const holidays = this.countHolidayWeekdays(a, b);
+    return weekdaysThrough(b) - weekdaysThrough(a) - holidays;
+  }
+
+  /** The `n`th working day after `date` (`date` itself is day 0). */
+  addWorkingDays(date: LondonDate, n: number): LondonDate {
+    let day = date;
+    for (let counted = 0; counted < n; ) {
+      day = addDays(day, 1);
+      if (this.isWorkingDay(day)) counted++;
+    }
+    return day;
+  }
+
+  /** Bank holidays falling on a weekday with a < day ≤ b. */
+  private countHolidayWeekdays(a: number, b: number): number {
+    let count = 0;
+    for (let i = upperBound(this.holidayDays, a); i < this.holidayDays.length && this.holidayDays[i]! <= b; i++) {
+      if (isoWeekday(dateOfDayNumber(this.holidayDays[i]!)) <= 5) count++;
+    }
+    return count;
+  }
+}
+
+/** Weekdays among day numbers up to and including n, counted from Monday 1970-01-05 (day 4). */
+function weekdaysThrough(n: number): number {
+  const m = n - 4 + 1; // days from that Monday through n
+  const weeks = Math.floor(m / 7);
+  const rest = m - weeks * 7;
+  return weeks * 5 + Math.min(rest, 5);
+}
+
+/** Index of the first element greater than x in a sorted array. */
+function upperBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,60 @@
+/**
+ * Positions: an institution's stance on each ask is the one stated by its latest published
+ * event (as at T) that states one for that ask; `none` if no event has.
+ */
+import type { LondonDate } from './calendar.js';
+import { byOccurrence, countsAsAt, type HistoryEvent } from './history.js';
+import { STANCES, type Stance } from './vocabulary.js';
+
+export interface PositionStatement extends HistoryEvent {
+  ask: string;
+  stance: Stance;
+}
+
+export interface CurrentPosition {
+  stance: Stance;
+  /** The date of the event that set it; null when no position was ever stated. */
+  since: LondonDate | null;
+  eventId: number | null;
+}
+
+export const NO_POSITION: CurrentPosition = { stance: 'none', since: null, eventId: null };
+
+export function currentPositions(
+  statements: readonly PositionStatement[],
+  asks: readonly string[],
+  asOf: number,
+): Record<string, CurrentPosition> {
+  const positions: Record<string, CurrentPosition> = {};
+  for (const ask of asks) positions[ask] = NO_POSITION;
+  const counted = statements.filter((s) => countsAsAt(s, asOf) && asks.includes(s.ask)).sort(byOccurrence);
+  for (const s of counted) positions[s.ask] = { stance: s.stance, since: s.date, eventId: s.id };
+  return positions;
+}
+
+/** Where a stance stands on the ladder: none 0 … done 4. */
+export function rung(stance: Stance): number {
+  return STANCES.indexOf(stance);
+}
+
+export interface AskCount {
+  ask: string;
+  /** Institutions involved: at least one published event as at T. */
+  involved: number;
+  byStance: Record<Stance, number>;
+}
+
+/**
+ * Headline counts: for each ask, how many of the involved institutions stand at each rung.
+ * `involved` lists the positions of every institution with at least one counted event.
+ */
+export function headlineCounts(
+  involved: readonly { positions: Record<string, CurrentPosition> }[],
+  asks: readonly string[],
+): AskCount[] {
+  return asks.map((ask) => {
+    const byStance = Object.fromEntries(STANCES.map((s) => [s, 0])) as Record<Stance, number>;
+    for (const institution of involved) byStance[institution.positions[ask]?.stance ?? 'none']++;
+    return { ask, involved: involved.length, byStance };
+  });
+}

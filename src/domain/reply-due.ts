@@ -1,0 +1,41 @@
+/**
+ * Reply due dates: the Nth working day after the contact's date (that date is day 0), where
+ * N = 20 for FOI requests (Freedom of Information Act 2000, s.10) and the campaign's reply
+ * window for every other channel. Stored when the contact is logged.
+ */
+import type { LondonDate, WorkingCalendar } from './calendar.js';
+import { londonDateOf } from './calendar.js';
+import { byOccurrence, countsAsAt, type HistoryEvent } from './history.js';
+import { isComment } from './silence.js';
+import type { Channel } from './vocabulary.js';
+
+export interface ReplyWindows {
+  /** Working days for an FOI request (20 by law). */
+  foi: number;
+  /** Working days for every other channel (10 by default). */
+  default: number;
+}
+
+export const DEFAULT_REPLY_WINDOWS: ReplyWindows = { foi: 20, default: 10 };
+
+export function replyWindow(channel: Channel | null, windows: ReplyWindows): number {
+  return channel === 'foi' ? windows.foi : windows.default;
+}
+
+export function replyDueOn(contactDate: LondonDate, channel: Channel | null, windows: ReplyWindows, calendar: WorkingCalendar): LondonDate {
+  return calendar.addWorkingDays(contactDate, replyWindow(channel, windows));
+}
+
+export type ContactState = 'answered' | 'overdue' | 'awaiting';
+
+/** A contact is answered once a comment follows it; overdue when T's date is after its due date. */
+export function contactState(
+  contact: HistoryEvent & { dueOn: LondonDate | null },
+  history: readonly HistoryEvent[],
+  asOf: number,
+): ContactState {
+  const answered = history.some((e) => isComment(e) && countsAsAt(e, asOf) && byOccurrence(e, contact) > 0);
+  if (answered) return 'answered';
+  if (contact.dueOn !== null && londonDateOf(asOf) > contact.dueOn) return 'overdue';
+  return 'awaiting';
+}

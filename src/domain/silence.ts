@@ -1,0 +1,49 @@
+/**
+ * Silence ("days without comment"), as DOMAIN.md defines it:
+ * 1. a comment is a response of type `statement` or `foi_response`;
+ * 2. the outstanding contacts are the contacts after the latest comment (all of them if none);
+ * 3. none outstanding: null; otherwise counted from the earliest outstanding contact's date.
+ */
+import type { LondonDate, WorkingCalendar } from './calendar.js';
+import { daysBetween, londonDateOf } from './calendar.js';
+import { byOccurrence, countsAsAt, type HistoryEvent } from './history.js';
+import type { ResponseType } from './vocabulary.js';
+
+export const COMMENT_RESPONSE_TYPES: readonly ResponseType[] = ['statement', 'foi_response'];
+
+export interface Silence {
+  since: LondonDate;
+  calendarDays: number;
+  workingDays: number;
+  unansweredContacts: number;
+  lastContact: LondonDate;
+}
+
+export function isComment(event: Pick<HistoryEvent, 'type' | 'responseType'>): boolean {
+  return event.type === 'response' && event.responseType !== null && COMMENT_RESPONSE_TYPES.includes(event.responseType);
+}
+
+/** The contacts after the latest comment that counts as at `asOf`, oldest first. */
+export function outstandingContacts(history: readonly HistoryEvent[], asOf: number): HistoryEvent[] {
+  const counted = history.filter((e) => countsAsAt(e, asOf)).sort(byOccurrence);
+  let start = 0;
+  counted.forEach((e, i) => {
+    if (isComment(e)) start = i + 1;
+  });
+  return counted.slice(start).filter((e) => e.type === 'contact');
+}
+
+/** One institution's silence as at `asOf`, from its own events. */
+export function silence(history: readonly HistoryEvent[], asOf: number, calendar: WorkingCalendar): Silence | null {
+  const outstanding = outstandingContacts(history, asOf);
+  if (outstanding.length === 0) return null;
+  const since = outstanding[0]!.date;
+  const today = londonDateOf(asOf);
+  return {
+    since,
+    calendarDays: daysBetween(since, today),
+    workingDays: calendar.workingDaysAfter(since, today),
+    unansweredContacts: outstanding.length,
+    lastContact: outstanding[outstanding.length - 1]!.date,
+  };
+}

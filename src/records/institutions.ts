@@ -1,0 +1,108 @@
+/** Writing institutions, and matching the names people write to the directory. */
+import { asc } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { institutionAliases, institutions } from '../db/schema.js';
+import type { InstitutionKind } from '../domain/vocabulary.js';
+import type { Tx } from './events.js';
+import { uniqueSlug } from './slug.js';
+
+export interface InstitutionInput {
+  name: string;
+  kind: InstitutionKind;
+  code: string | null;
+  region: string | null;
+  country: string | null;
+  website: string | null;
+  active: boolean;
+  aliases: string[];
+}
+
+/** Inserts institutions with their aliases; returns their new ids in order. */
+export function insertInstitutions(tx: Tx | Db, inputs: readonly InstitutionInput[], now: number): number[] {
+  const taken = new Set(tx.select({ slug: institutions.slug }).from(institutions).all().map((r) => r.slug));
+  const ids: number[] = [];
+  for (const input of inputs) {
+    const { id } = tx
+      .insert(institutions)
+      .values({
+        slug: uniqueSlug(input.name, taken),
+        name: input.name,
+        kind: input.kind,
+        code: input.code,
+        region: input.region,
+        country: input.country,
+        website: input.website,
+        active: input.active,
+        createdAt: now,
+      })
+      .returning({ id: institutions.id })
+      .get();
+    if (input.aliases.length > 0) {
+      tx.insert(institutionAliases).values(input.aliases.map((alias) => ({ institutionId: id, alias }))).run();
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+export type Match = { found: true; id: number; name: string } | { found: false; reason: string };
+
+/**
+ * Finds institutions by slug, code, exact name or alias, ignoring case. A slug, code or name
+ * wins over an alias; a value that fits more than one institution equally well is refused.
+ */
+export class InstitutionMatcher {
+  private readonly tiers: Map<string, Set<number>>[] = [new Map(), new Map()];
+  private readonly names = new Map<number, string>();
+
+  constructor(rows: { id: number; slug: string; name: string; code: string | null }[], aliases: { institutionId: number; alias: string }[]) {
+    for (const r of rows) {
+      this.names.set(r.id, r.name);
+      for (const key of [r.slug, r.code, r.name]) if (key) this.add(0, key, r.id);
+    }
+    for (const a of aliases) this.add(1, a.alias, a.institutionId);
+  }
+
+  static load(db: Tx | Db): InstitutionMatcher {
+    const rows = db
+      .select({ id: institutions.id, slug: institutions.slug, name: institutions.name, code: institutions.code })
+      .from(institutions)
+      .orderBy(asc(institutions.id))
+      .all();
+    const aliases = db.select({ institutionId: institutionAliases.institutionId, alias: institutionAliases.alias }).from(institutionAliases).all();
+    return new InstitutionMatcher(rows, aliases);
+  }
+
+  private add(tier: number, key: string, id: number): void {
+    const k = key.trim().toLowerCase();
+    const ids = this.tiers[tier]!.get(k) ?? new Set<number>();
+    ids.add(id);
+    this.tiers[tier]!.set(k, ids);
+  }
+
+  /** Remembers a name just added, so later rows of the same import can refer to it. */
+  remember(row: { id: number; slug: string; name: string; code: string | null }, aliases: string[]): void {
+    this.names.set(row.id, row.name);
+    for (const key of [row.slug, row.code, row.name]) if (key) this.add(0, key, row.id);
+    for (const alias of aliases) this.add(1, alias, row.id);
+  }
+
+  has(text: string): boolean {
+    return this.tiers.some((tier) => tier.has(text.trim().toLowerCase()));
+  }
+
+  find(text: string): Match {
+    const key = text.trim().toLowerCase();
+    for (const tier of this.tiers) {
+      const ids = tier.get(key);
+      if (!ids) continue;
+      if (ids.size === 1) {
+        const id = [...ids][0]!;
+        return { found: true, id, name: this.names.get(id)! };
+      }
+      const names = [...ids].map((id) => this.names.get(id)).join('; ');
+      return { found: false, reason: `“${text}” could mean more than one institution (${names}); use its slug or code` };
+    }
+    return { found: false, reason: `no institution has the slug, code, name or alias “${text}”` };
+  }
+}

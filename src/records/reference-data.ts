@@ -1,0 +1,107 @@
+/**
+ * The shipped data in `data/`: the campaign, the bank holidays, and the reference directory
+ * (police forces, mental health trusts, ICBs, other institutions, local scheme names).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { WorkingCalendar, type BankHoliday } from '../domain/calendar.js';
+import type { InstitutionKind } from '../domain/vocabulary.js';
+
+export interface CampaignFile {
+  title: string;
+  summary: string;
+  website?: string;
+  asks: { slug: string; title: string; description: string }[];
+  replyWindowWorkingDays?: { foi?: number; default?: number };
+}
+
+export interface DirectoryEntry {
+  name: string;
+  kind: InstitutionKind;
+  code: string | null;
+  region: string | null;
+  country: string | null;
+  website: string | null;
+  active: boolean;
+  aliases: string[];
+}
+
+export const EVENTS_FILE = 'stopsim_2021_events.csv';
+
+function readCsv(file: string): Record<string, string>[] {
+  return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+}
+
+export function loadCampaignFile(dataDir: string): CampaignFile {
+  return JSON.parse(fs.readFileSync(path.join(dataDir, 'campaign.json'), 'utf8')) as CampaignFile;
+}
+
+export function loadCalendar(dataDir: string): WorkingCalendar {
+  const rows = readCsv(path.join(dataDir, 'bank_holidays_england_wales.csv'));
+  return new WorkingCalendar(rows.map((r): BankHoliday => ({ date: r.date!, title: r.title! })));
+}
+
+const blank = (value: string | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
+
+/** Every institution the directory ships, in a stable order. */
+export function loadDirectory(dataDir: string): DirectoryEntry[] {
+  const entries: DirectoryEntry[] = [];
+  for (const r of readCsv(path.join(dataDir, 'other_institutions.csv'))) {
+    entries.push({
+      name: r.name!,
+      kind: r.kind as InstitutionKind,
+      code: blank(r.code),
+      region: blank(r.region),
+      country: blank(r.country),
+      website: blank(r.website),
+      active: true,
+      aliases: (r.aliases ?? '').split(';').map((a) => a.trim()).filter(Boolean),
+    });
+  }
+  for (const r of readCsv(path.join(dataDir, 'mental_health_trusts.csv'))) {
+    entries.push({
+      name: r.name!,
+      kind: 'mental_health_trust',
+      code: blank(r.ods_code),
+      region: blank(r.region),
+      country: 'England',
+      website: null,
+      active: !(r.notes ?? '').startsWith('CLOSED'),
+      aliases: [],
+    });
+  }
+  for (const r of readCsv(path.join(dataDir, 'police_forces.csv'))) {
+    entries.push({
+      name: r.name!,
+      kind: 'police_force',
+      code: blank(r.id),
+      region: null,
+      country: blank(r.country),
+      website: null,
+      active: true,
+      aliases: [],
+    });
+  }
+  for (const r of readCsv(path.join(dataDir, 'icbs.csv'))) {
+    entries.push({
+      name: r.name!,
+      kind: 'icb',
+      code: blank(r.ods_code),
+      region: blank(r.region),
+      country: 'England',
+      website: null,
+      active: true,
+      aliases: [],
+    });
+  }
+  const aliasesFile = path.join(dataDir, 'aliases.csv');
+  if (fs.existsSync(aliasesFile)) {
+    for (const r of readCsv(aliasesFile)) {
+      const entry = entries.find((e) => e.code === r.code || e.name === r.institution);
+      if (!entry) throw new Error(`aliases.csv names an institution not in the directory: ${r.institution}`);
+      entry.aliases.push(r.alias!);
+    }
+  }
+  return entries;
+}

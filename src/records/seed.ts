@@ -1,0 +1,49 @@
+/**
+ * First start: on an empty database, load the campaign, the reference directory and the
+ * documented events from `data/`, all in one transaction. A database that holds anything is
+ * never touched.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { asks, campaign, events, institutions } from '../db/schema.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import { DEFAULT_REPLY_WINDOWS } from '../domain/reply-due.js';
+import { describeError, importEventsCsv } from './csv-import.js';
+import { insertInstitutions } from './institutions.js';
+import { EVENTS_FILE, loadCampaignFile, loadDirectory } from './reference-data.js';
+
+export type SeedOutcome = { seeded: false } | { seeded: true; institutions: number; events: number };
+
+export function databaseIsEmpty(db: Db): boolean {
+  const count = (table: typeof campaign | typeof institutions | typeof events) =>
+    db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+  return count(campaign) === 0 && count(institutions) === 0 && count(events) === 0;
+}
+
+export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, now: number): SeedOutcome {
+  if (!databaseIsEmpty(db)) return { seeded: false };
+  const file = loadCampaignFile(dataDir);
+  const directory = loadDirectory(dataDir);
+  const eventsCsv = fs.readFileSync(path.join(dataDir, EVENTS_FILE), 'utf8');
+  return db.transaction((tx) => {
+    tx.insert(campaign)
+      .values({
+        id: 1,
+        title: file.title,
+        summary: file.summary,
+        website: file.website ?? null,
+        replyWindowDefault: file.replyWindowWorkingDays?.default ?? DEFAULT_REPLY_WINDOWS.default,
+        replyWindowFoi: file.replyWindowWorkingDays?.foi ?? DEFAULT_REPLY_WINDOWS.foi,
+      })
+      .run();
+    tx.insert(asks).values(file.asks.map((a, i) => ({ ...a, sortOrder: i }))).run();
+    insertInstitutions(tx, directory, now);
+    const result = importEventsCsv(db, eventsCsv, { calendar, now, createdBy: 'documented events' });
+    if (result.errors.length > 0) {
+      throw new Error(`${EVENTS_FILE} has bad rows:\n${result.errors.map(describeError).join('\n')}`);
+    }
+    return { seeded: true as const, institutions: directory.length, events: result.written };
+  });
+}
