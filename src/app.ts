@@ -1,0 +1,45 @@
+/** Builds the application: plugins first, then the routes. Read it as the route index. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Config } from './config.js';
+import asOf from './plugins/as-of.js';
+import errors from './plugins/errors.js';
+import security from './plugins/security.js';
+import tracker from './plugins/tracker.js';
+import views from './plugins/views.js';
+import aboutRoutes from './routes/about.js';
+import apiRoutes from './routes/api.js';
+import eventRoutes from './routes/events.js';
+import homeRoutes from './routes/home.js';
+import institutionRoutes from './routes/institutions.js';
+import timelineRoutes from './routes/timeline.js';
+
+export interface AppOptions {
+  /** The clock; tests pin it. */
+  now?: () => number;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  const app = Fastify({
+    logger: config.logRequests ? { level: 'info' } : false,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+
+  await app.register(security, { rateLimitPerMinute: config.rateLimitPerMinute });
+  await app.register(formbody);
+  await app.register(views, { production: process.env.NODE_ENV !== 'development' });
+  await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, now });
+  await app.register(errors);
+  await app.register(asOf, { now });
+
+  await app.register(homeRoutes); //         /
+  await app.register(institutionRoutes); //  /institutions, /institutions/:slug
+  await app.register(timelineRoutes); //     /timeline
+  await app.register(eventRoutes); //        /events/:id
+  await app.register(aboutRoutes); //        /about
+  await app.register(apiRoutes); //          /api/*, /healthz
+
+  return app;
+}

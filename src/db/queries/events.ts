@@ -1,0 +1,196 @@
+/**
+ * Reading events. The figure queries return only the rows a figure can depend on (an
+ * institution's latest comment and the contacts after it; its latest statement per ask);
+ * the rules themselves live in src/domain.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../client.js';
+import type { HistoryEvent } from '../../domain/history.js';
+import type { PositionStatement } from '../../domain/positions.js';
+import { COMMENT_RESPONSE_TYPES } from '../../domain/silence.js';
+import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
+
+const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
+const COMMENT_TYPES = COMMENT_RESPONSE_TYPES.map((t) => `'${t}'`).join(', ');
+
+const cache = new WeakMap<Db, Map<string, Statement>>();
+function prepared(db: Db, sql: string): Statement {
+  let statements = cache.get(db);
+  if (!statements) cache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.$client.prepare(sql)));
+  return statement;
+}
+
+interface RawHistory {
+  id: number;
+  institutionId: number;
+  type: EventType;
+  responseType: ResponseType | null;
+  status: EventStatus;
+  occurredAt: number;
+  date: string;
+}
+
+const HISTORY_COLUMNS = `e.id, e.institution_id AS institutionId, e.type, e.response_type AS responseType, e.status,
+  e.occurred_at AS occurredAt, e.occurred_on AS date`;
+
+/** For each institution: its latest comment as at T, and every contact after it. */
+export function silenceInputs(db: Db, asOf: number, institutionId: number | null): (HistoryEvent & { institutionId: number })[] {
+  const one = institutionId === null ? '' : 'AND e.institution_id = @institutionId';
+  const sql = `
+    WITH latest_comment AS (
+      SELECT * FROM (
+        SELECT ${HISTORY_COLUMNS},
+          ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
+        FROM events e
+        WHERE ${VISIBLE} AND e.type = 'response' AND e.response_type IN (${COMMENT_TYPES}) AND e.institution_id IS NOT NULL ${one}
+      ) WHERE rn = 1
+    )
+    SELECT id, institutionId, type, responseType, status, occurredAt, date FROM latest_comment
+    UNION ALL
+    SELECT ${HISTORY_COLUMNS}
+    FROM events e LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
+    WHERE ${VISIBLE} AND e.type = 'contact' AND e.institution_id IS NOT NULL ${one}
+      AND (c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.id > c.id))`;
+  return prepared(db, sql).all({ asOf, institutionId }) as RawHistory[];
+}
+
+/** For each institution and ask: the latest event as at T that states a stance on it. */
+export function positionInputs(db: Db, asOf: number, institutionId: number | null): (PositionStatement & { institutionId: number })[] {
+  const one = institutionId === null ? '' : 'AND e.institution_id = @institutionId';
+  const sql = `
+    SELECT id, institutionId, type, responseType, status, occurredAt, date, ask, stance FROM (
+      SELECT ${HISTORY_COLUMNS}, a.slug AS ask, p.stance,
+        ROW_NUMBER() OVER (PARTITION BY e.institution_id, p.ask_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
+      FROM event_positions p JOIN events e ON e.id = p.event_id JOIN asks a ON a.id = p.ask_id
+      WHERE ${VISIBLE} AND e.institution_id IS NOT NULL ${one}
+    ) WHERE rn = 1`;
+  return prepared(db, sql).all({ asOf, institutionId }) as (RawHistory & { ask: string; stance: Stance })[];
+}
+
+export interface Activity {
+  institutionId: number;
+  lastActivityAt: number;
+  events: number;
+  contacts: number;
+}
+
+/** Per institution with any published event as at T: its latest event and how many. */
+export function activity(db: Db, asOf: number): Activity[] {
+  const sql = `
+    SELECT e.institution_id AS institutionId, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
+      SUM(e.type = 'contact') AS contacts
+    FROM events e WHERE ${VISIBLE} AND e.institution_id IS NOT NULL
+    GROUP BY e.institution_id`;
+  return prepared(db, sql).all({ asOf }) as Activity[];
+}
+
+export interface EventRow {
+  id: number;
+  type: EventType;
+  institutionId: number | null;
+  institutionSlug: string | null;
+  institutionName: string | null;
+  institutionKind: InstitutionKind | null;
+  occurredAt: number;
+  date: string;
+  hasTime: number;
+  channel: Channel | null;
+  fromName: string | null;
+  responseType: ResponseType | null;
+  answersEventId: number | null;
+  summary: string;
+  quote: string | null;
+  dueOn: string | null;
+  status: EventStatus;
+}
+
+const EVENT_COLUMNS = `e.id, e.type, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName,
+  i.kind AS institutionKind, e.occurred_at AS occurredAt, e.occurred_on AS date, e.has_time AS hasTime, e.channel,
+  e.from_name AS fromName, e.response_type AS responseType, e.answers_event_id AS answersEventId, e.summary, e.quote,
+  e.due_on AS dueOn, e.status`;
+
+export interface TimelineFilter {
+  type?: EventType | undefined;
+  kind?: InstitutionKind | undefined;
+  region?: string | undefined;
+  /** Only events that state a stance on this ask (by slug). */
+  ask?: string | undefined;
+  institutionId?: number | undefined;
+}
+
+export interface Cursor {
+  occurredAt: number;
+  id: number;
+}
+
+/**
+ * Published events as at T, newest first, after the cursor (keyset pagination: the cost of a
+ * page does not grow with its depth). Returns up to `limit` rows.
+ */
+export function timelineRows(db: Db, asOf: number, filter: TimelineFilter, before: Cursor | null, limit: number): EventRow[] {
+  const where = [VISIBLE];
+  if (filter.type) where.push('e.type = @type');
+  if (filter.kind) where.push('i.kind = @kind');
+  if (filter.region) where.push('i.region = @region');
+  if (filter.institutionId !== undefined) where.push('e.institution_id = @institutionId');
+  if (filter.ask) where.push('EXISTS (SELECT 1 FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = e.id AND a.slug = @ask)');
+  if (before) where.push('(e.occurred_at < @beforeAt OR (e.occurred_at = @beforeAt AND e.id < @beforeId))');
+  const sql = `SELECT ${EVENT_COLUMNS} FROM events e LEFT JOIN institutions i ON i.id = e.institution_id
+    WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`;
+  return prepared(db, sql).all({
+    asOf,
+    type: filter.type ?? null,
+    kind: filter.kind ?? null,
+    region: filter.region ?? null,
+    institutionId: filter.institutionId ?? null,
+    ask: filter.ask ?? null,
+    beforeAt: before?.occurredAt ?? null,
+    beforeId: before?.id ?? null,
+    limit,
+  }) as EventRow[];
+}
+
+/** One event, whatever its status (callers decide what may be shown). */
+export function eventRow(db: Db, id: number): EventRow | null {
+  const sql = `SELECT ${EVENT_COLUMNS}, e.deleted_at AS deletedAt FROM events e LEFT JOIN institutions i ON i.id = e.institution_id WHERE e.id = @id`;
+  const row = prepared(db, sql).get({ id }) as (EventRow & { deletedAt: number | null }) | undefined;
+  return row && row.deletedAt === null ? row : null;
+}
+
+export interface SourceRow {
+  eventId: number;
+  title: string;
+  url: string | null;
+  publisher: string | null;
+  publishedOn: string | null;
+}
+
+/** The positions and sources of the given events, in two queries. */
+export function eventDetails(db: Db, ids: number[]): { positions: Map<number, Record<string, Stance>>; sources: Map<number, SourceRow[]> } {
+  const positions = new Map<number, Record<string, Stance>>();
+  const sources = new Map<number, SourceRow[]>();
+  if (ids.length === 0) return { positions, sources };
+  const list = JSON.stringify(ids);
+  const positionRows = prepared(
+    db,
+    `SELECT p.event_id AS eventId, a.slug AS ask, p.stance FROM event_positions p JOIN asks a ON a.id = p.ask_id
+     WHERE p.event_id IN (SELECT value FROM json_each(@list)) ORDER BY a.sort_order, a.id`,
+  ).all({ list }) as { eventId: number; ask: string; stance: Stance }[];
+  for (const p of positionRows) positions.set(p.eventId, { ...positions.get(p.eventId), [p.ask]: p.stance });
+  const sourceRows = prepared(
+    db,
+    `SELECT event_id AS eventId, title, url, publisher, published_on AS publishedOn FROM event_sources
+     WHERE event_id IN (SELECT value FROM json_each(@list)) ORDER BY id`,
+  ).all({ list }) as SourceRow[];
+  for (const s of sourceRows) sources.set(s.eventId, [...(sources.get(s.eventId) ?? []), s]);
+  return { positions, sources };
+}
+
+/** The regions that institutions belong to, for filters. */
+export function regions(db: Db): string[] {
+  return (prepared(db, `SELECT DISTINCT region FROM institutions WHERE region IS NOT NULL ORDER BY region`).all() as { region: string }[]).map(
+    (r) => r.region,
+  );
+}

@@ -1,0 +1,24 @@
+/** Server-rendered HTML with Eta; `<%= %>` escapes everything it prints. */
+import path from 'node:path';
+import fp from 'fastify-plugin';
+import fastifyView from '@fastify/view';
+import fastifyStatic from '@fastify/static';
+import { Eta } from 'eta';
+import type { FastifyInstance } from 'fastify';
+import { PROJECT_ROOT } from '../config.js';
+
+export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views');
+export const PUBLIC_DIR = path.join(PROJECT_ROOT, 'public');
+
+export default fp(async function views(app: FastifyInstance, options: { production: boolean }) {
+  await app.register(fastifyView, {
+    engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, cache: options.production }) },
+    root: VIEWS_DIR,
+    production: options.production,
+  });
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    maxAge: options.production ? '1d' : 0,
+  });
+});

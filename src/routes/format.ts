@@ -1,0 +1,65 @@
+/** Plain-English wording of dates, instants and figures, shared by every page. */
+import { DateTime } from 'luxon';
+import { endOfLondonDay, LONDON, londonDateOf } from '../domain/calendar.js';
+import type { Silence } from '../domain/silence.js';
+import {
+  CHANNEL_LABELS,
+  EVENT_TYPE_LABELS,
+  KIND_LABELS,
+  RESPONSE_TYPE_LABELS,
+  STANCE_LABELS,
+  type Channel,
+  type EventType,
+  type InstitutionKind,
+  type ResponseType,
+  type Stance,
+} from '../domain/vocabulary.js';
+
+/** "23 April 2021" */
+export function longDate(date: string | null): string {
+  if (!date) return '';
+  return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('d LLLL yyyy');
+}
+
+/** "Friday 23 April 2021" */
+export function dayAndDate(date: string): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('cccc d LLLL yyyy');
+}
+
+/** "May 2021" from "2021-05-06" */
+export function monthOf(date: string): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('LLLL yyyy');
+}
+
+/** "11:30 on 6 May 2021" or "the end of 6 May 2021" for an instant, in UK time. */
+export function instantLabel(instant: number): string {
+  const date = londonDateOf(instant);
+  if (endOfLondonDay(date) === instant) return `the end of ${longDate(date)}`;
+  const dt = DateTime.fromMillis(instant, { zone: LONDON });
+  return `${dt.toFormat('HH:mm')} on ${longDate(date)}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "13 days without comment (8 working days)" */
+export function silencePhrase(s: Silence): string {
+  return `${plural(s.calendarDays, 'day')} without comment (${plural(s.workingDays, 'working day')})`;
+}
+
+export const stanceLabel = (s: Stance): string => STANCE_LABELS[s];
+export const kindLabel = (k: InstitutionKind | null): string => (k ? KIND_LABELS[k].one : '');
+export const kindsLabel = (k: InstitutionKind): string => KIND_LABELS[k].many;
+export const channelLabel = (c: Channel | null): string => (c ? CHANNEL_LABELS[c] : '');
+export const responseTypeLabel = (r: ResponseType | null): string => (r ? RESPONSE_TYPE_LABELS[r] : '');
+export const eventTypeLabel = (t: EventType): string => EVENT_TYPE_LABELS[t];
+
+/** What a stance means, in a sentence fragment: "has committed to" … */
+export const STANCE_VERBS: Record<Stance, string> = {
+  none: 'has stated no position on',
+  refused: 'has refused',
+  considering: 'is considering',
+  committed: 'has committed to',
+  done: 'has done',
+};

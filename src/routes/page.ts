@@ -1,0 +1,51 @@
+/** What every page template receives besides its own data: the as-at moment, links, wording helpers. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { campaignView } from '../tracker/tracker.js';
+import { isoInstant } from '../domain/calendar.js';
+import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
+import * as format from './format.js';
+
+export interface PageContext {
+  title: string;
+  path: string;
+  asOf: { instant: number; iso: string; label: string; pinned: boolean; raw: string | null };
+  /** Adds the pinned `as_of` (if any) to a local link. */
+  link: (href: string) => string;
+  format: typeof format;
+  vocabulary: { stances: typeof STANCES; kinds: typeof INSTITUTION_KINDS; eventTypes: typeof EVENT_TYPES };
+  siteTitle: string;
+  description?: string;
+}
+
+export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
+  const raw = request.asOfRaw;
+  const link = (href: string) => {
+    if (raw === null) return href;
+    const [base, hash] = href.split('#', 2);
+    const sep = base!.includes('?') ? '&' : '?';
+    return `${base}${sep}as_of=${encodeURIComponent(raw)}${hash ? `#${hash}` : ''}`;
+  };
+  return {
+    title,
+    path: request.url.split('?')[0]!,
+    asOf: { instant: request.asOf, iso: isoInstant(request.asOf), label: format.instantLabel(request.asOf), pinned: raw !== null, raw },
+    link,
+    format,
+    vocabulary: { stances: STANCES, kinds: INSTITUTION_KINDS, eventTypes: EVENT_TYPES },
+    siteTitle,
+  };
+}
+
+/** Renders a page template with the page context every template expects. */
+export function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  title: string,
+  data: Record<string, unknown>,
+  description?: string,
+): Promise<string> {
+  const campaign = campaignView(request.server.tracker);
+  const page = { ...pageContext(request, title, campaign.title), description: description ?? campaign.summary };
+  return reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
+}

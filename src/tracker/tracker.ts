@@ -1,0 +1,245 @@
+/**
+ * The tracker as at an instant: institutions with their positions and silence, headline
+ * counts, timeline pages and events. Pages, the JSON API (and later feeds and CSV) render
+ * what these functions return; none of them computes a figure itself.
+ */
+import type { Db } from '../db/client.js';
+import { askRows, campaignRow } from '../db/queries/campaign.js';
+import {
+  activity,
+  eventDetails,
+  eventRow,
+  positionInputs,
+  silenceInputs,
+  timelineRows,
+  type Cursor,
+  type EventRow,
+  type TimelineFilter,
+} from '../db/queries/events.js';
+import { institutionRowBySlug, institutionRows, type InstitutionRow } from '../db/queries/institutions.js';
+import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
+import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
+import { silence, type Silence } from '../domain/silence.js';
+import type { Channel, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
+
+export interface Tracker {
+  db: Db;
+  calendar: WorkingCalendar;
+  baseUrl: string;
+}
+
+export interface Ask {
+  slug: string;
+  title: string;
+  description: string;
+}
+
+export interface CampaignView {
+  title: string;
+  summary: string;
+  website: string | null;
+  asks: Ask[];
+  replyWindows: { foi: number; default: number };
+}
+
+export interface InstitutionView {
+  id: number;
+  slug: string;
+  name: string;
+  kind: InstitutionKind;
+  code: string | null;
+  region: string | null;
+  country: string | null;
+  aliases: string[];
+  website: string | null;
+  active: boolean;
+  url: string;
+  positions: Record<string, CurrentPosition>;
+  silence: Silence | null;
+  /** At least one published event as at T. */
+  involved: boolean;
+  /** At least one published contact as at T. */
+  approached: boolean;
+  /** The London date of its latest published event as at T. */
+  lastActivity: LondonDate | null;
+}
+
+export interface EventSourceView {
+  title: string;
+  url: string | null;
+  publisher: string | null;
+  publishedOn: string | null;
+}
+
+export interface EventView {
+  id: number;
+  type: EventType;
+  institution: string | null;
+  institutionName: string | null;
+  institutionKind: InstitutionKind | null;
+  occurredAt: string;
+  date: string;
+  /** London wall-clock time, or null for a date-only event. */
+  time: string | null;
+  channel: Channel | null;
+  from: string | null;
+  responseType: ResponseType | null;
+  summary: string;
+  quote: string | null;
+  positions: Record<string, Stance>;
+  sources: EventSourceView[];
+  dueOn: string | null;
+  url: string;
+}
+
+export function campaignView(t: Tracker): CampaignView {
+  const row = campaignRow(t.db);
+  const asks = askRows(t.db).map(({ slug, title, description }) => ({ slug, title, description }));
+  return {
+    title: row?.title ?? 'Campaign tracker',
+    summary: row?.summary ?? '',
+    website: row?.website ?? null,
+    asks,
+    replyWindows: { foi: row?.replyWindowFoi ?? 20, default: row?.replyWindowDefault ?? 10 },
+  };
+}
+
+function groupBy<T extends { institutionId: number }>(rows: T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = map.get(row.institutionId);
+    if (list) list.push(row);
+    else map.set(row.institutionId, [row]);
+  }
+  return map;
+}
+
+/** Institutions (all, or the one given) with their figures as at T. A fixed number of queries. */
+function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: number, only: number | null): InstitutionView[] {
+  const histories = groupBy(silenceInputs(t.db, asOf, only));
+  const statements = groupBy(positionInputs(t.db, asOf, only));
+  const activities = new Map(activity(t.db, asOf).map((a) => [a.institutionId, a]));
+  const askSlugs = asks.map((a) => a.slug);
+  return rows.map((r) => {
+    const a = activities.get(r.id);
+    return {
+      id: r.id,
+      slug: r.slug,
+      name: r.name,
+      kind: r.kind,
+      code: r.code,
+      region: r.region,
+      country: r.country,
+      aliases: r.aliases,
+      website: r.website,
+      active: r.active,
+      url: `${t.baseUrl}/institutions/${r.slug}`,
+      positions: currentPositions(statements.get(r.id) ?? [], askSlugs, asOf),
+      silence: silence(histories.get(r.id) ?? [], asOf, t.calendar),
+      involved: a !== undefined,
+      approached: (a?.contacts ?? 0) > 0,
+      lastActivity: a ? londonDateOf(a.lastActivityAt) : null,
+    };
+  });
+}
+
+export function institutionsAsAt(t: Tracker, asOf: number): InstitutionView[] {
+  return withFigures(t, institutionRows(t.db), campaignView(t).asks, asOf, null);
+}
+
+export function institutionAsAt(t: Tracker, slug: string, asOf: number): InstitutionView | null {
+  const row = institutionRowBySlug(t.db, slug);
+  if (!row) return null;
+  return withFigures(t, [row], campaignView(t).asks, asOf, row.id)[0]!;
+}
+
+export interface Overview {
+  campaign: CampaignView;
+  counts: (AskCount & { title: string })[];
+  scorecard: InstitutionView[];
+  longestSilences: InstitutionView[];
+  latestEvents: EventView[];
+}
+
+export function overview(t: Tracker, asOf: number): Overview {
+  const campaign = campaignView(t);
+  const all = institutionsAsAt(t, asOf);
+  const involved = all.filter((i) => i.involved);
+  const counts = headlineCounts(involved, campaign.asks.map((a) => a.slug)).map((c, i) => ({ ...c, title: campaign.asks[i]!.title }));
+  return {
+    campaign,
+    counts,
+    scorecard: involved,
+    longestSilences: bySilence(all.filter((i) => i.silence !== null)).slice(0, 5),
+    latestEvents: timeline(t, asOf, {}, null, 5).events,
+  };
+}
+
+export function bySilence(list: InstitutionView[]): InstitutionView[] {
+  return [...list].sort(
+    (a, b) => (b.silence?.calendarDays ?? -1) - (a.silence?.calendarDays ?? -1) || a.name.localeCompare(b.name),
+  );
+}
+
+function toEventView(t: Tracker, row: EventRow, positions: Record<string, Stance> | undefined, sources: EventSourceView[] | undefined): EventView {
+  return {
+    id: row.id,
+    type: row.type,
+    institution: row.institutionSlug,
+    institutionName: row.institutionName,
+    institutionKind: row.institutionKind,
+    occurredAt: isoInstant(row.occurredAt),
+    date: row.date,
+    time: row.hasTime ? londonTimeOf(row.occurredAt) : null,
+    channel: row.channel,
+    from: row.fromName,
+    responseType: row.responseType,
+    summary: row.summary,
+    quote: row.quote,
+    positions: positions ?? {},
+    sources: (sources ?? []).map(({ title, url, publisher, publishedOn }) => ({ title, url, publisher, publishedOn })),
+    dueOn: row.dueOn,
+    url: `${t.baseUrl}/events/${row.id}`,
+  };
+}
+
+function withDetails(t: Tracker, rows: EventRow[]): EventView[] {
+  const { positions, sources } = eventDetails(t.db, rows.map((r) => r.id));
+  return rows.map((r) => toEventView(t, r, positions.get(r.id), sources.get(r.id)));
+}
+
+export interface TimelinePage {
+  events: EventView[];
+  /** The cursor for the next (older) page, or null on the last page. */
+  next: Cursor | null;
+}
+
+export function timeline(t: Tracker, asOf: number, filter: TimelineFilter, before: Cursor | null, limit: number): TimelinePage {
+  const rows = timelineRows(t.db, asOf, filter, before, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { events: withDetails(t, page), next: rows.length > limit && last ? { occurredAt: last.occurredAt, id: last.id } : null };
+}
+
+export type EventLookup = { found: true; event: EventView } | { found: false; reason: 'missing' | 'later' };
+
+/** A published event, as at T: one that had not happened by T is reported as such. */
+export function eventAsAt(t: Tracker, id: number, asOf: number): EventLookup {
+  const row = eventRow(t.db, id);
+  if (!row || row.status !== 'published') return { found: false, reason: 'missing' };
+  if (row.occurredAt > asOf) return { found: false, reason: 'later' };
+  return { found: true, event: withDetails(t, [row])[0]! };
+}
+
+export function institutionHistory(t: Tracker, institutionId: number, asOf: number): EventView[] {
+  return withDetails(t, timelineRows(t.db, asOf, { institutionId }, null, 10_000));
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return `${cursor.occurredAt}.${cursor.id}`;
+}
+
+export function decodeCursor(text: string): Cursor | null {
+  const m = /^(-?\d{1,15})\.(\d{1,15})$/.exec(text);
+  return m ? { occurredAt: Number(m[1]), id: Number(m[2]) } : null;
+}
