@@ -66,7 +66,14 @@ export function londonTimeOf(instant: number): string {
 export function instantOf(date: LondonDate, time?: string | null): number {
   const dt = DateTime.fromISO(`${date}T${time ?? '00:00'}`, { zone: LONDON });
   if (!dt.isValid) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
-  return dt.toMillis();
+  return firstOccurrence(dt);
+}
+
+/** Of the two instants an autumn wall-clock time can mean, the earlier (BST) one. */
+function firstOccurrence(dt: DateTime): number {
+  const wall = dt.toFormat('yyyy-MM-dd HH:mm:ss.SSS');
+  const hourEarlier = DateTime.fromMillis(dt.toMillis() - 3_600_000, { zone: LONDON });
+  return hourEarlier.toFormat('yyyy-MM-dd HH:mm:ss.SSS') === wall ? hourEarlier.toMillis() : dt.toMillis();
 }
 
 /** The last millisecond of a London date. */
@@ -100,7 +107,7 @@ export function parseAsOf(text: string): Parsed<number> {
   }
   const dt = DateTime.fromISO(value, { zone: LONDON, setZone: false });
   if (!dt.isValid) return { ok: false, message: `“${text}” is not a real moment. ${AS_OF_FORMATS}` };
-  return { ok: true, value: dt.toMillis() };
+  return { ok: true, value: m[5] ? dt.toMillis() : firstOccurrence(dt) };
 }
 
 export const AS_OF_HELP = AS_OF_FORMATS;

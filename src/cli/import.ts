@@ -1,0 +1,55 @@
+/**
+ * npm run import -- events FILE.csv [--dry-run]
+ * npm run import -- institutions FILE.csv [--dry-run]
+ * All or nothing: any bad row is reported (line, column, reason) and nothing is written.
+ */
+import fs from 'node:fs';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { describeError, importEventsCsv, importInstitutionsCsv } from '../records/csv-import.js';
+import { loadCalendar } from '../records/reference-data.js';
+import { seedIfEmpty } from '../records/seed.js';
+
+const USAGE = 'Usage: npm run import -- events|institutions FILE.csv [--dry-run]';
+
+function main(argv: string[]): number {
+  const dryRun = argv.includes('--dry-run');
+  const [what, file, ...rest] = argv.filter((a) => a !== '--dry-run');
+  if ((what !== 'events' && what !== 'institutions') || !file || rest.length > 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!fs.existsSync(file)) {
+    console.error(`No such file: ${file}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  try {
+    const calendar = loadCalendar(config.dataDir);
+    const now = Date.now();
+    seedIfEmpty(db, config.dataDir, calendar, now);
+    const text = fs.readFileSync(file, 'utf8');
+    const result =
+      what === 'events'
+        ? importEventsCsv(db, text, { calendar, now, createdBy: `import of ${file}`, dryRun })
+        : importInstitutionsCsv(db, text, { now, dryRun });
+    if (result.errors.length > 0) {
+      console.error(`${file}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}; nothing was imported.`);
+      for (const error of result.errors) console.error(`  ${describeError(error)}`);
+      return 1;
+    }
+    if (dryRun) console.log(`${file}: all ${result.rows.length} rows are valid (dry run: nothing was imported).`);
+    else console.log(`${file}: imported ${result.written} ${what}.`);
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  CalendarRangeError,
+  daysBetween,
+  endOfLondonDay,
+  instantOf,
+  isIsoDate,
+  isoWeekday,
+  londonDateOf,
+  londonTimeOf,
+  parseAsOf,
+  parseDate,
+  parseTime,
+  WorkingCalendar,
+} from '../../src/domain/calendar.js';
+import { loadCalendar } from '../../src/records/reference-data.js';
+import { PROJECT_ROOT } from '../../src/config.js';
+import path from 'node:path';
+
+const calendar = loadCalendar(path.join(PROJECT_ROOT, 'data'));
+const utc = (iso: string) => Date.parse(iso);
+
+describe('London dates of instants (BST changes, midnight)', () => {
+  it.each([
+    ['2021-05-05T23:30:00Z', '2021-05-06', '00:30'], // BST: already the 6th in London
+    ['2021-05-06T10:30:00Z', '2021-05-06', '11:30'],
+    ['2021-12-06T23:30:00Z', '2021-12-06', '23:30'], // GMT: still the 6th
+    ['2021-03-28T00:59:59Z', '2021-03-28', '00:59'], // last GMT minute before the spring change
+    ['2021-03-28T01:00:00Z', '2021-03-28', '02:00'], // clocks went forward
+    ['2021-10-31T00:30:00Z', '2021-10-31', '01:30'], // first 01:30 (BST)
+    ['2021-10-31T01:30:00Z', '2021-10-31', '01:30'], // second 01:30 (GMT)
+    ['2021-03-27T23:59:59.999Z', '2021-03-27', '23:59'],
+    ['2020-12-31T23:59:59.999Z', '2020-12-31', '23:59'],
+  ])('%s is %s %s in London', (instant, date, time) => {
+    expect(londonDateOf(utc(instant))).toBe(date);
+    expect(londonTimeOf(utc(instant))).toBe(time);
+  });
+
+  it.each([
+    ['2021-05-06', '11:30', '2021-05-06T10:30:00.000Z'],
+    ['2021-12-06', '11:30', '2021-12-06T11:30:00.000Z'],
+    ['2021-05-06', null, '2021-05-05T23:00:00.000Z'], // a date alone is London midnight
+    ['2021-01-06', null, '2021-01-06T00:00:00.000Z'],
+    ['2021-03-28', '01:30', '2021-03-28T01:30:00.000Z'], // skipped hour moves forward to 02:30 BST
+    ['2021-10-31', '01:30', '2021-10-31T00:30:00.000Z'], // repeated hour: first (BST) occurrence
+  ])('%s %s London is %s', (date, time, iso) => {
+    expect(new Date(instantOf(date, time)).toISOString()).toBe(iso);
+  });
+
+  it('ends a London day one millisecond before the next London midnight, in summer and winter', () => {
+    expect(new Date(endOfLondonDay('2021-05-06')).toISOString()).toBe('2021-05-06T22:59:59.999Z');
+    expect(new Date(endOfLondonDay('2021-12-06')).toISOString()).toBe('2021-12-06T23:59:59.999Z');
+    expect(new Date(endOfLondonDay('2021-03-27')).toISOString()).toBe('2021-03-27T23:59:59.999Z');
+  });
+});
+
+describe('date arithmetic', () => {
+  it.each([
+    ['2021-04-23', '2021-05-06', 13],
+    ['2021-05-06', '2021-04-23', -13],
+    ['2020-02-28', '2020-03-01', 2],
+    ['2021-02-28', '2021-03-01', 1],
+    ['2021-12-31', '2022-01-01', 1],
+    ['2021-05-06', '2021-05-06', 0],
+  ])('from %s to %s is %i days', (a, b, n) => {
+    expect(daysBetween(a, b)).toBe(n);
+    expect(addDays(a, n)).toBe(b);
+  });
+
+  it.each([
+    ['2021-04-23', 5],
+    ['2021-05-03', 1],
+    ['2021-05-08', 6],
+    ['2021-05-09', 7],
+    ['1970-01-01', 4],
+  ])('%s is ISO weekday %i', (date, day) => expect(isoWeekday(date)).toBe(day));
+
+  it.each([
+    ['2021-05-06', true],
+    ['2020-02-29', true],
+    ['2021-02-29', false],
+    ['2021-04-31', false],
+    ['2021-13-01', false],
+    ['2021-5-6', false],
+    ['', false],
+  ])('isIsoDate(%s) is %s', (text, ok) => expect(isIsoDate(text)).toBe(ok));
+});
+
+describe('parsing as_of', () => {
+  it.each([
+    ['2021-05-06', '2021-05-06T22:59:59.999Z'],
+    ['2021-12-06', '2021-12-06T23:59:59.999Z'],
+    ['2021-05-06T11:30', '2021-05-06T10:30:00.000Z'],
+    ['2021-05-06T11:30:15', '2021-05-06T10:30:15.000Z'],
+    ['2021-05-06T10:30Z', '2021-05-06T10:30:00.000Z'],
+    ['2021-05-06T10:30:00.000Z', '2021-05-06T10:30:00.000Z'],
+    ['2021-05-06T11:30+01:00', '2021-05-06T10:30:00.000Z'],
+    ['2021-05-06T11:30 01:00', '2021-05-06T10:30:00.000Z'], // a + sent unencoded in a query string
+    ['2021-05-06T06:30-04:00', '2021-05-06T10:30:00.000Z'],
+    ['2021-12-06T11:30', '2021-12-06T11:30:00.000Z'],
+  ])('%s is %s', (text, iso) => {
+    const parsed = parseAsOf(text);
+    expect(parsed.ok && new Date(parsed.value).toISOString()).toBe(iso);
+  });
+
+  it.each(['bad', '', '2021-02-29', '2021-05-06T25:00', '2021-05-06T11:60', '2021-13-01', '06/05/2021', '2021-05-06T11', 'now'])(
+    'refuses %j with a message naming the formats',
+    (text) => {
+      const parsed = parseAsOf(text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.message).toMatch(/2021-05-06T11:30/);
+    },
+  );
+});
+
+describe('parsing dates and times as campaigners type them', () => {
+  it.each([
+    ['2021-05-06', '2021-05-06'],
+    ['6/5/2021', '2021-05-06'],
+    ['06/05/2021', '2021-05-06'],
+    ['6 May 2021', '2021-05-06'],
+    ['6 may 2021', '2021-05-06'],
+    ['6th May 2021', '2021-05-06'],
+    ['6 Sept 2021', '2021-09-06'],
+    ['29/02/2020', '2020-02-29'],
+  ])('%s is %s', (text, iso) => expect(parseDate(text)).toEqual({ ok: true, value: iso }));
+
+  it.each(['31/04/2021', '29/02/2021', '2021-02-30', '6 Mayo 2021', 'tomorrow', '', '5/6'])('refuses %j', (text) => {
+    expect(parseDate(text).ok).toBe(false);
+  });
+
+  it.each([
+    ['11:30', '11:30'],
+    ['11.30', '11:30'],
+    ['11.30am', '11:30'],
+    ['11:30 pm', '23:30'],
+    ['12am', '00:00'],
+    ['12pm', '12:00'],
+    ['2pm', '14:00'],
+    ['00:00', '00:00'],
+    ['23:59', '23:59'],
+  ])('%s is %s', (text, value) => expect(parseTime(text)).toEqual({ ok: true, value }));
+
+  it.each(['24:00', '13pm', '0am', '11:60', '11', 'noon', ''])('refuses %j', (text) => expect(parseTime(text).ok).toBe(false));
+});
+
+describe('working days in England and Wales', () => {
+  it.each([
+    ['2021-05-03', false, 'Early May bank holiday'],
+    ['2021-05-04', true, 'a Tuesday'],
+    ['2021-05-08', false, 'a Saturday'],
+    ['2021-05-09', false, 'a Sunday'],
+    ['2021-12-27', false, 'substitute day for Christmas'],
+    ['2021-12-28', false, 'substitute day for Boxing Day'],
+    ['2022-06-02', false, 'Platinum Jubilee'],
+    ['2022-06-03', false, 'Platinum Jubilee'],
+    ['2022-09-19', false, 'State Funeral'],
+    ['2023-05-08', false, 'Coronation'],
+    ['2021-04-02', false, 'Good Friday'],
+    ['2021-04-05', false, 'Easter Monday'],
+    ['2021-04-06', true, 'the Tuesday after Easter'],
+  ])('%s is a working day: %s (%s)', (date, working) => expect(calendar.isWorkingDay(date)).toBe(working));
+
+  it.each([
+    ['2021-04-23', '2021-05-06', 8, 'the worked example: 3 May was a bank holiday'],
+    ['2021-05-06', '2021-05-06', 0, 'the same day'],
+    ['2021-05-06', '2021-04-23', 0, 'an earlier day'],
+    ['2021-05-07', '2021-05-08', 0, 'Friday to Saturday'],
+    ['2021-05-07', '2021-05-10', 1, 'Friday to Monday'],
+    ['2021-05-08', '2021-05-09', 0, 'across a weekend only'],
+    ['2021-12-24', '2021-12-29', 1, 'Christmas with substitute days'],
+    ['2021-12-31', '2022-01-04', 1, 'New Year with a substitute day'],
+    ['2021-04-01', '2021-04-06', 1, 'Easter'],
+    ['2021-01-01', '2021-12-31', 253, 'the whole of 2021: 261 weekdays less 8 bank holidays'],
+  ])('from %s to %s: %i working days (%s)', (since, until, n) => expect(calendar.workingDaysAfter(since, until)).toBe(n));
+
+  it('agrees with counting day by day over many pairs of dates', () => {
+    let checked = 0;
+    for (let a = 0; a < 2000; a += 37) {
+      for (let span = 0; span < 400; span += 13) {
+        const since = addDays('2018-01-01', a);
+        const until = addDays(since, span);
+        if (!calendar.covers(until)) continue;
+        let slow = 0;
+        for (let d = addDays(since, 1); d <= until; d = addDays(d, 1)) if (calendar.isWorkingDay(d)) slow++;
+        expect(calendar.workingDaysAfter(since, until), `${since}..${until}`).toBe(slow);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it.each([
+    ['2021-04-23', 10, '2021-05-10'],
+    ['2021-04-23', 20, '2021-05-24'],
+    ['2021-12-20', 10, '2022-01-06'],
+    ['2021-05-07', 1, '2021-05-10'],
+    ['2021-05-01', 0, '2021-05-01'],
+  ])('the %i-th working day after %s is %s', (date, n, due) => expect(calendar.addWorkingDays(date, n)).toBe(due));
+
+  it('refuses to guess outside the years of the bank holiday list', () => {
+    expect(calendar.firstYear).toBe(2018);
+    expect(calendar.lastYear).toBe(2027);
+    expect(() => calendar.isWorkingDay('2028-01-04')).toThrow(CalendarRangeError);
+    expect(() => calendar.isWorkingDay('2017-12-29')).toThrow(CalendarRangeError);
+    expect(() => calendar.workingDaysAfter('2027-12-20', '2028-01-05')).toThrow(/2018 to 2027/);
+    expect(() => calendar.addWorkingDays('2027-12-20', 10)).toThrow(CalendarRangeError);
+    expect(calendar.workingDaysAfter('2017-12-31', '2018-01-02')).toBe(1);
+  });
+
+  it('refuses a holiday list with a year missing in the middle', () => {
+    expect(() => new WorkingCalendar([{ date: '2020-01-01', title: 'a' }, { date: '2022-01-03', title: 'b' }])).toThrow(/2021/);
+    expect(() => new WorkingCalendar([])).toThrow(/empty/);
+  });
+});
