@@ -88,6 +88,10 @@ export const events = sqliteTable(
     index('events_timeline').on(t.status, t.occurredAt, t.id),
     index('events_institution').on(t.institutionId, t.status, t.occurredAt),
     index('events_type').on(t.type, t.status, t.occurredAt),
+    // Covers the figure queries (silence, positions, activity) over published, undeleted events.
+    index('events_figures')
+      .on(t.institutionId, t.type, t.occurredAt, t.id, t.responseType, t.occurredOn)
+      .where(sql`${t.status} = 'published' AND ${t.deletedAt} IS NULL`),
   ],
 );
 

@@ -33,17 +33,36 @@ export function outstandingContacts(history: readonly HistoryEvent[], asOf: numb
   return counted.slice(start).filter((e) => e.type === 'contact');
 }
 
-/** One institution's silence as at `asOf`, from its own events. */
-export function silence(history: readonly HistoryEvent[], asOf: number, calendar: WorkingCalendar): Silence | null {
+/** What the silence figure is computed from: the outstanding contacts, summarised. */
+export interface Outstanding {
+  /** The date of the earliest outstanding contact. */
+  since: LondonDate;
+  /** The date of the latest outstanding contact. */
+  lastContact: LondonDate;
+  /** How many contacts are outstanding (at least 1). */
+  count: number;
+}
+
+export function summariseOutstanding(history: readonly HistoryEvent[], asOf: number): Outstanding | null {
   const outstanding = outstandingContacts(history, asOf);
   if (outstanding.length === 0) return null;
-  const since = outstanding[0]!.date;
+  return { since: outstanding[0]!.date, lastContact: outstanding[outstanding.length - 1]!.date, count: outstanding.length };
+}
+
+/** The silence figure from the outstanding contacts as at `asOf`. */
+export function silenceFrom(outstanding: Outstanding | null, asOf: number, calendar: WorkingCalendar): Silence | null {
+  if (outstanding === null || outstanding.count === 0) return null;
   const today = londonDateOf(asOf);
   return {
-    since,
-    calendarDays: daysBetween(since, today),
-    workingDays: calendar.workingDaysAfter(since, today),
-    unansweredContacts: outstanding.length,
-    lastContact: outstanding[outstanding.length - 1]!.date,
+    since: outstanding.since,
+    calendarDays: daysBetween(outstanding.since, today),
+    workingDays: calendar.workingDaysAfter(outstanding.since, today),
+    unansweredContacts: outstanding.count,
+    lastContact: outstanding.lastContact,
   };
+}
+
+/** One institution's silence as at `asOf`, from its own events. */
+export function silence(history: readonly HistoryEvent[], asOf: number, calendar: WorkingCalendar): Silence | null {
+  return silenceFrom(summariseOutstanding(history, asOf), asOf, calendar);
 }

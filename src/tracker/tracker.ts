@@ -7,10 +7,12 @@ import type { Db } from '../db/client.js';
 import { askRows, campaignRow } from '../db/queries/campaign.js';
 import {
   activity,
+  changeToken,
   eventDetails,
+  latestPublishedAt,
   eventRow,
   positionInputs,
-  silenceInputs,
+  outstandingContacts,
   timelineRows,
   type Cursor,
   type EventRow,
@@ -19,7 +21,7 @@ import {
 import { institutionRowBySlug, institutionRows, type InstitutionRow } from '../db/queries/institutions.js';
 import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
-import { silence, type Silence } from '../domain/silence.js';
+import { silenceFrom, type Silence } from '../domain/silence.js';
 import type { Channel, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
 
 export interface Tracker {
@@ -116,7 +118,7 @@ function groupBy<T extends { institutionId: number }>(rows: T[]): Map<number, T[
 
 /** Institutions (all, or the one given) with their figures as at T. A fixed number of queries. */
 function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: number, only: number | null): InstitutionView[] {
-  const histories = groupBy(silenceInputs(t.db, asOf, only));
+  const outstanding = new Map(outstandingContacts(t.db, asOf, only).map((o) => [o.institutionId, o]));
   const statements = groupBy(positionInputs(t.db, asOf, only));
   const activities = new Map(activity(t.db, asOf).map((a) => [a.institutionId, a]));
   const askSlugs = asks.map((a) => a.slug);
@@ -135,7 +137,7 @@ function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: numb
       active: r.active,
       url: `${t.baseUrl}/institutions/${r.slug}`,
       positions: currentPositions(statements.get(r.id) ?? [], askSlugs, asOf),
-      silence: silence(histories.get(r.id) ?? [], asOf, t.calendar),
+      silence: silenceFrom(outstanding.get(r.id) ?? null, asOf, t.calendar),
       involved: a !== undefined,
       approached: (a?.contacts ?? 0) > 0,
       lastActivity: a ? londonDateOf(a.lastActivityAt) : null,
@@ -143,9 +145,22 @@ function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: numb
   });
 }
 
+/**
+ * Every institution with its figures as at T. When T is at or after the latest published event
+ * (as it is for "now"), the figures depend only on the data and on T's London date, so the
+ * answer is kept until either changes.
+ */
 export function institutionsAsAt(t: Tracker, asOf: number): InstitutionView[] {
-  return withFigures(t, institutionRows(t.db), campaignView(t).asks, asOf, null);
+  const latest = latestPublishedAt(t.db);
+  const key = latest === null || asOf >= latest ? `${changeToken(t.db)}|${londonDateOf(asOf)}` : null;
+  const kept = key ? figureCache.get(t) : undefined;
+  if (kept && kept.key === key) return kept.institutions;
+  const institutions = withFigures(t, institutionRows(t.db), campaignView(t).asks, asOf, null);
+  if (key) figureCache.set(t, { key, institutions });
+  return institutions;
 }
+
+const figureCache = new WeakMap<Tracker, { key: string; institutions: InstitutionView[] }>();
 
 export function institutionAsAt(t: Tracker, slug: string, asOf: number): InstitutionView | null {
   const row = institutionRowBySlug(t.db, slug);

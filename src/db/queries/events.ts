@@ -5,9 +5,8 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../client.js';
-import type { HistoryEvent } from '../../domain/history.js';
 import type { PositionStatement } from '../../domain/positions.js';
-import { COMMENT_RESPONSE_TYPES } from '../../domain/silence.js';
+import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
 import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
 
 const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
@@ -35,25 +34,28 @@ interface RawHistory {
 const HISTORY_COLUMNS = `e.id, e.institution_id AS institutionId, e.type, e.response_type AS responseType, e.status,
   e.occurred_at AS occurredAt, e.occurred_on AS date`;
 
-/** For each institution: its latest comment as at T, and every contact after it. */
-export function silenceInputs(db: Db, asOf: number, institutionId: number | null): (HistoryEvent & { institutionId: number })[] {
+/**
+ * For each institution with outstanding contacts as at T (contacts after its latest comment,
+ * as src/domain/silence.ts defines them): the earliest and latest dates and how many. The test
+ * "silence in SQL agrees with the domain rule" holds this query to `summariseOutstanding`.
+ */
+export function outstandingContacts(db: Db, asOf: number, institutionId: number | null): (Outstanding & { institutionId: number })[] {
   const one = institutionId === null ? '' : 'AND e.institution_id = @institutionId';
   const sql = `
-    WITH latest_comment AS (
-      SELECT * FROM (
-        SELECT ${HISTORY_COLUMNS},
+    WITH latest_comment AS MATERIALIZED (
+      SELECT institutionId, occurredAt, id FROM (
+        SELECT e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.id,
           ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
         FROM events e
         WHERE ${VISIBLE} AND e.type = 'response' AND e.response_type IN (${COMMENT_TYPES}) AND e.institution_id IS NOT NULL ${one}
       ) WHERE rn = 1
     )
-    SELECT id, institutionId, type, responseType, status, occurredAt, date FROM latest_comment
-    UNION ALL
-    SELECT ${HISTORY_COLUMNS}
+    SELECT e.institution_id AS institutionId, MIN(e.occurred_on) AS since, MAX(e.occurred_on) AS lastContact, COUNT(*) AS count
     FROM events e LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
     WHERE ${VISIBLE} AND e.type = 'contact' AND e.institution_id IS NOT NULL ${one}
-      AND (c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.id > c.id))`;
-  return prepared(db, sql).all({ asOf, institutionId }) as RawHistory[];
+      AND (c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.id > c.id))
+    GROUP BY e.institution_id`;
+  return prepared(db, sql).all({ asOf, institutionId }) as (Outstanding & { institutionId: number })[];
 }
 
 /** For each institution and ask: the latest event as at T that states a stance on it. */
@@ -193,4 +195,20 @@ export function regions(db: Db): string[] {
   return (prepared(db, `SELECT DISTINCT region FROM institutions WHERE region IS NOT NULL ORDER BY region`).all() as { region: string }[]).map(
     (r) => r.region,
   );
+}
+
+/**
+ * A token that changes whenever the database changes, through this connection or another
+ * (an import run from the command line, say).
+ */
+export function changeToken(db: Db): string {
+  const external = db.$client.pragma('data_version', { simple: true }) as number;
+  const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
+  return `${external}:${own}`;
+}
+
+/** The instant of the latest published event, or null. */
+export function latestPublishedAt(db: Db): number | null {
+  const row = prepared(db, `SELECT MAX(occurred_at) AS at FROM events WHERE status = 'published'`).get() as { at: number | null };
+  return row.at;
 }

@@ -1,0 +1,129 @@
+/**
+ * npm run bench: requests per second of `/` and `/timeline` (first and 1,000th page) on a
+ * database of 150 institutions and 100,000 events, beside a route sending a fixed buffer of
+ * the same size from the same process. Not a test: it reports, it does not assert.
+ */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { PROJECT_ROOT } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { addDays, instantOf } from '../src/domain/calendar.js';
+import { CHANNELS, RESPONSE_TYPES, STANCES } from '../src/domain/vocabulary.js';
+import { insertEvent } from '../src/records/events.js';
+import { insertInstitutions } from '../src/records/institutions.js';
+import { loadCalendar } from '../src/records/reference-data.js';
+import { seedIfEmpty } from '../src/records/seed.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const INSTITUTIONS = 150;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const dataDir = path.join(PROJECT_ROOT, 'data');
+
+/** A small deterministic random number generator, so every run builds the same database. */
+function random(seed: number) {
+  return () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+}
+
+function buildDatabase(file: string): { deepCursor: string } {
+  const started = Date.now();
+  const db = openDatabase(file);
+  const calendar = loadCalendar(dataDir);
+  const now = Date.now();
+  seedIfEmpty(db, dataDir, calendar, now);
+  const existing = (db.$client.prepare('SELECT count(*) AS n FROM institutions').get() as { n: number }).n;
+  insertInstitutions(
+    db,
+    Array.from({ length: INSTITUTIONS - existing }, (_, i) => ({
+      name: `Benchmark Body ${i + 1}`, kind: 'other' as const, code: null, region: null, country: 'England', website: null, active: true, aliases: [],
+    })),
+    now,
+  );
+  const ids = (db.$client.prepare('SELECT id FROM institutions').all() as { id: number }[]).map((r) => r.id);
+  const asks = (db.$client.prepare('SELECT id FROM asks').all() as { id: number }[]).map((r) => r.id);
+  const rnd = random(42);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+  db.transaction((tx) => {
+    for (let i = 0; i < EVENTS; i++) {
+      const date = addDays('2018-01-02', Math.floor(rnd() * 3200));
+      const roll = rnd();
+      const type = roll < 0.6 ? 'contact' : roll < 0.9 ? 'response' : 'milestone';
+      const channel = type === 'contact' ? pick(CHANNELS) : null;
+      insertEvent(
+        tx,
+        {
+          type,
+          institutionId: type === 'milestone' && rnd() < 0.5 ? null : pick(ids),
+          date,
+          time: rnd() < 0.3 ? `${String(9 + Math.floor(rnd() * 8)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}` : null,
+          channel,
+          fromName: type === 'contact' ? 'Benchmark Campaign' : null,
+          responseType: type === 'response' ? pick(RESPONSE_TYPES) : null,
+          answersEventId: null,
+          summary: `Benchmark event ${i}: a summary of about the length campaigners write, saying what was asked or answered and by whom.`,
+          quote: type === 'response' && rnd() < 0.5 ? 'We are considering the concerns raised and will respond in due course.' : null,
+          dueOn: channel ? calendar.addWorkingDays(date, channel === 'foi' ? 20 : 10) : null,
+          status: rnd() < 0.97 ? 'published' : 'draft',
+          positions: type !== 'contact' && rnd() < 0.3 ? [{ askId: pick(asks), stance: pick(STANCES) }] : [],
+          sources: [{ title: 'Benchmark source', url: `https://example.org/source/${i}`, publisher: 'Example', publishedOn: date }],
+          createdBy: 'benchmark',
+        },
+        now,
+      );
+    }
+  });
+  const deep = db.$client
+    .prepare("SELECT occurred_at AS at, id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
+    .get(999 * 50 - 1) as { at: number; id: number };
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close();
+  console.log(`Built ${EVENTS.toLocaleString('en-GB')} events over ${INSTITUTIONS} institutions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { deepCursor: `${deep.at}.${deep.id}` };
+}
+
+async function measure(url: string): Promise<{ rps: number; p99: number; bytes: number }> {
+  const result = await autocannon({ url, connections: 10, duration: SECONDS });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
+const file = path.join(dir, 'bench.db');
+const { deepCursor } = buildDatabase(file);
+if (process.env.BENCH_KEEP) {
+  fs.copyFileSync(file, process.env.BENCH_KEEP);
+  console.log(`Kept the database at ${process.env.BENCH_KEEP}`);
+}
+
+const server = fork(path.join(PROJECT_ROOT, 'bench/server.ts'), {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, DATABASE_PATH: file, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '100000000', BASE_URL: 'http://127.0.0.1' },
+});
+const address = await new Promise<string>((resolve) => server.once('message', (m: { address: string }) => resolve(m.address)));
+
+const pages = [
+  ['/', '/'],
+  ['/timeline (first page)', '/timeline'],
+  ['/timeline (1,000th page)', `/timeline?before=${deepCursor}`],
+  ['/api/timeline (1,000th page)', `/api/timeline?before=${deepCursor}`],
+] as const;
+
+const rows: string[] = [];
+for (const [name, url] of pages) {
+  const size = Buffer.byteLength(await (await fetch(address + url)).text());
+  const page = await measure(address + url);
+  const fixed = await measure(`${address}/bench/fixed/${size}`);
+  rows.push(`| ${name} | ${(size / 1024).toFixed(0)} KiB | ${page.rps.toFixed(0)} | ${page.p99} ms | ${fixed.rps.toFixed(0)} |`);
+  console.log(rows[rows.length - 1]);
+}
+console.log(`\nRequests per second over ${SECONDS} s with 10 connections (${os.cpus().length} cores, Node ${process.version}):\n`);
+console.log('| Page | Size | Requests/s | p99 latency | Fixed buffer of the same size, requests/s |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+server.disconnect();
+fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,12 @@
+import Database from 'better-sqlite3';
+const db = new Database('/tmp/bench.db');
+db.pragma('cache_size = -65536'); db.pragma('mmap_size = 268435456');
+const now = Date.now();
+const q = (sql: string) => { console.log(db.prepare('EXPLAIN QUERY PLAN ' + sql).all({ asOf: now }).map((r: any) => r.detail).join('\n')); for (let i=0;i<3;i++){const t = performance.now(); db.prepare(sql).all({ asOf: now }); console.log((performance.now() - t).toFixed(1), 'ms');} };
+const A = `SELECT e.institution_id, MAX(e.occurred_at), COUNT(*), SUM(e.type = 'contact') FROM events e WHERE e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf AND e.institution_id IS NOT NULL GROUP BY e.institution_id`;
+q(A);
+db.exec(`CREATE INDEX IF NOT EXISTS events_figures ON events (institution_id, type, occurred_at, id, response_type, occurred_on) WHERE status = 'published' AND deleted_at IS NULL`);
+db.exec('ANALYZE');
+q(A);
+q(A.replace('FROM events e', 'FROM events e INDEXED BY events_figures'));
+db.exec('DROP INDEX events_figures'); db.exec('DROP TABLE IF EXISTS sqlite_stat1');

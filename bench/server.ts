@@ -1,0 +1,18 @@
+/**
+ * The tracker on the benchmark database, plus `/bench/fixed/:bytes`: a route that sends a fixed
+ * buffer of that many bytes from the same process, the ceiling for a page of that size.
+ */
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+const app = await buildApp(loadConfig());
+const buffers = new Map<number, Buffer>();
+app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', async (request, reply) => {
+  const bytes = Number(request.params.bytes);
+  let buffer = buffers.get(bytes);
+  if (!buffer) buffers.set(bytes, (buffer = Buffer.alloc(bytes, 'x')));
+  return reply.type('text/html; charset=utf-8').send(buffer);
+});
+await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+process.send?.({ address: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` });
+process.on('disconnect', () => void app.close().then(() => process.exit(0)));

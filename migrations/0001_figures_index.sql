@@ -1,0 +1,1 @@
+CREATE INDEX `events_figures` ON `events` (`institution_id`,`type`,`occurred_at`,`id`,`response_type`,`occurred_on`) WHERE "events"."status" = 'published' AND "events"."deleted_at" IS NULL;
