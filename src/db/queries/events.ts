@@ -78,12 +78,15 @@ export interface Activity {
   contacts: number;
 }
 
-/** Per institution with any published event as at T: its latest event and how many. */
+/**
+ * Per institution with any published event as at T: its latest event and how many. The covering
+ * partial index answers it without reading the table (the planner prefers a narrower index).
+ */
 export function activity(db: Db, asOf: number): Activity[] {
   const sql = `
     SELECT e.institution_id AS institutionId, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
       SUM(e.type = 'contact') AS contacts
-    FROM events e WHERE ${VISIBLE} AND e.institution_id IS NOT NULL
+    FROM events e INDEXED BY events_figures WHERE ${VISIBLE} AND e.institution_id IS NOT NULL
     GROUP BY e.institution_id`;
   return prepared(db, sql).all({ asOf }) as Activity[];
 }
