@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/browser/**/*.test.ts'],
     pool: 'forks',
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/browser.json' },
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
     pool: 'forks',
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/unit.json' },
     testTimeout: 20_000,
   },
 });
