@@ -15,6 +15,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Whether to log requests. */
   logRequests: boolean;
+  /** Signs session cookies; null means a random one for this run (sessions end on restart). */
+  sessionSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`RATE_LIMIT_PER_MINUTE must be a positive whole number (got “${env.RATE_LIMIT_PER_MINUTE}”)`);
   }
 
+  const sessionSecret = env.SESSION_SECRET ?? null;
+  if (sessionSecret !== null && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters long');
+
   if (problems.length > 0) throw new ConfigError(`Configuration problem:\n- ${problems.join('\n- ')}`);
 
   return {
@@ -58,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(PROJECT_ROOT, 'data'),
     rateLimitPerMinute: rateLimitPerMinute ?? 600,
     logRequests: env.LOG_REQUESTS !== 'false',
+    sessionSecret,
   };
 }
 

@@ -6,6 +6,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
 
+export type Role = 'admin' | 'editor';
+
 export const campaign = sqliteTable('campaign', {
   id: integer('id').primaryKey(),
   title: text('title').notNull(),
@@ -78,6 +80,8 @@ export const events = sqliteTable(
     summary: text('summary').notNull(),
     quote: text('quote'),
     dueOn: text('due_on'),
+    /** Why the reply due date differs from the computed one, when a campaigner overrode it. */
+    dueOverrideReason: text('due_override_reason'),
     status: text('status').$type<EventStatus>().notNull().default('draft'),
     createdBy: text('created_by').notNull(),
     createdAt: integer('created_at').notNull(),
@@ -122,4 +126,76 @@ export const eventSources = sqliteTable(
     publishedOn: text('published_on'),
   },
   (t) => [index('event_sources_event').on(t.eventId)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    passwordHash: text('password_hash').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_email').on(sql`${t.email} COLLATE NOCASE`)],
+);
+
+/** Server-side sessions: signing out or deactivating a user ends them at once. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    sid: text('sid').primaryKey(),
+    userId: integer('user_id'),
+    data: text('data').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
+);
+
+/** Failed sign-ins per account (`email:…`) and per address (`ip:…`), to slow and then refuse guessing. */
+export const signInFailures = sqliteTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  firstAt: integer('first_at').notNull(),
+  lockedUntil: integer('locked_until'),
+});
+
+/** Every change: who, when, what, before and after; written in the same transaction as the change. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey(),
+    at: integer('at').notNull(),
+    userId: integer('user_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: integer('entity_id'),
+    institutionId: integer('institution_id'),
+    before: text('before'),
+    after: text('after'),
+  },
+  (t) => [
+    index('audit_at').on(t.at, t.id),
+    index('audit_user').on(t.userId, t.at),
+    index('audit_institution').on(t.institutionId, t.at),
+  ],
+);
+
+/** Public correction notes on published events. */
+export const corrections = sqliteTable(
+  'corrections',
+  {
+    id: integer('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    at: integer('at').notNull(),
+    userId: integer('user_id'),
+    note: text('note').notNull(),
+  },
+  (t) => [index('corrections_event').on(t.eventId), index('corrections_at').on(t.at, t.id)],
 );

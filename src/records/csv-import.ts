@@ -5,20 +5,11 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.js';
-import { asks as askTable, campaign as campaignTable, institutions } from '../db/schema.js';
-import { instantOf, parseDate, parseTime, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
-import { replyDueOn, type ReplyWindows } from '../domain/reply-due.js';
-import {
-  CHANNELS,
-  EVENT_STATUSES,
-  EVENT_TYPES,
-  INSTITUTION_KINDS,
-  isOneOf,
-  RESPONSE_TYPES,
-  STANCES,
-  type Stance,
-} from '../domain/vocabulary.js';
-import { insertEvent, type EventInput, type SourceInput } from './events.js';
+import { institutions } from '../db/schema.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import { INSTITUTION_KINDS, isOneOf } from '../domain/vocabulary.js';
+import { eventRules, isHttpUrl, readEventFields } from './event-fields.js';
+import { insertEvent, type EventInput } from './events.js';
 import { InstitutionMatcher, insertInstitutions, type InstitutionInput } from './institutions.js';
 
 export interface RowError {
@@ -83,14 +74,6 @@ function readTable(text: string, required: readonly string[], known: readonly st
 
 const orNull = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 export interface EventImportContext {
   calendar: WorkingCalendar;
@@ -104,119 +87,16 @@ export interface ImportedEvent extends EventInput {
   institutionName: string | null;
 }
 
-/** Loads the campaign's asks and reply windows needed to read an events file. */
-function campaignRules(db: Db): { asks: Map<string, number>; windows: ReplyWindows } {
-  const asks = new Map(db.select().from(askTable).orderBy(askTable.sortOrder).all().map((a) => [a.slug, a.id] as const));
-  const campaign = db.select().from(campaignTable).get();
-  return { asks, windows: { foi: campaign?.replyWindowFoi ?? 20, default: campaign?.replyWindowDefault ?? 10 } };
-}
-
 export function importEventsCsv(db: Db, text: string, context: EventImportContext): ImportResult<ImportedEvent> {
-  const { asks, windows } = campaignRules(db);
-  const table = readTable(text, ['institution', 'date', 'type', 'summary'], [...EVENT_COLUMNS, ...asks.keys()]);
+  const rules = eventRules(db, context.calendar);
+  const table = readTable(text, ['institution', 'date', 'type', 'summary'], [...EVENT_COLUMNS, ...rules.asks.keys()]);
   const errors = [...table.errors];
-  const matcher = InstitutionMatcher.load(db);
   const rows: ImportedEvent[] = [];
-
-  for (const { line, values: v } of table.rows) {
-    const rowErrors: RowError[] = [];
-    const fail = (column: string, reason: string) => rowErrors.push({ line, column, reason });
-
-    const type = v.type ?? '';
-    if (!isOneOf(EVENT_TYPES, type)) fail('type', type === '' ? 'the type is missing (contact, response or milestone)' : `“${type}” is not an event type (contact, response or milestone)`);
-
-    let institutionId: number | null = null;
-    let institutionName: string | null = null;
-    if (v.institution) {
-      const match = matcher.find(v.institution);
-      if (match.found) [institutionId, institutionName] = [match.id, match.name];
-      else fail('institution', match.reason);
-    } else if (type !== 'milestone') {
-      fail('institution', 'only a milestone can be campaign-wide; name the institution');
-    }
-
-    let date: LondonDate | null = null;
-    let time: string | null = null;
-    if (!v.date) fail('date', 'the date is missing');
-    else {
-      const parsed = parseDate(v.date);
-      if (!parsed.ok) fail('date', parsed.message);
-      else if (!context.calendar.covers(parsed.value)) {
-        fail('date', `${parsed.value} is outside the bank holiday list (${context.calendar.firstYear} to ${context.calendar.lastYear}), so no figure could count it`);
-      } else date = parsed.value;
-    }
-    if (v.time) {
-      const parsed = parseTime(v.time);
-      if (!parsed.ok) fail('time', parsed.message);
-      else time = parsed.value;
-    }
-    if (date && instantOf(date, time) > context.now) fail(time ? 'time' : 'date', `${date}${time ? ` ${time}` : ''} is in the future`);
-
-    const channel = orNull(v.channel);
-    if (type === 'contact') {
-      if (channel === null) fail('channel', `a contact needs a channel (${CHANNELS.join(', ')})`);
-      else if (!isOneOf(CHANNELS, channel)) fail('channel', `“${channel}” is not a channel (${CHANNELS.join(', ')})`);
-    } else if (channel !== null) fail('channel', 'only a contact has a channel');
-
-    const responseType = orNull(v.response_type);
-    if (type === 'response') {
-      if (responseType === null) fail('response_type', `a response needs a response type (${RESPONSE_TYPES.join(', ')})`);
-      else if (!isOneOf(RESPONSE_TYPES, responseType)) fail('response_type', `“${responseType}” is not a response type (${RESPONSE_TYPES.join(', ')})`);
-    } else if (responseType !== null) fail('response_type', 'only a response has a response type');
-
-    if (!v.summary) fail('summary', 'the summary is missing');
-
-    const status = v.status || 'published';
-    if (!isOneOf(EVENT_STATUSES, status)) fail('status', `“${status}” is not a status (draft or published)`);
-
-    const positions: { askId: number; stance: Stance }[] = [];
-    for (const [slug, askId] of asks) {
-      const stance = v[slug];
-      if (!stance) continue;
-      if (!isOneOf(STANCES, stance)) fail(slug, `“${stance}” is not a stance (${STANCES.join(', ')})`);
-      else if (type === 'contact') fail(slug, 'a contact states no position; log the reply as a response');
-      else positions.push({ askId, stance });
-    }
-
-    const sources: SourceInput[] = [];
-    const sourceTitle = orNull(v.source_title);
-    const sourceUrl = orNull(v.source_url);
-    if (sourceUrl !== null && !isHttpUrl(sourceUrl)) fail('source_url', `“${sourceUrl}” is not a web address starting http:// or https://`);
-    let sourceDate: LondonDate | null = null;
-    if (v.source_date) {
-      const parsed = parseDate(v.source_date);
-      if (!parsed.ok) fail('source_date', parsed.message);
-      else sourceDate = parsed.value;
-    }
-    if (sourceTitle === null && (sourceUrl || v.source_publisher || v.source_date)) fail('source_title', 'a source needs a title');
-    if (sourceTitle !== null) sources.push({ title: sourceTitle, url: sourceUrl, publisher: orNull(v.source_publisher), publishedOn: sourceDate });
-    if (status === 'published' && sources.length === 0) fail('source_title', 'a published event needs a source; give one, or import it as a draft');
-
-    if (rowErrors.length > 0 || date === null || !isOneOf(EVENT_TYPES, type) || !isOneOf(EVENT_STATUSES, status)) {
-      errors.push(...rowErrors);
-      continue;
-    }
-    rows.push({
-      line,
-      institutionName,
-      type,
-      institutionId,
-      date,
-      time,
-      channel: type === 'contact' && isOneOf(CHANNELS, channel) ? channel : null,
-      fromName: orNull(v.from),
-      responseType: isOneOf(RESPONSE_TYPES, responseType) ? responseType : null,
-      answersEventId: null,
-      summary: v.summary!,
-      quote: orNull(v.quote),
-      dueOn: type === 'contact' && isOneOf(CHANNELS, channel) ? replyDueOn(date, channel, windows, context.calendar) : null,
-      status,
-      positions,
-      sources,
-      createdBy: context.createdBy,
-    });
+  for (const { line, values } of table.rows) {
+    const read = readEventFields(values, rules, { now: context.now, createdBy: context.createdBy });
+    errors.push(...read.errors.map((e) => ({ line, column: e.field, reason: e.reason })));
+    if (read.event) rows.push({ ...read.event, line });
   }
-
   errors.sort((a, b) => a.line - b.line);
   if (errors.length > 0 || context.dryRun) return { errors, rows, written: 0 };
   db.transaction((tx) => {

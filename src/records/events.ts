@@ -27,6 +27,8 @@ export interface EventInput {
   quote: string | null;
   /** The reply due date, for contacts. */
   dueOn: LondonDate | null;
+  /** Why `dueOn` differs from the computed date, when overridden. */
+  dueOverrideReason?: string | null;
   status: EventStatus;
   positions: { askId: number; stance: Stance }[];
   sources: SourceInput[];
@@ -49,6 +51,7 @@ export function insertEvent(tx: Tx | Db, input: EventInput, now: number): number
       summary: input.summary,
       quote: input.quote,
       dueOn: input.dueOn,
+      dueOverrideReason: input.dueOverrideReason ?? null,
       status: input.status,
       createdBy: input.createdBy,
       createdAt: now,

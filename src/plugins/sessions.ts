@@ -1,0 +1,100 @@
+/**
+ * Sessions (server-side, in SQLite), the signed-in user, and CSRF tokens for every
+ * state-changing request. Public pages create no session.
+ */
+import { randomBytes } from 'node:crypto';
+import fp from 'fastify-plugin';
+import fastifyCookie from '@fastify/cookie';
+import fastifySession from '@fastify/session';
+import csrf from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { sessions } from '../db/schema.js';
+import { userById, type UserRow } from '../records/users.js';
+
+declare module 'fastify' {
+  interface Session {
+    userId?: number;
+  }
+  interface FastifyRequest {
+    /** The signed-in, active user, or null. */
+    user: UserRow | null;
+  }
+}
+
+export const SESSION_COOKIE = 'tracker_session';
+export const SESSION_HOURS = 12;
+
+type Callback = (error?: unknown) => void;
+
+/** A session store over the `sessions` table. */
+function sqliteStore(db: Db, now: () => number) {
+  return {
+    set(sid: string, session: Record<string, unknown> & { cookie?: { expires?: Date | null } }, callback: Callback) {
+      try {
+        const expiresAt = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : now() + SESSION_HOURS * 3_600_000;
+        const userId = typeof session.userId === 'number' ? session.userId : null;
+        const data = JSON.stringify(session);
+        db.insert(sessions).values({ sid, userId, data, expiresAt }).onConflictDoUpdate({ target: sessions.sid, set: { userId, data, expiresAt } }).run();
+        callback();
+      } catch (error) {
+        callback(error);
+      }
+    },
+    get(sid: string, callback: (error: unknown, session?: unknown) => void) {
+      try {
+        const row = db.select().from(sessions).where(eq(sessions.sid, sid)).get();
+        if (!row || row.expiresAt <= now()) return callback(null, null);
+        callback(null, JSON.parse(row.data));
+      } catch (error) {
+        callback(error);
+      }
+    },
+    destroy(sid: string, callback: Callback) {
+      try {
+        db.delete(sessions).where(eq(sessions.sid, sid)).run();
+        callback();
+      } catch (error) {
+        callback(error);
+      }
+    },
+  };
+}
+
+export interface SessionOptions {
+  secret: string | null;
+  secure: boolean;
+  now: () => number;
+}
+
+export default fp(async function sessionPlugin(app: FastifyInstance, options: SessionOptions) {
+  const db = app.tracker.db;
+  if (!options.secret) app.log.warn('SESSION_SECRET is not set: using a random one, so sign-ins end when the server restarts');
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, {
+    secret: options.secret ?? randomBytes(32).toString('hex'),
+    cookieName: SESSION_COOKIE,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/', maxAge: SESSION_HOURS * 3_600_000 },
+    store: sqliteStore(db, options.now) as never,
+  });
+  await app.register(csrf, { sessionPlugin: '@fastify/session' });
+
+  // Old sessions are swept at start-up; expired ones are refused when read.
+  db.delete(sessions).where(lt(sessions.expiresAt, options.now())).run();
+
+  app.decorateRequest('user', null);
+  app.addHook('preHandler', async (request) => {
+    const userId = request.session.userId;
+    if (userId === undefined) return;
+    const user = userById(db, userId);
+    if (user && user.active) request.user = user;
+    else await request.session.destroy();
+  });
+});
+
+/** preHandler: refuses a state-changing request without a valid CSRF token (403, nothing changes). */
+export function checkCsrf(app: FastifyInstance) {
+  return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => app.csrfProtection(request, reply, done);
+}

@@ -1,0 +1,86 @@
+/** Sign-in and sign-out. The message never says which of email or password was wrong. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAudit } from '../records/audit.js';
+import { DUMMY_HASH, verifyPassword } from '../records/passwords.js';
+import { clearFailures, lockedMinutes, recordFailure } from '../records/sign-in.js';
+import { userByEmail } from '../records/users.js';
+import { checkCsrf } from '../plugins/sessions.js';
+import { wantsJson } from '../plugins/errors.js';
+import { renderPage } from './page.js';
+
+const WRONG = 'The email address or password is not right';
+
+/** Only local paths, so a crafted link cannot send someone elsewhere after signing in. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/admin';
+}
+
+/** preHandler for everything under /admin: a signed-in user, of the given role when one is named. */
+export function requireUser(role?: 'admin') {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.user) {
+      if (wantsJson(request) || request.headers.accept === 'application/json') {
+        return reply.code(401).send({ error: 'Unauthorized', statusCode: 401, message: 'Sign in first', parameter: null });
+      }
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    if (role === 'admin' && request.user.role !== 'admin') {
+      return reply.code(403).type('text/html; charset=utf-8').send('Only an admin can do this.');
+    }
+  };
+}
+
+interface LoginBody {
+  email?: string;
+  password?: string;
+  next?: string;
+}
+
+export default async function authRoutes(app: FastifyInstance, options: { now: () => number }) {
+  const db = app.tracker.db;
+  const showForm = (request: FastifyRequest, reply: FastifyReply, values: LoginBody, errors: Record<string, string>) =>
+    renderPage(request, reply, 'auth/login', 'Sign in', { values, errors, next: safeNext(values.next), csrf: reply.generateCsrf() });
+
+  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+    if (request.user) return reply.redirect(safeNext(request.query.next), 303);
+    return showForm(request, reply, { next: request.query.next }, {});
+  });
+
+  app.post<{ Body: LoginBody }>(
+    '/login',
+    { preHandler: checkCsrf(app), config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const email = String(request.body?.email ?? '').trim();
+      const password = String(request.body?.password ?? '');
+      const errors: Record<string, string> = {};
+      if (!email) errors.email = 'Enter your email address';
+      if (!password) errors.password = 'Enter your password';
+      if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), { email, next: request.body?.next }, errors);
+
+      const now = options.now();
+      const locked = lockedMinutes(db, email, request.ip, now);
+      if (locked > 0) {
+        return showForm(request, reply.code(429), { email, next: request.body?.next }, {
+          email: `Too many failed sign-ins. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`,
+        });
+      }
+      const user = userByEmail(db, email);
+      const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user || !ok || !user.active) {
+        const wait = recordFailure(db, email, request.ip, now);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        return showForm(request, reply.code(401), { email, next: request.body?.next }, { email: WRONG });
+      }
+      clearFailures(db, email);
+      await request.session.regenerate();
+      request.session.userId = user.id;
+      recordAudit(db, { userId: user.id, name: user.name }, { action: 'user.sign_in', entityType: 'user', entityId: user.id }, now);
+      return reply.redirect(safeNext(request.body?.next), 303);
+    },
+  );
+
+  app.post('/logout', { preHandler: checkCsrf(app) }, async (request, reply) => {
+    await request.session.destroy();
+    return reply.redirect('/', 303);
+  });
+}
