@@ -9,11 +9,11 @@ import type { PositionStatement } from '../../domain/positions.js';
 import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
 import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
 
-const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
+export const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
 const COMMENT_TYPES = COMMENT_RESPONSE_TYPES.map((t) => `'${t}'`).join(', ');
 
 const cache = new WeakMap<Db, Map<string, Statement>>();
-function prepared(db: Db, sql: string): Statement {
+export function prepared(db: Db, sql: string): Statement {
   let statements = cache.get(db);
   if (!statements) cache.set(db, (statements = new Map()));
   let statement = statements.get(sql);
@@ -35,6 +35,23 @@ const HISTORY_COLUMNS = `e.id, e.institution_id AS institutionId, e.type, e.resp
   e.occurred_at AS occurredAt, e.occurred_on AS date`;
 
 /**
+ * `latest_comment`: each institution's latest comment as at @asOf (by occurred_at, then id).
+ * Join it as `c` and keep the contacts that pass AFTER_LATEST_COMMENT to get the outstanding ones.
+ */
+export function latestCommentCte(extra = ''): string {
+  return `latest_comment AS MATERIALIZED (
+      SELECT institutionId, occurredAt, id FROM (
+        SELECT e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.id,
+          ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
+        FROM events e
+        WHERE ${VISIBLE} AND e.type = 'response' AND e.response_type IN (${COMMENT_TYPES}) AND e.institution_id IS NOT NULL ${extra}
+      ) WHERE rn = 1
+    )`;
+}
+
+export const AFTER_LATEST_COMMENT = '(c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.id > c.id))';
+
+/**
  * For each institution with outstanding contacts as at T (contacts after its latest comment,
  * as src/domain/silence.ts defines them): the earliest and latest dates and how many. The test
  * "silence in SQL agrees with the domain rule" holds this query to `summariseOutstanding`.
@@ -42,18 +59,10 @@ const HISTORY_COLUMNS = `e.id, e.institution_id AS institutionId, e.type, e.resp
 export function outstandingContacts(db: Db, asOf: number, institutionId: number | null): (Outstanding & { institutionId: number })[] {
   const one = institutionId === null ? '' : 'AND e.institution_id = @institutionId';
   const sql = `
-    WITH latest_comment AS MATERIALIZED (
-      SELECT institutionId, occurredAt, id FROM (
-        SELECT e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.id,
-          ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
-        FROM events e
-        WHERE ${VISIBLE} AND e.type = 'response' AND e.response_type IN (${COMMENT_TYPES}) AND e.institution_id IS NOT NULL ${one}
-      ) WHERE rn = 1
-    )
+    WITH ${latestCommentCte(one)}
     SELECT e.institution_id AS institutionId, MIN(e.occurred_on) AS since, MAX(e.occurred_on) AS lastContact, COUNT(*) AS count
     FROM events e LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
-    WHERE ${VISIBLE} AND e.type = 'contact' AND e.institution_id IS NOT NULL ${one}
-      AND (c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.id > c.id))
+    WHERE ${VISIBLE} AND e.type = 'contact' AND e.institution_id IS NOT NULL ${one} AND ${AFTER_LATEST_COMMENT}
     GROUP BY e.institution_id`;
   return prepared(db, sql).all({ asOf, institutionId }) as (Outstanding & { institutionId: number })[];
 }

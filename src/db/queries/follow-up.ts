@@ -1,0 +1,56 @@
+/** What campaigners need to chase: contacts after each institution's latest comment, and drafts. */
+import type { Db } from '../client.js';
+import { AFTER_LATEST_COMMENT, latestCommentCte, prepared, VISIBLE } from './events.js';
+
+export interface AwaitingRow {
+  id: number;
+  institutionId: number;
+  institutionSlug: string;
+  institutionName: string;
+  occurredAt: number;
+  date: string;
+  channel: string | null;
+  fromName: string | null;
+  summary: string;
+  dueOn: string | null;
+}
+
+/**
+ * Published contacts as at T that no comment has followed yet (the same outstanding contacts
+ * the silence figure counts), soonest due first.
+ */
+export function awaitingReply(db: Db, asOf: number, limit: number): AwaitingRow[] {
+  return prepared(
+    db,
+    `WITH ${latestCommentCte()}
+    SELECT e.id, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName,
+      e.occurred_at AS occurredAt, e.occurred_on AS date, e.channel, e.from_name AS fromName, e.summary, e.due_on AS dueOn
+    FROM events e JOIN institutions i ON i.id = e.institution_id
+    LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
+    WHERE ${VISIBLE} AND e.type = 'contact' AND ${AFTER_LATEST_COMMENT}
+    ORDER BY e.due_on IS NULL, e.due_on, e.occurred_at, e.id
+    LIMIT @limit`,
+  )
+    .all({ asOf, limit }) as AwaitingRow[];
+}
+
+export interface DraftRow {
+  id: number;
+  type: string;
+  institutionName: string | null;
+  date: string;
+  summary: string;
+  createdBy: string;
+  sources: number;
+}
+
+export function drafts(db: Db, limit: number): DraftRow[] {
+  return prepared(
+    db,
+    `SELECT e.id, e.type, i.name AS institutionName, e.occurred_on AS date, e.summary, e.created_by AS createdBy,
+        (SELECT count(*) FROM event_sources s WHERE s.event_id = e.id) AS sources
+      FROM events e LEFT JOIN institutions i ON i.id = e.institution_id
+      WHERE e.status = 'draft' AND e.deleted_at IS NULL
+      ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`,
+  ).all({ limit }) as DraftRow[];
+}
