@@ -5,9 +5,12 @@ import type { Config } from './config.js';
 import asOf from './plugins/as-of.js';
 import errors from './plugins/errors.js';
 import security from './plugins/security.js';
+import sessions from './plugins/sessions.js';
 import tracker from './plugins/tracker.js';
 import views from './plugins/views.js';
 import aboutRoutes from './routes/about.js';
+import adminRoutes from './routes/admin.js';
+import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
 import homeRoutes from './routes/home.js';
@@ -33,6 +36,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, now });
   await app.register(errors);
   await app.register(asOf, { now });
+  await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:'), now });
 
   await app.register(homeRoutes); //         /
   await app.register(institutionRoutes); //  /institutions, /institutions/:slug
@@ -40,6 +44,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(eventRoutes); //        /events/:id
   await app.register(aboutRoutes); //        /about
   await app.register(apiRoutes); //          /api/*, /healthz
+  await app.register(authRoutes, { now }); // /login, /logout
+  await app.register(adminRoutes, { now }); // /admin/*
 
   return app;
 }

@@ -64,6 +64,7 @@ function sqliteStore(db: Db, now: () => number) {
 
 export interface SessionOptions {
   secret: string | null;
+  /** With an https BASE_URL: Secure cookies on every HTTPS request (directly or through a trusted proxy). */
   secure: boolean;
   now: () => number;
 }
@@ -76,7 +77,7 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
     secret: options.secret ?? randomBytes(32).toString('hex'),
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/', maxAge: SESSION_HOURS * 3_600_000 },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ? 'auto' : false, path: '/', maxAge: SESSION_HOURS * 3_600_000 },
     store: sqliteStore(db, options.now) as never,
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });

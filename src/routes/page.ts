@@ -15,6 +15,12 @@ export interface PageContext {
   vocabulary: { stances: typeof STANCES; kinds: typeof INSTITUTION_KINDS; eventTypes: typeof EVENT_TYPES };
   siteTitle: string;
   description?: string;
+  /** The signed-in user, if any. */
+  user: { name: string; role: string } | null;
+  /** A CSRF token for the sign-out button, when signed in. */
+  csrf?: string;
+  /** This page's address with `as_of` removed: the same view, as it is now. */
+  nowHref: string;
 }
 
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
@@ -33,7 +39,18 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     format,
     vocabulary: { stances: STANCES, kinds: INSTITUTION_KINDS, eventTypes: EVENT_TYPES },
     siteTitle,
+    user: request.user ? { name: request.user.name, role: request.user.role } : null,
+    nowHref: withoutAsOf(request.url),
   };
+}
+
+function withoutAsOf(url: string): string {
+  const [path, query = ''] = url.split('?', 2);
+  const params = new URLSearchParams(query);
+  params.delete('as_of');
+  params.delete('before');
+  const rest = params.toString();
+  return rest ? `${path}?${rest}` : path!;
 }
 
 /** Renders a page template with the page context every template expects. */
@@ -46,6 +63,10 @@ export function renderPage(
   description?: string,
 ): Promise<string> {
   const campaign = campaignView(request.server.tracker);
-  const page = { ...pageContext(request, title, campaign.title), description: description ?? campaign.summary };
+  const page = {
+    ...pageContext(request, title, campaign.title),
+    description: description ?? campaign.summary,
+    csrf: request.user ? reply.generateCsrf() : undefined,
+  };
   return reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
 }
