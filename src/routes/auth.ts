@@ -48,7 +48,7 @@ export default async function authRoutes(app: FastifyInstance, options: { now: (
 
   app.post<{ Body: LoginBody }>(
     '/login',
-    { preHandler: checkCsrf(app), config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    { preHandler: checkCsrf(app) },
     async (request, reply) => {
       const email = String(request.body?.email ?? '').trim();
       const password = String(request.body?.password ?? '');
