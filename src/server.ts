@@ -1,6 +1,7 @@
 /** Starts the tracker: listens, and closes gracefully (in-flight requests finish, the database closes). */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { countUsers } from './records/users.js';
 
 let config;
 try {
@@ -27,3 +28,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 await app.listen({ port: config.port, host: config.host });
+if (countUsers(app.tracker.db) === 0) {
+  console.log(
+    [
+      '',
+      'No one can sign in yet. Create the first admin with:',
+      '  npm run user:add -- --email you@example.org --name "Your Name" --role admin',
+      '(it asks for the password; campaigners then sign in at ' + config.baseUrl + '/login)',
+      '',
+    ].join('\n'),
+  );
+}
