@@ -9,6 +9,7 @@ import sessions from './plugins/sessions.js';
 import tracker from './plugins/tracker.js';
 import views from './plugins/views.js';
 import aboutRoutes from './routes/about.js';
+import adminAccountRoutes from './routes/admin-accounts.js';
 import adminRoutes from './routes/admin.js';
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
@@ -46,6 +47,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(apiRoutes); //          /api/*, /healthz
   await app.register(authRoutes, { now }); // /login, /logout
   await app.register(adminRoutes, { now }); // /admin/*
+  await app.register(adminAccountRoutes, { now }); // /admin/users, /admin/audit (admins)
 
   return app;
 }

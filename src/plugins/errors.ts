@@ -39,7 +39,8 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
   } catch {
     // The database may be what failed; the page still renders.
   }
-  const title = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'There is a problem with the address';
+  const title =
+    status === 404 ? 'Page not found' : status === 403 ? 'You cannot do this' : status >= 500 ? 'Something went wrong' : 'There is a problem with the address';
   return reply.type('text/html; charset=utf-8').viewAsync('errors/error', {
     page: pageContext(request, title, siteTitle),
     status,

@@ -1,7 +1,8 @@
 /** Logging events from the workspace: each write and its audit rows in one transaction. */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { events, eventSources } from '../db/schema.js';
+import { corrections, eventPositions, events, eventSources } from '../db/schema.js';
+import { instantOf, londonTimeOf } from '../domain/calendar.js';
 import { recordAudit, type Actor } from './audit.js';
 import { insertEvent, type EventInput } from './events.js';
 import { readEventFields, type EventRules, type FieldError } from './event-fields.js';
@@ -74,4 +75,106 @@ function auditView(e: EventInput) {
     responseType: e.responseType, answers: e.answersEventId, summary: e.summary, quote: e.quote, dueOn: e.dueOn,
     dueOverrideReason: e.dueOverrideReason ?? null, status: e.status, positions: e.positions, sources: e.sources,
   };
+}
+
+export type Edited = { ok: true } | { ok: false; errors: FieldError[] };
+
+/** The event as form fields, for editing. */
+export function eventFields(db: Db, id: number): Record<string, string> | null {
+  const row = db.$client
+    .prepare(
+      `SELECT e.*, i.slug AS institution_slug FROM events e LEFT JOIN institutions i ON i.id = e.institution_id
+       WHERE e.id = ?`,
+    )
+    .get(id) as (Record<string, unknown> & { deleted_at: number | null }) | undefined;
+  if (!row) return null;
+  const source = db.select().from(eventSources).where(eq(eventSources.eventId, id)).orderBy(eventSources.id).get();
+  const stances = db.$client
+    .prepare('SELECT a.slug, p.stance FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = ?')
+    .all(id) as { slug: string; stance: string }[];
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  return {
+    type: text(row.type),
+    institution: text(row.institution_slug),
+    date: text(row.occurred_on),
+    time: row.has_time ? londonTimeOf(Number(row.occurred_at)) : '',
+    channel: text(row.channel),
+    from: text(row.from_name),
+    response_type: text(row.response_type),
+    answers: text(row.answers_event_id),
+    summary: text(row.summary),
+    quote: text(row.quote),
+    source_title: text(source?.title),
+    source_url: text(source?.url),
+    source_publisher: text(source?.publisher),
+    source_date: text(source?.publishedOn),
+    status: text(row.status),
+    due_on: row.due_override_reason ? text(row.due_on) : '',
+    due_override_reason: text(row.due_override_reason),
+    deleted: row.deleted_at === null ? '' : 'yes',
+    ...Object.fromEntries(stances.map((s) => [s.slug, s.stance])),
+  };
+}
+
+/**
+ * Edits an event. A published event needs a public correction note, shown on its page and on
+ * /corrections. Positions and sources are replaced by the form's.
+ */
+export function updateEvent(
+  db: Db,
+  id: number,
+  fields: Record<string, string | undefined>,
+  rules: EventRules,
+  actor: Actor,
+  now: number,
+): Edited {
+  const before = eventFields(db, id);
+  if (!before || before.deleted) return { ok: false, errors: [{ field: 'summary', reason: 'there is no such event' }] };
+  const wasPublished = before.status === 'published';
+  const read = readEventFields({ ...fields, type: before.type }, rules, { now, createdBy: actor.name });
+  const note = (fields.correction_note ?? '').trim();
+  const errors = [...read.errors];
+  if (wasPublished && note === '') errors.push({ field: 'correction_note', reason: 'say, for the public, what was corrected' });
+  if (wasPublished && read.event?.status === 'draft') errors.push({ field: 'status', reason: 'a published event cannot go back to being a draft; delete it instead' });
+  if (!read.event || errors.length > 0) return { ok: false, errors };
+  const input = read.event;
+  db.transaction((tx) => {
+    tx.update(events)
+      .set({
+        institutionId: input.institutionId,
+        occurredAt: instantOf(input.date, input.time),
+        occurredOn: input.date,
+        hasTime: input.time !== null,
+        channel: input.channel,
+        fromName: input.fromName,
+        responseType: input.responseType,
+        answersEventId: input.answersEventId,
+        summary: input.summary,
+        quote: input.quote,
+        dueOn: input.dueOn,
+        dueOverrideReason: input.dueOverrideReason ?? null,
+        status: input.status,
+        updatedAt: now,
+      })
+      .where(eq(events.id, id))
+      .run();
+    tx.delete(eventPositions).where(eq(eventPositions.eventId, id)).run();
+    if (input.positions.length > 0) tx.insert(eventPositions).values(input.positions.map((p) => ({ eventId: id, ...p }))).run();
+    tx.delete(eventSources).where(eq(eventSources.eventId, id)).run();
+    if (input.sources.length > 0) tx.insert(eventSources).values(input.sources.map((s) => ({ eventId: id, ...s }))).run();
+    if (wasPublished) tx.insert(corrections).values({ eventId: id, at: now, userId: actor.userId, note }).run();
+    recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, institutionId: input.institutionId, before, after: { ...auditView(input), correction: wasPublished ? note : null } }, now);
+  });
+  return { ok: true };
+}
+
+/** Hides an event (or shows it again): nothing is destroyed. */
+export function setEventDeleted(db: Db, id: number, deleted: boolean, actor: Actor, now: number): boolean {
+  return db.transaction((tx) => {
+    const event = tx.select().from(events).where(eq(events.id, id)).get();
+    if (!event || (event.deletedAt !== null) === deleted) return false;
+    tx.update(events).set({ deletedAt: deleted ? now : null, updatedAt: now }).where(eq(events.id, id)).run();
+    recordAudit(tx, actor, { action: deleted ? 'event.delete' : 'event.restore', entityType: 'event', entityId: id, institutionId: event.institutionId, before: { deletedAt: event.deletedAt }, after: { deletedAt: deleted ? now : null } }, now);
+    return true;
+  });
 }

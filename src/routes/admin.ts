@@ -10,7 +10,7 @@ import { awaitingReply } from '../db/queries/follow-up.js';
 import { CHANNELS, isOneOf, RESPONSE_TYPES, EVENT_TYPES, type EventType } from '../domain/vocabulary.js';
 import type { Actor } from '../records/audit.js';
 import { eventRules, type FieldError } from '../records/event-fields.js';
-import { logBatchContact, logEvent, publishEvent } from '../records/log-events.js';
+import { eventFields, logBatchContact, logEvent, publishEvent, setEventDeleted, updateEvent } from '../records/log-events.js';
 import { verifyPassword } from '../records/passwords.js';
 import { changePassword } from '../records/users.js';
 import { checkCsrf } from '../plugins/sessions.js';
@@ -58,13 +58,23 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
     renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(t, options.now()), flash: takeFlash(request), csrf: reply.generateCsrf() }),
   );
 
-  const showEventForm = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string | undefined>, errors: Record<string, string>) => {
+  const showEventForm = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string | undefined>,
+    errors: Record<string, string>,
+    editing: { eventId: number; published: boolean } | null = null,
+  ) => {
     const type = values.type as EventType;
     const institution = t.db && values.institution ? institutionRows(t.db).find((i) => i.slug === values.institution) : undefined;
     const contacts = type === 'response' && institution ? awaitingReply(t.db, options.now(), 500).filter((c) => c.institutionId === institution.id) : [];
     const campaign = campaignView(t);
-    return renderPage(request, reply, 'admin/event-form', TITLES[type], {
-      heading: TITLES[type],
+    const heading = editing ? `Edit this ${type === 'contact' ? 'approach' : type}` : TITLES[type];
+    return renderPage(request, reply, 'admin/event-form', heading, {
+      heading,
+      action: editing ? `/admin/events/${editing.eventId}` : '/admin/events',
+      eventId: editing?.eventId ?? null,
+      published: editing?.published ?? false,
       values,
       errors,
       institutions: institutionRows(t.db),
@@ -91,6 +101,44 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
     const published = values.status === 'published';
     request.session.flash = `${TITLES[values.type].replace('Log a', 'The').replace('The an', 'The')} was ${published ? 'published' : 'saved as a draft'}.`;
     return reply.redirect(published ? `/events/${result.ids[0]}` : '/admin', 303);
+  });
+
+  const eventId = (text: string) => {
+    const id = Number(text);
+    if (!Number.isInteger(id) || id < 1) throw new RequestProblem(404, 'There is no such event', 'id');
+    return id;
+  };
+
+  app.get<{ Params: { id: string } }>('/admin/events/:id/edit', async (request, reply) => {
+    const id = eventId(request.params.id);
+    const values = eventFields(t.db, id);
+    if (!values || values.deleted) throw new RequestProblem(404, 'There is no such event', 'id');
+    return showEventForm(request, reply, values, {}, { eventId: id, published: values.status === 'published' });
+  });
+
+  app.post<{ Params: { id: string }; Body: Fields }>('/admin/events/:id', { preHandler: checkCsrf(app) }, async (request, reply) => {
+    const id = eventId(request.params.id);
+    const existing = eventFields(t.db, id);
+    if (!existing || existing.deleted) throw new RequestProblem(404, 'There is no such event', 'id');
+    const values: Record<string, string | undefined> = { ...text(request.body ?? {}), type: existing.type };
+    const result = updateEvent(t.db, id, values, eventRules(t.db, t.calendar), actorOf(request), options.now());
+    if (!result.ok) return showEventForm(request, reply.code(400), values, byField(result.errors), { eventId: id, published: existing.status === 'published' });
+    request.session.flash = existing.status === 'published' ? 'The event was corrected; the note is shown on its page.' : 'The event was saved.';
+    return reply.redirect(values.status === 'published' ? `/events/${id}` : '/admin', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/events/:id/delete', { preHandler: checkCsrf(app) }, async (request, reply) => {
+    const id = eventId(request.params.id);
+    const done = setEventDeleted(t.db, id, true, actorOf(request), options.now());
+    request.session.flash = done ? `Event ${id} was deleted. It can be restored from the audit log.` : 'There is no such event to delete.';
+    return reply.redirect('/admin', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/events/:id/restore', { preHandler: checkCsrf(app) }, async (request, reply) => {
+    const id = eventId(request.params.id);
+    const done = setEventDeleted(t.db, id, false, actorOf(request), options.now());
+    request.session.flash = done ? `Event ${id} was restored.` : 'There is no such deleted event.';
+    return reply.redirect('/admin', 303);
   });
 
   const showBatch = (request: FastifyRequest, reply: FastifyReply, values: Fields, errors: Record<string, string>) =>
@@ -121,8 +169,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
   });
 
   app.post<{ Params: { id: string } }>('/admin/events/:id/publish', { preHandler: checkCsrf(app) }, async (request, reply) => {
-    const id = Number(request.params.id);
-    if (!Number.isInteger(id) || id < 1) throw new RequestProblem(404, 'There is no such event', 'id');
+    const id = eventId(request.params.id);
     const result = publishEvent(t.db, id, actorOf(request), options.now());
     request.session.flash = result.ok ? 'Published.' : result.reason;
     return reply.redirect('/admin', 303);

@@ -5,7 +5,7 @@ import { DUMMY_HASH, verifyPassword } from '../records/passwords.js';
 import { clearFailures, lockedMinutes, recordFailure } from '../records/sign-in.js';
 import { userByEmail } from '../records/users.js';
 import { checkCsrf } from '../plugins/sessions.js';
-import { wantsJson } from '../plugins/errors.js';
+import { RequestProblem, wantsJson } from '../plugins/errors.js';
 import { renderPage } from './page.js';
 
 const WRONG = 'The email address or password is not right';
@@ -25,7 +25,7 @@ export function requireUser(role?: 'admin') {
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
     }
     if (role === 'admin' && request.user.role !== 'admin') {
-      return reply.code(403).type('text/html; charset=utf-8').send('Only an admin can do this.');
+      throw new RequestProblem(403, 'Only an admin of this tracker can do this.');
     }
   };
 }

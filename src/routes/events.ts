@@ -2,10 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { RequestProblem } from '../plugins/errors.js';
 import { campaignView, eventAsAt } from '../tracker/tracker.js';
 import { renderPage } from './page.js';
+import { correctionRows } from '../db/queries/corrections.js';
+import { londonDateOf } from '../domain/calendar.js';
 import { asOfQuery } from './schemas.js';
 
 export default async function eventRoutes(app: FastifyInstance) {
   const t = app.tracker;
+
+  app.get('/corrections', { schema: { querystring: { type: 'object', properties: asOfQuery } } }, async (request, reply) => {
+    const corrections = correctionRows(t.db, request.asOf, null).map((c) => ({ ...c, on: londonDateOf(c.at) }));
+    return renderPage(request, reply, 'events/corrections', 'Corrections', { corrections });
+  });
+
   app.get<{ Params: { id: number } }>(
     '/events/:id',
     { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } }, querystring: { type: 'object', properties: asOfQuery } } },
@@ -22,7 +30,8 @@ export default async function eventRoutes(app: FastifyInstance) {
       }
       const e = found.event;
       const title = `${e.type === 'contact' ? 'Approach' : e.type === 'response' ? 'Response' : 'Milestone'}: ${e.institutionName ?? 'campaign-wide'}, ${e.date}`;
-      return renderPage(request, reply, 'events/show', title, { event: e, asks: campaignView(t).asks }, e.summary);
+      const corrections = correctionRows(t.db, request.asOf, e.id).map((c) => ({ on: londonDateOf(c.at), note: c.note }));
+      return renderPage(request, reply, 'events/show', title, { event: e, asks: campaignView(t).asks, corrections, canEdit: request.user !== null }, e.summary);
     },
   );
 }

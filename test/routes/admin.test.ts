@@ -47,6 +47,9 @@ describe('who may use the workspace', () => {
   for (const url of pages) {
     table.push([url, null, 303], [url, 'editor@example.org', 200], [url, 'admin@example.org', 200], [url, 'gone@example.org', 303]);
   }
+  for (const url of ['/admin/users', '/admin/audit', '/admin/audit?user=1']) {
+    table.push([url, null, 303], [url, 'editor@example.org', 403], [url, 'admin@example.org', 200], [url, 'gone@example.org', 303]);
+  }
   it.each(table)('GET %s as %s answers %i', async (url, who, status) => {
     const client = new Client(t.app);
     if (who) await client.signIn(who, PASSWORD);
@@ -339,5 +342,119 @@ describe('npm run user:add', () => {
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(message);
     expect(sql<{ n: number }>('SELECT count(*) AS n FROM users').n).toBe(before);
+  });
+});
+
+describe('editing, correcting, deleting and restoring', () => {
+  async function logOne(client: Client, fields: Record<string, string>): Promise<number> {
+    const _csrf = await client.csrf('/admin/events/new?type=contact');
+    const res = await client.post('/admin/events', { ...CONTACT, ...fields, _csrf });
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(303);
+    return sql<{ id: number }>('SELECT max(id) AS id FROM events').id;
+  }
+
+  it('edits a draft without a note', async () => {
+    const client = await signedIn('editor@example.org');
+    const id = await logOne(client, { summary: 'Draft to edit', status: 'draft' });
+    const form = await client.get(`/admin/events/${id}/edit`);
+    expect(form.body).toContain('Draft to edit');
+    expect(form.body).not.toContain('name="correction_note"');
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const res = await client.post(`/admin/events/${id}`, { ...CONTACT, _csrf, summary: 'Draft, edited', status: 'draft' });
+    expect(res.statusCode).toBe(303);
+    expect(sql('SELECT summary FROM events WHERE id = ?', id)).toEqual({ summary: 'Draft, edited' });
+    expect(sql<{ n: number }>('SELECT count(*) AS n FROM corrections WHERE event_id = ?', id).n).toBe(0);
+  });
+
+  it('asks for a public correction note to edit a published event, then shows it on the event and on /corrections', async () => {
+    const client = await signedIn('editor@example.org');
+    const id = await logOne(client, { summary: 'Letter sent on the wrong day' });
+    let _csrf = await client.csrf(`/admin/events/${id}/edit`);
+    const refused = await client.post(`/admin/events/${id}`, { ...CONTACT, _csrf, date: '2021-06-02' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('href="#correction_note"');
+    expect(sql('SELECT occurred_on FROM events WHERE id = ?', id)).toEqual({ occurred_on: '2021-06-01' });
+
+    _csrf = await client.csrf(`/admin/events/${id}/edit`);
+    const ok = await client.post(`/admin/events/${id}`, { ...CONTACT, _csrf, date: '2021-06-02', correction_note: 'The letter was sent on 2 June, not 1 June.' });
+    expect(ok.statusCode).toBe(303);
+    expect(sql('SELECT occurred_on, due_on FROM events WHERE id = ?', id)).toEqual({ occurred_on: '2021-06-02', due_on: '2021-06-16' });
+    const page = (await t.app.inject({ method: 'GET', url: `/events/${id}` })).body;
+    expect(page).toMatch(/Corrected on 22 November 2026:<\/strong> The letter was sent on 2 June, not 1 June\./);
+    const list = (await t.app.inject({ method: 'GET', url: '/corrections' })).body;
+    expect(list).toContain('The letter was sent on 2 June, not 1 June.');
+    expect(list).toContain(`href="/events/${id}"`);
+    const audit = sql<{ before: string; after: string }>("SELECT before, after FROM audit_log WHERE action = 'event.update' AND entity_id = ?", id);
+    expect(JSON.parse(audit.before).date).toBe('2021-06-01');
+    expect(JSON.parse(audit.after).date).toBe('2021-06-02');
+  });
+
+  it('deletes by hiding, and restores from the audit log', async () => {
+    const client = await signedIn('editor@example.org');
+    const id = await logOne(client, { summary: 'To be deleted' });
+    expect((await t.app.inject({ method: 'GET', url: `/api/events/${id}` })).statusCode).toBe(200);
+    let _csrf = await client.csrf(`/admin/events/${id}/edit`);
+    expect((await client.post(`/admin/events/${id}/delete`, { _csrf })).statusCode).toBe(303);
+    expect((await t.app.inject({ method: 'GET', url: `/api/events/${id}` })).statusCode).toBe(404);
+    expect(sql('SELECT summary FROM events WHERE id = ?', id)).toEqual({ summary: 'To be deleted' });
+
+    const admin = await signedIn('admin@example.org');
+    const audit = await admin.get('/admin/audit');
+    expect(audit.body).toContain(`action="/admin/events/${id}/restore"`);
+    _csrf = /name="_csrf" value="([^"]+)"/.exec(audit.body)![1]!;
+    expect((await admin.post(`/admin/events/${id}/restore`, { _csrf })).statusCode).toBe(303);
+    expect((await t.app.inject({ method: 'GET', url: `/api/events/${id}` })).statusCode).toBe(200);
+    expect(sql<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action IN ('event.delete', 'event.restore')", id).n).toBe(2);
+  });
+});
+
+describe('users and the audit log (admins)', () => {
+  it('adds a user, refusing bad input beside each field', async () => {
+    const admin = await signedIn('admin@example.org');
+    let _csrf = await admin.csrf('/admin/users');
+    const bad = await admin.post('/admin/users', { _csrf, name: '', email: 'nope', role: 'owner', password: 'short' });
+    expect(bad.statusCode).toBe(400);
+    for (const field of ['name', 'email', 'role', 'password']) expect(bad.body).toContain(`href="#${field}"`);
+    expect(sql<{ n: number }>("SELECT count(*) AS n FROM users WHERE email = 'nope'").n).toBe(0);
+    _csrf = await admin.csrf('/admin/users');
+    expect((await admin.post('/admin/users', { _csrf, name: 'Nia New', email: 'nia@example.org', role: 'editor', password: PASSWORD })).statusCode).toBe(303);
+    expect((await new Client(t.app).signIn('nia@example.org', PASSWORD)).statusCode).toBe(303);
+  });
+
+  it('deactivates a user, ending their sessions at once, and reactivates them', async () => {
+    const db = t.app.tracker.db;
+    const made = await createUser(db, { email: 'temp@example.org', name: 'Temp', role: 'editor', password: PASSWORD }, system, Date.now());
+    if (!made.ok) throw new Error('no user');
+    const theirs = await signedIn('temp@example.org');
+    const admin = await signedIn('admin@example.org');
+    let _csrf = await admin.csrf('/admin/users');
+    expect((await admin.post(`/admin/users/${made.id}/active`, { _csrf, active: 'false' })).statusCode).toBe(303);
+    expect((await theirs.get('/admin')).statusCode).toBe(303);
+    expect((await new Client(t.app).signIn('temp@example.org', PASSWORD)).statusCode).toBe(401);
+    _csrf = await admin.csrf('/admin/users');
+    await admin.post(`/admin/users/${made.id}/active`, { _csrf, active: 'true' });
+    expect((await new Client(t.app).signIn('temp@example.org', PASSWORD)).statusCode).toBe(303);
+  });
+
+  it('lets no editor manage users', async () => {
+    const editor = await signedIn('editor@example.org');
+    const _csrf = await editor.csrf('/admin');
+    const res = await editor.post('/admin/users', { _csrf, name: 'Sneaky', email: 'sneaky@example.org', role: 'admin', password: PASSWORD });
+    expect(res.statusCode).toBe(403);
+    expect(sql<{ n: number }>("SELECT count(*) AS n FROM users WHERE email = 'sneaky@example.org'").n).toBe(0);
+  });
+
+  it('filters the audit log by user, institution and date', async () => {
+    const admin = await signedIn('admin@example.org');
+    const byEditor = await admin.get(`/admin/audit?user=${editorId}`);
+    expect(byEditor.statusCode).toBe(200);
+    expect(byEditor.body).toContain('Eddie Editor');
+    expect(byEditor.body).not.toMatch(/<\/strong>: Ada Admin/);
+    const surrey = await admin.get('/admin/audit?institution=surrey-police');
+    expect(surrey.body).toContain('(Surrey Police)');
+    expect(surrey.body).not.toContain('(Kent Police)');
+    const none = await admin.get('/admin/audit?to=2020-01-01');
+    expect(none.body).toContain('No change matches.');
+    expect((await admin.get('/admin/audit?from=yesterday')).statusCode).toBe(400);
   });
 });
