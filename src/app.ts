@@ -1,6 +1,7 @@
 /** Builds the application: plugins first, then the routes. Read it as the route index. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
 import asOf from './plugins/as-of.js';
 import errors from './plugins/errors.js';
@@ -11,6 +12,7 @@ import views from './plugins/views.js';
 import aboutRoutes from './routes/about.js';
 import adminAccountRoutes from './routes/admin-accounts.js';
 import adminRoutes from './routes/admin.js';
+import adminSpreadsheetRoutes, { MAX_UPLOAD_BYTES } from './routes/admin-spreadsheets.js';
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
@@ -33,6 +35,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   await app.register(security, { rateLimitPerMinute: config.rateLimitPerMinute });
   await app.register(formbody);
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   await app.register(views, { production: process.env.NODE_ENV !== 'development' });
   await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, now });
   await app.register(errors);
@@ -48,6 +51,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(authRoutes, { now }); // /login, /logout
   await app.register(adminRoutes, { now }); // /admin/*
   await app.register(adminAccountRoutes, { now }); // /admin/users, /admin/audit (admins)
+  await app.register(adminSpreadsheetRoutes, { now }); // /admin/spreadsheets, /admin/export/*
 
   return app;
 }

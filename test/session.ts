@@ -37,6 +37,26 @@ export class Client {
     return res;
   }
 
+  /** Posts a multipart form with one file, as a browser uploads it. */
+  async upload(url: string, fields: Record<string, string>, file: { name: string; field: string; content: string | Buffer }) {
+    const boundary = '----tracker-test-boundary';
+    const parts: Buffer[] = [];
+    for (const [k, v] of Object.entries(fields)) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    }
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`));
+    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat(parts),
+    });
+    this.keep(res.headers['set-cookie']);
+    return res;
+  }
+
   /** The CSRF token in the page at `url`. */
   async csrf(url: string): Promise<string> {
     const res = await this.get(url);

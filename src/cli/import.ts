@@ -30,10 +30,11 @@ function main(argv: string[]): number {
     const now = Date.now();
     seedIfEmpty(db, config.dataDir, calendar, now);
     const text = fs.readFileSync(file, 'utf8');
+    const actor = { userId: null, name: `npm run import (${file})` };
     const result =
       what === 'events'
-        ? importEventsCsv(db, text, { calendar, now, createdBy: `import of ${file}`, dryRun })
-        : importInstitutionsCsv(db, text, { now, dryRun });
+        ? importEventsCsv(db, text, { calendar, now, createdBy: `import of ${file}`, dryRun, actor })
+        : importInstitutionsCsv(db, text, { now, dryRun, actor });
     if (result.errors.length > 0) {
       console.error(`${file}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}; nothing was imported.`);
       for (const error of result.errors) console.error(`  ${describeError(error)}`);

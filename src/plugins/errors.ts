@@ -57,6 +57,9 @@ export default fp(async function errors(app: FastifyInstance) {
       const message = parameter ? `The parameter “${parameter}” ${error.validation[0]!.message ?? 'is not valid'}.` : error.message;
       return send(request, reply, 400, message, parameter);
     }
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_FILES_LIMIT') {
+      return send(request, reply, 413, 'The file is too large: upload a CSV of at most 5 MB, or split it into several files.', 'file');
+    }
     if (error instanceof CalendarRangeError) {
       request.log.error(error);
       return send(request, reply, 500, `A figure could not be computed: ${error.message}`, null);

@@ -9,6 +9,7 @@ import { institutions } from '../db/schema.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { INSTITUTION_KINDS, isOneOf } from '../domain/vocabulary.js';
 import { eventRules, isHttpUrl, readEventFields } from './event-fields.js';
+import { recordAudit, type Actor } from './audit.js';
 import { insertEvent, type EventInput } from './events.js';
 import { InstitutionMatcher, insertInstitutions, type InstitutionInput } from './institutions.js';
 
@@ -80,6 +81,8 @@ export interface EventImportContext {
   now: number;
   createdBy: string;
   dryRun?: boolean;
+  /** Who imports: each event written gets an audit row naming them. */
+  actor?: Actor;
 }
 
 export interface ImportedEvent extends EventInput {
@@ -100,12 +103,17 @@ export function importEventsCsv(db: Db, text: string, context: EventImportContex
   errors.sort((a, b) => a.line - b.line);
   if (errors.length > 0 || context.dryRun) return { errors, rows, written: 0 };
   db.transaction((tx) => {
-    for (const row of rows) insertEvent(tx, row, context.now);
+    for (const row of rows) {
+      const id = insertEvent(tx, row, context.now);
+      if (context.actor) {
+        recordAudit(tx, context.actor, { action: 'event.import', entityType: 'event', entityId: id, institutionId: row.institutionId, after: { line: row.line, summary: row.summary, date: row.date, status: row.status } }, context.now);
+      }
+    }
   });
   return { errors, rows, written: rows.length };
 }
 
-export function importInstitutionsCsv(db: Db, text: string, context: { now: number; dryRun?: boolean }): ImportResult<InstitutionInput & { line: number }> {
+export function importInstitutionsCsv(db: Db, text: string, context: { now: number; dryRun?: boolean; actor?: Actor }): ImportResult<InstitutionInput & { line: number }> {
   const table = readTable(text, ['name', 'kind'], INSTITUTION_COLUMNS);
   const errors = [...table.errors];
   const matcher = InstitutionMatcher.load(db);
@@ -142,7 +150,10 @@ export function importInstitutionsCsv(db: Db, text: string, context: { now: numb
   }
   if (errors.length > 0 || context.dryRun) return { errors, rows, written: 0 };
   db.transaction((tx) => {
-    insertInstitutions(tx, rows, context.now);
+    const ids = insertInstitutions(tx, rows, context.now);
+    if (context.actor) {
+      ids.forEach((id, i) => recordAudit(tx, context.actor!, { action: 'institution.import', entityType: 'institution', entityId: id, institutionId: id, after: rows[i] }, context.now));
+    }
   });
   return { errors, rows, written: rows.length };
 }
