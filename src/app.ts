@@ -11,6 +11,7 @@ import tracker from './plugins/tracker.js';
 import views from './plugins/views.js';
 import aboutRoutes from './routes/about.js';
 import adminAccountRoutes from './routes/admin-accounts.js';
+import adminDirectoryRoutes from './routes/admin-directory.js';
 import adminRoutes from './routes/admin.js';
 import adminSpreadsheetRoutes, { MAX_UPLOAD_BYTES } from './routes/admin-spreadsheets.js';
 import authRoutes from './routes/auth.js';
@@ -52,6 +53,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(adminRoutes, { now }); // /admin/*
   await app.register(adminAccountRoutes, { now }); // /admin/users, /admin/audit (admins)
   await app.register(adminSpreadsheetRoutes, { now }); // /admin/spreadsheets, /admin/export/*
+  await app.register(adminDirectoryRoutes, { now }); // /admin/institutions, /admin/campaign (admins)
 
   return app;
 }
