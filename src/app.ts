@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
 import asOf from './plugins/as-of.js';
+import openapi from './plugins/openapi.js';
 import errors from './plugins/errors.js';
 import security from './plugins/security.js';
 import sessions from './plugins/sessions.js';
@@ -17,6 +18,8 @@ import adminSpreadsheetRoutes, { MAX_UPLOAD_BYTES } from './routes/admin-spreads
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
+import dataRoutes from './routes/data.js';
+import feedRoutes from './routes/feeds.js';
 import homeRoutes from './routes/home.js';
 import institutionRoutes from './routes/institutions.js';
 import timelineRoutes from './routes/timeline.js';
@@ -41,6 +44,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, now });
   await app.register(errors);
   await app.register(asOf, { now });
+  await app.register(openapi, { baseUrl: config.baseUrl, title: 'Campaign accountability tracker' });
   await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:'), now });
 
   await app.register(homeRoutes); //         /
@@ -49,6 +53,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(eventRoutes); //        /events/:id
   await app.register(aboutRoutes); //        /about
   await app.register(apiRoutes); //          /api/*, /healthz
+  await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json
+  await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
   await app.register(authRoutes, { now }); // /login, /logout
   await app.register(adminRoutes, { now }); // /admin/*
   await app.register(adminAccountRoutes, { now }); // /admin/users, /admin/audit (admins)

@@ -89,6 +89,8 @@ export default async function apiRoutes(app: FastifyInstance) {
     return { asOf: isoInstant(request.asOf), event: found.event };
   });
 
+  app.get('/api/openapi.json', async () => app.swagger());
+
   app.get('/healthz', async () => {
     t.db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').get();
     return { status: 'ok' };
