@@ -18,6 +18,8 @@ import adminSpreadsheetRoutes, { MAX_UPLOAD_BYTES } from './routes/admin-spreads
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
+import badgeRoutes from './routes/badges.js';
+import changesRoutes from './routes/changes.js';
 import dataRoutes from './routes/data.js';
 import feedRoutes from './routes/feeds.js';
 import homeRoutes from './routes/home.js';
@@ -52,7 +54,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(timelineRoutes); //     /timeline
   await app.register(eventRoutes); //        /events/:id
   await app.register(aboutRoutes); //        /about
+  await app.register(changesRoutes); //      /changes?from=…&to=…
   await app.register(apiRoutes); //          /api/*, /healthz
+  await app.register(badgeRoutes); //        /badges/:slug.svg, /embed/scorecard, /embed/institutions/:slug
   await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json
   await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
   await app.register(authRoutes, { now }); // /login, /logout

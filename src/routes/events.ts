@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RequestProblem } from '../plugins/errors.js';
 import { campaignView, eventAsAt } from '../tracker/tracker.js';
+import { citeEvent } from './citation.js';
 import { renderPage } from './page.js';
 import { correctionRows } from '../db/queries/corrections.js';
 import { londonDateOf } from '../domain/calendar.js';
@@ -31,7 +32,9 @@ export default async function eventRoutes(app: FastifyInstance) {
       const e = found.event;
       const title = `${e.type === 'contact' ? 'Approach' : e.type === 'response' ? 'Response' : 'Milestone'}: ${e.institutionName ?? 'campaign-wide'}, ${e.date}`;
       const corrections = correctionRows(t.db, request.asOf, e.id).map((c) => ({ on: londonDateOf(c.at), note: c.note }));
-      return renderPage(request, reply, 'events/show', title, { event: e, asks: campaignView(t).asks, corrections, canEdit: request.user !== null }, e.summary);
+      const campaign = campaignView(t);
+      const citation = citeEvent(e, campaign.title, t.baseUrl, request.asOf);
+      return renderPage(request, reply, 'events/show', title, { event: e, asks: campaign.asks, corrections, canEdit: request.user !== null, citation }, e.summary);
     },
   );
 }

@@ -1,6 +1,7 @@
 /** Plain-English wording of dates, instants and figures, shared by every page. */
 import { DateTime } from 'luxon';
 import { endOfLondonDay, LONDON, londonDateOf } from '../domain/calendar.js';
+import type { AskCount } from '../domain/positions.js';
 import type { Silence } from '../domain/silence.js';
 import {
   CHANNEL_LABELS,
@@ -63,3 +64,13 @@ export const STANCE_VERBS: Record<Stance, string> = {
   committed: 'has committed to',
   done: 'has done',
 };
+
+/** "1 of 4 institutions involved has committed to independent review" – the highest rung anyone has reached. */
+export function headline(count: AskCount & { title: string }): string {
+  const order = ['done', 'committed', 'considering', 'refused'] as const;
+  const top = order.find((s) => count.byStance[s] > 0);
+  if (!top) return `None of the ${count.involved} institutions involved has stated a position on “${count.title}”.`;
+  const n = count.byStance[top];
+  const verb = STANCE_VERBS[top].replace(/^has /, n === 1 ? 'has ' : 'have ').replace(/^is /, n === 1 ? 'is ' : 'are ');
+  return `${n} of ${count.involved} institutions involved ${verb} “${count.title}”.`;
+}

@@ -3,6 +3,8 @@ import { regions } from '../db/queries/events.js';
 import { INSTITUTION_KINDS, isOneOf, STANCES, type InstitutionKind } from '../domain/vocabulary.js';
 import { RequestProblem } from '../plugins/errors.js';
 import { bySilence, campaignView, institutionAsAt, institutionHistory, institutionsAsAt, type InstitutionView } from '../tracker/tracker.js';
+import { citeInstitution } from './citation.js';
+import { longDate, silencePhrase } from './format.js';
 import { renderPage } from './page.js';
 import { asOfQuery } from './schemas.js';
 
@@ -77,10 +79,15 @@ export default async function institutionRoutes(app: FastifyInstance) {
       const institution = institutionAsAt(t, request.params.slug, request.asOf);
       if (!institution) throw new RequestProblem(404, `No institution has the address “${request.params.slug}”. Browse the directory to find it.`, 'slug');
       const events = institutionHistory(t, institution.id, request.asOf);
+      const campaign = campaignView(t);
+      const citation = citeInstitution(institution, campaign.asks, request.asOf, campaign.title, t.baseUrl);
       const description = institution.silence
-        ? `${institution.name}: ${institution.silence.calendarDays} days without comment`
+        ? `${institution.name}: ${silencePhrase(institution.silence)}, first approached ${longDate(institution.silence.since)}`
         : `${institution.name}: positions and history`;
-      return renderPage(request, reply, 'institutions/show', institution.name, { institution, events, asks: campaignView(t).asks }, description);
+      const embedCode = `<iframe src="${t.baseUrl}/embed/institutions/${institution.slug}" title="${institution.name} on ${campaign.title}" width="100%" height="360" style="border:0"></iframe>`;
+      return renderPage(request, reply, 'institutions/show', institution.name, { institution, events, asks: campaign.asks, citation, embedCode, badgeUrl: `${t.baseUrl}/badges/${institution.slug}.svg` }, description, {
+        institutionFeed: { title: `${institution.name} (Atom)`, href: `/institutions/${institution.slug}/feed.atom` },
+      });
     },
   );
 }

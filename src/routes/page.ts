@@ -21,6 +21,12 @@ export interface PageContext {
   csrf?: string;
   /** This page's address with `as_of` removed: the same view, as it is now. */
   nowHref: string;
+  /** The query parameters to keep when moving to another moment (filters). */
+  keep: [string, string][];
+  /** The absolute address of this page, for sharing. */
+  canonical: string;
+  /** An institution page's own feed. */
+  institutionFeed?: { title: string; href: string };
 }
 
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
@@ -41,6 +47,8 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     siteTitle,
     user: request.user ? { name: request.user.name, role: request.user.role } : null,
     nowHref: withoutAsOf(request.url),
+    keep: [...new URLSearchParams(request.url.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before'),
+    canonical: `${request.server.tracker.baseUrl}${request.url}`,
   };
 }
 
@@ -61,10 +69,12 @@ export function renderPage(
   title: string,
   data: Record<string, unknown>,
   description?: string,
+  extra: Partial<PageContext> = {},
 ): Promise<string> {
   const campaign = campaignView(request.server.tracker);
   const page = {
     ...pageContext(request, title, campaign.title),
+    ...extra,
     description: description ?? campaign.summary,
     csrf: request.user ? reply.generateCsrf() : undefined,
   };
