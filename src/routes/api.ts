@@ -14,6 +14,7 @@ import {
   timeline,
 } from '../tracker/tracker.js';
 import { apiSchemas } from './schemas.js';
+import { renderPage } from './page.js';
 
 export interface TimelineQuery {
   as_of?: string;
@@ -90,6 +91,12 @@ export default async function apiRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/openapi.json', async () => app.swagger());
+
+  app.get('/api', async (request, reply) => {
+    const doc = app.swagger() as unknown as { paths: Record<string, Record<string, { summary?: string; description?: string; parameters?: { name: string; in: string; description?: string; schema?: { type?: string; enum?: unknown[] } }[] }>> };
+    const routes = Object.entries(doc.paths).map(([path, methods]) => ({ path, ...methods.get! }));
+    return renderPage(request, reply, 'api/index', 'The JSON API', { routes, baseUrl: t.baseUrl });
+  });
 
   app.get('/healthz', async () => {
     t.db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').get();

@@ -95,6 +95,7 @@ export const timelineQuery = {
 
 export const apiSchemas = {
   campaign: {
+    summary: 'The campaign and its asks',
     querystring: { type: 'object', additionalProperties: false, properties: asOfQuery },
     response: {
       200: {
@@ -113,6 +114,8 @@ export const apiSchemas = {
     },
   },
   institutions: {
+    summary: 'Every institution, with its position on each ask and its silence',
+    description: 'Filter with kind and region. Silence is null when no approach is waiting for a comment.',
     querystring: {
       type: 'object',
       additionalProperties: false,
@@ -121,6 +124,7 @@ export const apiSchemas = {
     response: { 200: { type: 'object', required: ['asOf', 'institutions'], properties: { ...asOfInstant, institutions: { type: 'array', items: institutionSchema } } } },
   },
   institution: {
+    summary: 'One institution and its published events, newest first',
     params: { type: 'object', properties: { slug: { type: 'string', maxLength: 200 } } },
     querystring: { type: 'object', additionalProperties: false, properties: asOfQuery },
     response: {
@@ -129,10 +133,13 @@ export const apiSchemas = {
     },
   },
   timeline: {
+    summary: 'Published events, newest first, a page at a time',
+    description: 'Follow `next` for the next page (keyset pagination on the event instant and id). Filters: type, kind, region, ask.',
     querystring: timelineQuery,
     response: { 200: { type: 'object', required: ['asOf', 'events', 'next'], properties: { ...asOfInstant, events: { type: 'array', items: eventSchema }, next: nullable('string') } } },
   },
   event: {
+    summary: 'One published event',
     params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } },
     querystring: { type: 'object', additionalProperties: false, properties: asOfQuery },
     response: { 200: { type: 'object', required: ['asOf', 'event'], properties: { ...asOfInstant, event: eventSchema } }, 404: errorSchema },

@@ -101,3 +101,14 @@ describe('the API for other sites', () => {
     expect(res.headers['access-control-allow-origin']).toBe(allowed);
   });
 });
+
+describe('the API page', () => {
+  it('lists every route of the OpenAPI document with its parameters, and states the licence', async () => {
+    const page = (await get('/api')).body;
+    const doc = (await get('/api/openapi.json')).json();
+    for (const path of Object.keys(doc.paths)) expect(page).toContain(`<code>GET ${path}</code>`);
+    expect(page).toContain('<code>as_of</code>');
+    expect(page).toContain('CC BY 4.0');
+    expect((await get('/about')).body).toContain('Creative Commons Attribution 4.0 licence (CC BY 4.0)');
+  });
+});
