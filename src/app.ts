@@ -20,6 +20,7 @@ import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
 import badgeRoutes from './routes/badges.js';
 import changesRoutes from './routes/changes.js';
+import chartRoutes from './routes/charts.js';
 import dataRoutes from './routes/data.js';
 import feedRoutes from './routes/feeds.js';
 import homeRoutes from './routes/home.js';
@@ -55,6 +56,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(eventRoutes); //        /events/:id
   await app.register(aboutRoutes); //        /about
   await app.register(changesRoutes); //      /changes?from=…&to=…
+  await app.register(chartRoutes); //        /charts, /charts/*.svg
   await app.register(apiRoutes); //          /api/*, /healthz
   await app.register(badgeRoutes); //        /badges/:slug.svg, /embed/scorecard, /embed/institutions/:slug
   await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json

@@ -58,3 +58,43 @@ export function headlineCounts(
     return { ask, involved: involved.length, byStance };
   });
 }
+
+export interface LadderPoint {
+  /** The instant counted as at (epoch ms). */
+  at: number;
+  involved: number;
+  byAsk: Record<string, Record<Stance, number>>;
+}
+
+/**
+ * Headline counts at each of the given instants (ascending): for each ask, how many of the
+ * institutions involved by then stand at each rung. Equal to `headlineCounts` of the current
+ * positions at every instant; computed in one sweep over the statements.
+ */
+export function ladderOverTime(
+  statements: readonly (PositionStatement & { institutionId: number })[],
+  involvedSince: ReadonlyMap<number, number>,
+  asks: readonly string[],
+  instants: readonly number[],
+): LadderPoint[] {
+  const sorted = statements.filter((s) => s.status === 'published' && asks.includes(s.ask)).sort(byOccurrence);
+  const current = new Map<string, Stance>();
+  const since = [...involvedSince.entries()].sort((a, b) => a[1] - b[1]);
+  let next = 0;
+  let joined = 0;
+  return instants.map((at) => {
+    while (next < sorted.length && sorted[next]!.occurredAt <= at) {
+      const s = sorted[next++]!;
+      current.set(`${s.institutionId}:${s.ask}`, s.stance);
+    }
+    while (joined < since.length && since[joined]![1] <= at) joined++;
+    const members = since.slice(0, joined).map(([id]) => id);
+    const byAsk: Record<string, Record<Stance, number>> = {};
+    for (const ask of asks) {
+      const counts = Object.fromEntries(STANCES.map((s) => [s, 0])) as Record<Stance, number>;
+      for (const id of members) counts[current.get(`${id}:${ask}`) ?? 'none']++;
+      byAsk[ask] = counts;
+    }
+    return { at, involved: members.length, byAsk };
+  });
+}

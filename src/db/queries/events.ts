@@ -82,6 +82,7 @@ export function positionInputs(db: Db, asOf: number, institutionId: number | nul
 
 export interface Activity {
   institutionId: number;
+  firstActivityAt: number;
   lastActivityAt: number;
   events: number;
   contacts: number;
@@ -93,7 +94,7 @@ export interface Activity {
  */
 export function activity(db: Db, asOf: number): Activity[] {
   const sql = `
-    SELECT e.institution_id AS institutionId, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
+    SELECT e.institution_id AS institutionId, MIN(e.occurred_at) AS firstActivityAt, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
       SUM(e.type = 'contact') AS contacts
     FROM events e INDEXED BY events_figures WHERE ${VISIBLE} AND e.institution_id IS NOT NULL
     GROUP BY e.institution_id`;
@@ -223,4 +224,14 @@ export function changeToken(db: Db): string {
 export function latestPublishedAt(db: Db): number | null {
   const row = prepared(db, `SELECT MAX(occurred_at) AS at FROM events WHERE status = 'published'`).get() as { at: number | null };
   return row.at;
+}
+
+/** Every published statement of a stance as at T (for positions over time). */
+export function allPositionStatements(db: Db, asOf: number): (PositionStatement & { institutionId: number })[] {
+  return prepared(
+    db,
+    `SELECT ${HISTORY_COLUMNS}, a.slug AS ask, p.stance
+     FROM event_positions p JOIN events e ON e.id = p.event_id JOIN asks a ON a.id = p.ask_id
+     WHERE ${VISIBLE} AND e.institution_id IS NOT NULL`,
+  ).all({ asOf }) as (PositionStatement & { institutionId: number })[];
 }

@@ -1,0 +1,46 @@
+/** The data behind the charts, from the same figures as every page. */
+import { activity, allPositionStatements } from '../db/queries/events.js';
+import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/calendar.js';
+import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
+import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
+import { bySilence, campaignView, institutionsAsAt, type InstitutionView, type Tracker } from './tracker.js';
+
+/** The end of each London week (Sunday) from the first event's week, then T itself. */
+export function weekEnds(first: number, asOf: number): number[] {
+  const firstDate = londonDateOf(first);
+  let sunday = addDays(firstDate, 7 - isoWeekday(firstDate));
+  const instants: number[] = [];
+  while (endOfLondonDay(sunday) < asOf) {
+    instants.push(endOfLondonDay(sunday));
+    sunday = addDays(sunday, 7);
+  }
+  instants.push(asOf);
+  return instants;
+}
+
+export function positionsOverTime(t: Tracker, asOf: number): LadderPoint[] {
+  const asks = campaignView(t).asks.map((a) => a.slug);
+  const since = new Map(activity(t.db, asOf).map((a) => [a.institutionId, a.firstActivityAt]));
+  if (since.size === 0) return [];
+  const first = Math.min(...since.values());
+  return ladderOverTime(allPositionStatements(t.db, asOf), since, asks, weekEnds(first, asOf));
+}
+
+export interface KindRow {
+  kind: InstitutionKind;
+  involved: number;
+  byStance: Record<Stance, number>;
+}
+
+/** For one ask: the positions of the institutions involved, by kind. */
+export function stanceByKind(t: Tracker, asOf: number, ask: string): KindRow[] {
+  const involved = institutionsAsAt(t, asOf).filter((i) => i.involved);
+  return INSTITUTION_KINDS.map((kind) => {
+    const [count] = headlineCounts(involved.filter((i) => i.kind === kind), [ask]);
+    return { kind, involved: count!.involved, byStance: count!.byStance };
+  }).filter((r) => r.involved > 0);
+}
+
+export function longestSilences(t: Tracker, asOf: number, limit: number): InstitutionView[] {
+  return bySilence(institutionsAsAt(t, asOf).filter((i) => i.silence !== null)).slice(0, limit);
+}
