@@ -6,27 +6,11 @@
  * no axe violation (WCAG 2.0/2.1 A and AA, WCAG 2.2 AA), no horizontal page overflow, the
  * content that shows the page works, and a full-page screenshot in test-results/screenshots/.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
 import { makeApp, type TestApp } from '../helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-const WIDTHS = [320, 1280] as const;
+import { axeViolations, launchBrowser, openPage as openContext, overflow, SCREENSHOTS, unexpected, WIDTHS } from './support.js';
 
 interface PageCase {
   /** File name stem of the screenshots. */
@@ -184,10 +168,9 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   t = await makeApp();
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -196,40 +179,7 @@ afterAll(async () => {
 });
 
 /** A fresh context at one viewport, recording console errors (a CSP violation logs one) and script errors. */
-async function openPage(width: number, height = 900): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { context, page, problems };
-}
-
-/** Console errors for the expected 4xx status of the document itself are not problems. */
-const unexpected = (problems: string[]) => problems.filter((p) => !/Failed to load resource: the server responded with a status of 40[04]/.test(p));
-
-async function axeViolations(page: Page): Promise<string> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return results.violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
-    .join('\n');
-}
-
-/** Horizontal overflow of the page, with the elements that stick out (outside any .table-scroll) to say why. */
-async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
-  return page.evaluate(() => {
-    const describe = (el: Element) =>
-      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].join('.')}` : ''} (right edge ${Math.round(el.getBoundingClientRect().right)})`;
-    const culprits = [...document.body.querySelectorAll('*')]
-      .filter((el) => !el.closest('.table-scroll') || el.matches('.table-scroll'))
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-      .slice(0, 10)
-      .map(describe);
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, culprits };
-  });
-}
+const openPage = (width: number, height = 900) => openContext(browser, width, height);
 
 describe.each(PAGES)('$name ($url)', (c) => {
   test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', async (width) => {

@@ -1,0 +1,537 @@
+/**
+ * The campaigners' workspace in a real browser: Debian's Chromium driven by playwright-core,
+ * checked with axe-core (see support.ts).
+ *
+ * The app runs in-process on a fresh database with the shipped data, its clock pinned to
+ * 12:00 on 22 November 2026 (see test/helpers.ts). A campaigner signs in through the real
+ * /login form. Every workspace page, and each form in its error state, is checked at 320 and
+ * 1280 CSS px: no axe violation, no horizontal page overflow, a full-page screenshot in
+ * test-results/screenshots/admin-<name>-<width>.png. Then the keyboard alone, a campaigner's
+ * whole journey from logging approaches to a published response on the public pages, and
+ * signing out.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createUser } from '../../src/records/users.js';
+import { makeApp, type TestApp } from '../helpers.js';
+import { axeViolations, focused, launchBrowser, openPage, overflow, screenshot, unexpected, WIDTHS } from './support.js';
+
+const PASSWORD = 'correct horse battery staple';
+const CAMPAIGNER = { email: 'campaigner@example.org', name: 'Cam Paigner' };
+const TRUST = 'Surrey and Borders Partnership NHS Foundation Trust';
+const TRUST_SLUG = 'surrey-and-borders-partnership-nhs-foundation-trust';
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+/** The cookies of a campaigner who signed in through /login, for tests that start signed in. */
+let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
+
+beforeAll(async () => {
+  t = await makeApp();
+  const made = await createUser(t.app.tracker.db, { ...CAMPAIGNER, role: 'admin', password: PASSWORD }, { userId: null, name: 'test' }, Date.now());
+  if (!made.ok) throw new Error('could not create the campaigner');
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+
+  const { context, page } = await openPage(browser, 1280);
+  await signIn(page);
+  signedIn = await context.storageState();
+  await context.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+// Failed sign-ins count against the address too (127.0.0.1 for every test): start each test unthrottled.
+beforeEach(() => {
+  t.app.tracker.db.$client.prepare('DELETE FROM sign_in_failures').run();
+});
+
+/** Signs in through the /login form, as a person would. */
+async function signIn(page: Page, email = CAMPAIGNER.email, password = PASSWORD): Promise<void> {
+  await page.goto(base + '/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL(`${base}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** The visible text of the page, with white space collapsed. */
+const bodyText = async (page: Page) => (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+
+/** Does what submits a form (a click, or Enter), and waits for the page that answers it to load; returns its status. */
+async function submitting(page: Page, action: Promise<unknown>): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
+    page.waitForEvent('load'),
+    action,
+  ]);
+  return response.status();
+}
+
+/** Submits the page's form by pressing its button. */
+const submit = (page: Page, button: string) => submitting(page, page.getByRole('button', { name: button, exact: true }).click());
+
+/**
+ * Saves a full-page screenshot as admin-<name>-<width>.png, then checks (softly, so that every
+ * problem is reported): no axe violation, no horizontal page overflow and, at 320 px, no card
+ * table that scrolls sideways and no form control wider than the screen.
+ */
+async function checkLayout(page: Page, name: string, width: number): Promise<void> {
+  await screenshot(page, `admin-${name}-${width}`);
+
+  const violations = await axeViolations(page);
+  expect.soft(violations, `axe violations on ${name} at ${width} px:\n${violations}`).toBe('');
+
+  const o = await overflow(page);
+  expect.soft(
+    o.scrollWidth,
+    `${name} at ${width} px overflows horizontally (scrollWidth ${o.scrollWidth} > ${o.innerWidth}); sticking out: ${o.culprits.join(', ') || 'nothing found'}`,
+  ).toBeLessThanOrEqual(o.innerWidth);
+
+  if (width === 320) {
+    // Card tables (the follow-up queue) turn into one card per row on small screens: nothing to scroll sideways.
+    const cards = await page.locator('.table-scroll:has(.card-table)').evaluateAll((els) =>
+      els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => `${el.getAttribute('aria-labelledby')}: ${el.scrollWidth} > ${el.clientWidth}`),
+    );
+    expect.soft(cards, `card tables that scroll sideways on ${name} at 320 px`).toEqual([]);
+    // Nothing in a form is cut off: every control fits in the screen.
+    const wide = await page.locator('main input:not([type="hidden"]), main select, main textarea, main button').evaluateAll((els) =>
+      els.filter((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > window.innerWidth).map((el) => el.id || el.textContent),
+    );
+    expect.soft(wide, `controls wider than the screen on ${name} at 320 px`).toEqual([]);
+  }
+}
+
+interface WorkspaceCase {
+  /** Screenshots: admin-<name>-<width>.png. */
+  name: string;
+  url: string;
+  signedIn: boolean;
+  /** The status of the page as finally shown (after `act`, if any). */
+  status: number;
+  heading: string;
+  shows: string[];
+  /** What a person does on the page before it is checked (such as submitting a form); returns the status of the answer. */
+  act?: (page: Page) => Promise<number>;
+  check?: (page: Page) => Promise<void>;
+}
+
+const WORKSPACE: WorkspaceCase[] = [
+  {
+    name: 'login',
+    url: '/login',
+    signedIn: false,
+    status: 200,
+    heading: 'Sign in',
+    shows: ['For campaigners who keep the tracker up to date', 'Email address', 'Password'],
+    check: async (page) => {
+      expect(await page.locator('#email').getAttribute('autocomplete')).toBe('username');
+      expect(await page.locator('#password').getAttribute('autocomplete')).toBe('current-password');
+      expect(await page.locator('.error-summary').count()).toBe(0);
+    },
+  },
+  {
+    name: 'login-error',
+    url: '/login',
+    signedIn: false,
+    status: 401,
+    heading: 'Sign in',
+    shows: ['There is a problem', 'The email address or password is not right'],
+    act: async (page) => {
+      await page.getByLabel('Email address').fill('nobody@example.org');
+      await page.getByLabel('Password').fill('not the password');
+      return submit(page, 'Sign in');
+    },
+    check: async (page) => {
+      expect(await page.locator('#email').inputValue(), 'the email address is kept').toBe('nobody@example.org');
+      expect(await page.locator('#password').inputValue(), 'the password is not sent back').toBe('');
+      expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#email');
+    },
+  },
+  {
+    name: 'follow-up',
+    url: '/admin',
+    signedIn: true,
+    status: 200,
+    heading: 'Follow-up',
+    shows: [`Signed in as ${CAMPAIGNER.name}`, 'Approaches awaiting a reply', 'Without comment, longest first', 'NHS England', 'Drafts waiting to be published', 'Log the same approach to many institutions'],
+    check: async (page) => {
+      expect(await page.locator('nav[aria-label="Campaigners"] [aria-current="page"]').innerText()).toBe('Follow-up');
+      expect(await page.getByRole('button', { name: /^Sign out/ }).count()).toBe(1);
+    },
+  },
+  {
+    name: 'event-contact',
+    url: '/admin/events/new?type=contact',
+    signedIn: true,
+    status: 200,
+    heading: 'Log an approach',
+    shows: ['Institution', 'How the approach was made', 'What was asked', 'Reply due date', 'Publish now?'],
+  },
+  {
+    name: 'event-response-nhs-england',
+    url: '/admin/events/new?type=response&institution=nhs-england',
+    signedIn: true,
+    status: 200,
+    heading: 'Log a response',
+    shows: ['Kind of response', 'Their words, verbatim (optional)', 'Position stated on each ask', 'Halt SIM', 'Independent review'],
+    check: async (page) => {
+      expect(await page.locator('#institution').inputValue()).toBe('nhs-england');
+    },
+  },
+  {
+    name: 'event-milestone',
+    url: '/admin/events/new?type=milestone',
+    signedIn: true,
+    status: 200,
+    heading: 'Log a milestone',
+    shows: ['Campaign-wide', 'What happened', 'Position stated on each ask'],
+  },
+  {
+    name: 'event-errors',
+    url: '/admin/events/new?type=contact&institution=nhs-england',
+    signedIn: true,
+    status: 400,
+    heading: 'Log an approach',
+    shows: ['There is a problem', '31/04/2021 is not a real date', 'The summary is missing'],
+    act: async (page) => {
+      await page.getByLabel('Date', { exact: true }).fill('31/04/2021');
+      await page.getByLabel('How the approach was made').selectOption({ label: 'Letter' });
+      return submit(page, 'Save');
+    },
+    check: async (page) => {
+      expect(await page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#date', '#summary']);
+      expect(await page.locator('#date').inputValue(), 'what was typed is kept').toBe('31/04/2021');
+      expect(await page.locator('#institution').inputValue()).toBe('nhs-england');
+      expect(await page.locator('#channel').inputValue()).toBe('letter');
+      for (const id of ['date', 'summary']) {
+        expect(await page.locator(`#${id}`).getAttribute('aria-invalid')).toBe('true');
+        expect(await page.locator(`#${id}`).getAttribute('aria-describedby')).toContain(`${id}-error`);
+      }
+    },
+  },
+  {
+    name: 'batch',
+    url: '/admin/contacts/batch',
+    signedIn: true,
+    status: 200,
+    heading: 'Log the same approach to many institutions',
+    shows: ['Who was approached', 'Every institution of this kind', 'In this NHS England region', TRUST, 'Log the approaches'],
+    act: async (page) => {
+      await page.getByText('Choose institutions one by one').click();
+      return 200;
+    },
+    check: async (page) => {
+      expect(await page.locator('details.picker').getAttribute('open')).not.toBeNull();
+      expect(await page.getByLabel(`${TRUST} (South East)`).isVisible()).toBe(true);
+    },
+  },
+  {
+    name: 'batch-errors',
+    url: '/admin/contacts/batch',
+    signedIn: true,
+    status: 400,
+    heading: 'Log the same approach to many institutions',
+    shows: ['There is a problem', 'Choose at least one institution'],
+    act: async (page) => submit(page, 'Log the approaches'),
+    check: async (page) => {
+      // The link goes to the first control of the group, which can take focus.
+      expect(await page.locator('.error-summary a').first().getAttribute('href')).toBe('#institutions');
+      expect(await page.locator('#institutions').evaluate((el) => el.tagName)).toBe('SELECT');
+      expect(await page.getByLabel('Every institution of this kind').getAttribute('id')).toBe('institutions');
+    },
+  },
+  {
+    name: 'password',
+    url: '/admin/password',
+    signedIn: true,
+    status: 200,
+    heading: 'Change your password',
+    shows: ['Current password', 'New password', 'At least 12 characters', 'New password again'],
+    check: async (page) => {
+      expect(await page.locator('#password').getAttribute('autocomplete')).toBe('new-password');
+    },
+  },
+  {
+    name: 'password-errors',
+    url: '/admin/password',
+    signedIn: true,
+    status: 400,
+    heading: 'Change your password',
+    shows: ['There is a problem', 'Your current password is not right', 'The two new passwords differ'],
+    act: async (page) => {
+      await page.getByLabel('Current password').fill('not my password');
+      await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+      await page.getByLabel('New password again').fill('a brand new passphrasf');
+      return submit(page, 'Change password');
+    },
+    check: async (page) => {
+      expect(await page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#current', '#confirm']);
+      expect(await page.locator('#current').inputValue(), 'passwords are never sent back').toBe('');
+    },
+  },
+];
+
+describe.each(WORKSPACE)('$name ($url)', (c) => {
+  test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', async (width) => {
+    const { context, page, problems } = await openPage(browser, width, 900, c.signedIn ? { storageState: signedIn } : {});
+    try {
+      const response = await page.goto(base + c.url, { waitUntil: 'load' });
+      expect(response?.status(), `status of ${c.url}`).toBe(200);
+      const status = c.act ? await c.act(page) : 200;
+      expect(status, `status after acting on ${c.url}`).toBe(c.status);
+      expect(await page.getAttribute('html', 'lang')).toBe('en-GB');
+      const headerBackground = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(headerBackground, 'site.css applied').not.toBe('rgba(0, 0, 0, 0)');
+
+      await expect.poll(() => page.locator('h1').count()).toBe(1);
+      expect((await page.locator('h1').innerText()).trim()).toBe(c.heading);
+      const text = await bodyText(page);
+      for (const s of c.shows) expect(text, `${c.url} shows “${s}”`).toContain(s);
+      expect(text).not.toMatch(/undefined|\[object Object\]|NaN/);
+      await c.check?.(page);
+
+      await checkLayout(page, c.name, width);
+
+      expect.soft(unexpected(problems, [c.status]), `console errors on ${c.name}`).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('keyboard alone', () => {
+  /** Presses Tab until the focused element matches, checking each stop has a visible focus indicator. */
+  async function tabTo(page: Page, matches: (f: Awaited<ReturnType<typeof focused>>) => boolean, limit = 40) {
+    const visited: string[] = [];
+    for (let i = 0; i < limit; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focused(page);
+      visited.push(`${f.tag}${f.id ? `#${f.id}` : ''}: ${f.text}`);
+      expect(f.indicated, `focus indicator on ${visited.at(-1)}`).toBe(true);
+      if (matches(f)) return f;
+    }
+    throw new Error(`Not reached by Tab; the order was: ${visited.join(' → ')}`);
+  }
+
+  test('sign in with Tab, typing and Enter', async () => {
+    const { context, page } = await openPage(browser, 1280);
+    try {
+      await page.goto(base + '/login');
+      await tabTo(page, (f) => f.id === 'email');
+      await page.keyboard.type(CAMPAIGNER.email);
+      await page.keyboard.press('Tab');
+      expect((await focused(page)).id).toBe('password');
+      await page.keyboard.type(PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/admin`), page.keyboard.press('Enter')]);
+      expect(await page.locator('h1').innerText()).toBe('Follow-up');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('after a failed sign-in, focus is on the error summary and its link moves focus to the field', async () => {
+    const { context, page } = await openPage(browser, 1280);
+    try {
+      await page.goto(base + '/login');
+      await tabTo(page, (f) => f.id === 'email');
+      await page.keyboard.type('nobody@example.org');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('not the password');
+      expect(await submitting(page, page.keyboard.press('Enter'))).toBe(401);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('error-summary');
+      await page.keyboard.press('Tab');
+      const link = await focused(page);
+      expect(link).toMatchObject({ tag: 'a', href: '#email', text: 'The email address or password is not right' });
+      await screenshot(page, 'admin-login-error-link-focused-1280', false);
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => (await focused(page)).id).toBe('email');
+      // The field's label and error stay in view above it.
+      const labelTop = await page.locator('label[for="email"]').evaluate((el) => el.getBoundingClientRect().top);
+      expect(labelTop).toBeGreaterThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on the event form, each link of the error summary moves focus to its field', async () => {
+    const { context, page } = await openPage(browser, 1280, 720, { storageState: signedIn });
+    try {
+      await page.goto(base + '/admin/events/new?type=contact&institution=nhs-england');
+      await tabTo(page, (f) => f.id === 'date');
+      await page.keyboard.type('31/04/2021');
+      // Enter in a text field submits the form.
+      expect(await submitting(page, page.keyboard.press('Enter'))).toBe(400);
+      expect(await page.locator('.error-summary').isVisible()).toBe(true);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('error-summary');
+
+      for (const field of ['institution', 'date', 'channel', 'summary']) {
+        const links = await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        if (!links.includes(`#${field}`)) continue;
+        // Back to the summary, then along its links to this one.
+        await page.locator('.error-summary').focus();
+        await tabTo(page, (f) => f.href === `#${field}`, 10);
+        await page.keyboard.press('Enter');
+        await expect.poll(async () => (await focused(page)).id, { message: `the link to #${field} focuses the field` }).toBe(field);
+        const top = await page.locator(`label[for="${field}"]`).evaluate((el) => el.getBoundingClientRect().top);
+        expect(top, `the label of #${field} is in view`).toBeGreaterThanOrEqual(0);
+      }
+      const links = await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(links).toEqual(['#date', '#channel', '#summary']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the skip link is the first Tab stop and moves focus to main', async () => {
+    const { context, page } = await openPage(browser, 320, 900, { storageState: signedIn });
+    try {
+      await page.goto(base + '/admin');
+      await page.keyboard.press('Tab');
+      expect(await focused(page)).toMatchObject({ text: 'Skip to main content', href: '#main', indicated: true });
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('main'))), 'Tab after the skip link lands inside main').toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("a campaigner's journey", () => {
+  let context: BrowserContext;
+  let page: Page;
+  /** A visitor who is not signed in, reading the public pages. */
+  let publicContext: BrowserContext;
+  let visitor: Page;
+
+  beforeAll(async () => {
+    ({ context, page } = await openPage(browser, 1280));
+    ({ context: publicContext, page: visitor } = await openPage(browser, 1280));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await publicContext?.close();
+  });
+
+  const positionOnReview = async () => {
+    await visitor.goto(`${base}/institutions/${TRUST_SLUG}`);
+    return (await visitor.locator('.positions h3', { hasText: 'Independent review' }).innerText()).replace(/\s+/g, ' ');
+  };
+
+  test('signs in', async () => {
+    await signIn(page);
+    expect(await page.locator('h1').innerText()).toBe('Follow-up');
+  });
+
+  test('logs a letter to every mental health trust in the South East', async () => {
+    await page.getByRole('link', { name: 'Log the same approach to many institutions' }).click();
+    await page.waitForURL(`${base}/admin/contacts/batch`);
+    await page.getByLabel('Every institution of this kind').selectOption({ label: 'Mental health trusts' });
+    await page.getByLabel('In this NHS England region').selectOption({ label: 'South East' });
+    await page.getByLabel('Date', { exact: true }).fill('2 November 2026');
+    await page.getByLabel('How the approach was made').selectOption({ label: 'Letter' });
+    await page.getByLabel('From', { exact: true }).fill('StopSIM Coalition');
+    await page.getByLabel('What was asked').fill('Letter to every mental health trust in the South East asking each to halt SIM and commission an independent review.');
+    await page.getByLabel('Title', { exact: true }).fill('Letter to South East mental health trusts, 2 November 2026');
+    await page.getByLabel('Publish now?').selectOption({ label: 'Publish now' });
+    expect(await submit(page, 'Log the approaches')).toBe(303);
+    expect(page.url()).toBe(`${base}/admin`);
+    expect(await page.getByRole('status').innerText()).toContain('Logged 6 approaches');
+    await screenshot(page, 'admin-journey-batch-logged-1280', false);
+    const awaiting = await page.locator('#awaiting + .table-scroll tbody th').allInnerTexts();
+    expect(awaiting).toContain(TRUST);
+  });
+
+  test('logs a statement from the trust as a draft, which the public cannot see', async () => {
+    expect(await positionOnReview(), 'before: the trust said in 2021 it was considering').toBe('Independent review: Considering');
+    const row = page.locator('#awaiting + .table-scroll tbody tr', { has: page.locator('th', { hasText: TRUST }) });
+    await row.getByRole('link', { name: `Log a reply from ${TRUST}` }).click();
+    await page.waitForURL(/\/admin\/events\/new\?type=response/);
+    expect(await page.locator('h1').innerText()).toBe('Log a response');
+    expect(await page.getByLabel('Institution', { exact: true }).inputValue()).toBe(TRUST_SLUG);
+    expect(await page.getByLabel('Answers the approach (optional)').locator('option:checked').innerText()).toContain('2 November 2026');
+
+    await page.getByLabel('Date', { exact: true }).fill('16/11/2026');
+    await page.getByLabel('Kind of response').selectOption({ label: 'Statement' });
+    await page.getByLabel('What happened').fill('The trust wrote that it will commission an independent review of SIM.');
+    await page.getByLabel('Their words, verbatim (optional)').fill('We will commission an independent review of the SIM model and publish its findings.');
+    await page.getByLabel('Independent review', { exact: true }).selectOption({ label: 'Committed' });
+    await page.getByLabel('Title', { exact: true }).fill('Letter from the chief executive, 16 November 2026');
+    await page.getByLabel('Web address (optional)').fill('https://www.sabp.nhs.uk/news/sim-review');
+    expect(await page.getByLabel('Publish now?').inputValue(), 'a draft unless told otherwise').toBe('draft');
+    await screenshot(page, 'admin-journey-response-filled-1280');
+    expect(await submit(page, 'Save')).toBe(303);
+    expect(page.url()).toBe(`${base}/admin`);
+    expect(await page.getByRole('status').innerText()).toBe('The response was saved as a draft.');
+
+    // Not public yet.
+    expect(await positionOnReview(), 'unchanged by a draft').toBe('Independent review: Considering');
+    expect(await bodyText(visitor)).not.toContain('We will commission an independent review');
+    await visitor.goto(`${base}/`);
+    const scorecardRow = visitor.locator('.scorecard tbody tr', { has: visitor.locator('th', { hasText: TRUST }) });
+    expect(await scorecardRow.locator('td[data-label="Independent review"]').innerText()).toBe('Considering');
+    await visitor.goto(`${base}/timeline?type=response`);
+    expect(await bodyText(visitor)).not.toContain('The trust wrote that it will commission an independent review of SIM.');
+  });
+
+  test('publishes the draft from the follow-up queue', async () => {
+    const draft = page.locator('#drafts + .drafts li', { hasText: `Response: ${TRUST}` });
+    await expect.poll(() => draft.count()).toBe(1);
+    // The queue now has work in it (eight approaches awaiting a reply, a draft): check it at both widths.
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await checkLayout(page, `follow-up-with-drafts`, width);
+    }
+    // The draft can also be opened to change it.
+    const edit = await draft.getByRole('link', { name: `Edit the response: ${TRUST}, 16 November 2026` }).getAttribute('href');
+    expect((await page.request.get(base + edit!)).status(), `${edit} opens`).toBe(200);
+    await Promise.all([page.waitForURL(`${base}/admin`), draft.getByRole('button', { name: `Publish the response: ${TRUST}, 16 November 2026` }).click()]);
+    expect(await page.getByRole('status').innerText()).toBe('Published.');
+    expect(await page.locator('#drafts + .drafts li', { hasText: TRUST }).count()).toBe(0);
+    // Answered with a statement: no longer awaiting a reply.
+    expect(await page.locator('#awaiting + .table-scroll tbody th').allInnerTexts()).not.toContain(TRUST);
+  });
+
+  test('the public pages show the response', async () => {
+    await visitor.goto(`${base}/`);
+    const scorecardRow = visitor.locator('.scorecard tbody tr', { has: visitor.locator('th', { hasText: TRUST }) });
+    expect(await scorecardRow.locator('td[data-label="Independent review"]').innerText()).toBe('Committed');
+    expect(await scorecardRow.locator('td[data-label="Halt SIM"]').innerText()).toBe('No position');
+
+    expect(await positionOnReview()).toBe('Independent review: Committed');
+    const institution = await bodyText(visitor);
+    expect(institution).toContain('“We will commission an independent review of the SIM model and publish its findings.”');
+    expect(institution).toContain('Letter from the chief executive, 16 November 2026');
+    await screenshot(visitor, 'admin-journey-institution-1280');
+
+    // Newest first: the response heads the timeline, under November 2026.
+    await visitor.goto(`${base}/timeline`);
+    const first = visitor.locator('main article.event').first();
+    expect(await first.locator('.event-title').innerText()).toBe(`Response (statement): ${TRUST}`);
+    expect(await first.innerText()).toContain('The trust wrote that it will commission an independent review of SIM.');
+    expect(await first.innerText()).toContain('Monday 16 November 2026');
+    expect(await bodyText(visitor)).toContain('November 2026');
+  });
+});
+
+describe('signing out', () => {
+  test('the header’s Sign out button ends the session; /admin then asks to sign in', async () => {
+    const { context, page } = await openPage(browser, 1280);
+    try {
+      await signIn(page);
+      await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: /^Sign out/ }).click()]);
+      expect(await page.getByRole('button', { name: /^Sign out/ }).count()).toBe(0);
+      await page.goto(`${base}/admin`);
+      expect(page.url()).toBe(`${base}/login?next=%2Fadmin`);
+      expect(await page.locator('h1').innerText()).toBe('Sign in');
+    } finally {
+      await context.close();
+    }
+  });
+});
