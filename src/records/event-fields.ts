@@ -65,7 +65,12 @@ export interface ReadEvent {
  * source_title, source_url, source_publisher, source_date, status, one per ask slug; and, from
  * the web forms, answers (a contact id), due_on and due_override_reason.
  */
-export function readEventFields(v: Record<string, string | undefined>, rules: EventRules, context: { now: number; createdBy: string }): ReadEvent {
+export function readEventFields(
+  v: Record<string, string | undefined>,
+  rules: EventRules,
+  context: { now: number; createdBy: string; audience?: 'form' | 'csv' },
+): ReadEvent {
+  const form = context.audience === 'form';
   const errors: FieldError[] = [];
   const fail = (field: string, reason: string) => errors.push({ field, reason });
   const { calendar } = rules;
@@ -81,13 +86,13 @@ export function readEventFields(v: Record<string, string | undefined>, rules: Ev
     if (match.found) [institutionId, institutionName] = [match.id, match.name];
     else fail('institution', match.reason);
   } else if (type !== 'milestone') {
-    fail('institution', 'only a milestone can be campaign-wide; name the institution');
+    fail('institution', form ? 'choose the institution' : 'only a milestone can be campaign-wide; name the institution');
   }
 
   let date: LondonDate | null = null;
   let time: string | null = null;
   const dateText = orNull(v.date);
-  if (!dateText) fail('date', 'the date is missing');
+  if (!dateText) fail('date', form ? 'enter the date' : 'the date is missing');
   else {
     const parsed = parseDate(dateText);
     if (!parsed.ok) fail('date', parsed.message);
@@ -106,13 +111,13 @@ export function readEventFields(v: Record<string, string | undefined>, rules: Ev
 
   const channel = orNull(v.channel);
   if (type === 'contact') {
-    if (channel === null) fail('channel', `a contact needs a channel (${CHANNELS.join(', ')})`);
+    if (channel === null) fail('channel', form ? 'choose how the approach was made' : `a contact needs a channel (${CHANNELS.join(', ')})`);
     else if (!isOneOf(CHANNELS, channel)) fail('channel', `“${channel}” is not a channel (${CHANNELS.join(', ')})`);
   } else if (channel !== null) fail('channel', 'only a contact has a channel');
 
   const responseType = orNull(v.response_type);
   if (type === 'response') {
-    if (responseType === null) fail('response_type', `a response needs a response type (${RESPONSE_TYPES.join(', ')})`);
+    if (responseType === null) fail('response_type', form ? 'choose the kind of response' : `a response needs a response type (${RESPONSE_TYPES.join(', ')})`);
     else if (!isOneOf(RESPONSE_TYPES, responseType)) fail('response_type', `“${responseType}” is not a response type (${RESPONSE_TYPES.join(', ')})`);
   } else if (responseType !== null) fail('response_type', 'only a response has a response type');
 
@@ -128,7 +133,7 @@ export function readEventFields(v: Record<string, string | undefined>, rules: Ev
   }
 
   const summary = orNull(v.summary);
-  if (!summary) fail('summary', 'the summary is missing');
+  if (!summary) fail('summary', form ? (type === 'contact' ? 'say what was asked' : 'say what happened') : 'the summary is missing');
   else if (summary.length > 2000) fail('summary', 'keep the summary under 2,000 characters');
 
   const status = orNull(v.status) ?? 'published';

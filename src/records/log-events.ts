@@ -10,7 +10,7 @@ import { readEventFields, type EventRules, type FieldError } from './event-field
 export type Logged = { ok: true; ids: number[] } | { ok: false; errors: FieldError[] };
 
 export function logEvent(db: Db, fields: Record<string, string | undefined>, rules: EventRules, actor: Actor, now: number): Logged {
-  const read = readEventFields(fields, rules, { now, createdBy: actor.name });
+  const read = readEventFields(fields, rules, { now, createdBy: actor.name, audience: 'form' });
   if (!read.event) return { ok: false, errors: read.errors };
   const event = read.event;
   const id = db.transaction((tx) => {
@@ -33,11 +33,15 @@ export function logBatchContact(
   actor: Actor,
   now: number,
 ): Logged {
-  if (institutionSlugs.length === 0) return { ok: false, errors: [{ field: 'institutions', reason: 'choose at least one institution' }] };
+  if (institutionSlugs.length === 0) {
+    // Check the rest of the form too, so that every problem is shown at once.
+    const read = readEventFields({ ...fields, type: 'contact', institution: '' }, rules, { now, createdBy: actor.name, audience: 'form' });
+    return { ok: false, errors: [{ field: 'institutions', reason: 'choose at least one institution' }, ...read.errors.filter((e) => e.field !== 'institution')] };
+  }
   const inputs: EventInput[] = [];
   const errors: FieldError[] = [];
   for (const slug of institutionSlugs) {
-    const read = readEventFields({ ...fields, type: 'contact', institution: slug }, rules, { now, createdBy: actor.name });
+    const read = readEventFields({ ...fields, type: 'contact', institution: slug }, rules, { now, createdBy: actor.name, audience: 'form' });
     if (read.event) inputs.push(read.event);
     for (const e of read.errors) {
       const reason = e.field === 'institution' ? `${slug}: ${e.reason}` : e.reason;
@@ -131,7 +135,7 @@ export function updateEvent(
   const before = eventFields(db, id);
   if (!before || before.deleted) return { ok: false, errors: [{ field: 'summary', reason: 'there is no such event' }] };
   const wasPublished = before.status === 'published';
-  const read = readEventFields({ ...fields, type: before.type }, rules, { now, createdBy: actor.name });
+  const read = readEventFields({ ...fields, type: before.type }, rules, { now, createdBy: actor.name, audience: 'form' });
   const note = (fields.correction_note ?? '').trim();
   const errors = [...read.errors];
   if (wasPublished && note === '') errors.push({ field: 'correction_note', reason: 'say, for the public, what was corrected' });

@@ -27,6 +27,8 @@ export interface PageContext {
   canonical: string;
   /** An institution page's own feed. */
   institutionFeed?: { title: string; href: string };
+  /** A campaigners' page (sign-in, /admin): always as it is now, with no time travel. */
+  workspace: boolean;
 }
 
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
@@ -49,6 +51,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     nowHref: withoutAsOf(request.url),
     keep: [...new URLSearchParams(request.url.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before'),
     canonical: `${request.server.tracker.baseUrl}${request.url}`,
+    workspace: /^\/(admin|login|logout)(\/|$|\?)/.test(request.url),
   };
 }
 
@@ -72,8 +75,10 @@ export function renderPage(
   extra: Partial<PageContext> = {},
 ): Promise<string> {
   const campaign = campaignView(request.server.tracker);
+  const errors = data.errors as Record<string, unknown> | undefined;
+  const hasErrors = errors !== undefined && Object.values(errors).some(Boolean);
   const page = {
-    ...pageContext(request, title, campaign.title),
+    ...pageContext(request, hasErrors ? `Error: ${title}` : title, campaign.title),
     ...extra,
     description: description ?? campaign.summary,
     csrf: request.user ? reply.generateCsrf() : undefined,

@@ -3,7 +3,7 @@ import { activity, allPositionStatements } from '../db/queries/events.js';
 import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/calendar.js';
 import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
 import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
-import { bySilence, campaignView, institutionsAsAt, type InstitutionView, type Tracker } from './tracker.js';
+import { bySilence, campaignView, institutionsAsAt, keptAsAt, type InstitutionView, type Tracker } from './tracker.js';
 
 /** The end of each London week (Sunday) from the first event's week, then T itself. */
 export function weekEnds(first: number, asOf: number): number[] {
@@ -19,6 +19,10 @@ export function weekEnds(first: number, asOf: number): number[] {
 }
 
 export function positionsOverTime(t: Tracker, asOf: number): LadderPoint[] {
+  return keptAsAt(t, 'positionsOverTime', asOf, () => computePositionsOverTime(t, asOf));
+}
+
+function computePositionsOverTime(t: Tracker, asOf: number): LadderPoint[] {
   const asks = campaignView(t).asks.map((a) => a.slug);
   const since = new Map(activity(t.db, asOf).map((a) => [a.institutionId, a.firstActivityAt]));
   if (since.size === 0) return [];

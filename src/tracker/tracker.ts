@@ -146,21 +146,26 @@ function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: numb
 }
 
 /**
- * Every institution with its figures as at T. When T is at or after the latest published event
- * (as it is for "now"), the figures depend only on the data and on T's London date, so the
- * answer is kept until either changes.
+ * Keeps what was computed as at T while it cannot change. When T is at or after the latest
+ * published event (as it is for "now"), figures depend only on the data and on T's London
+ * date, so the answer is kept until either changes. Earlier moments are computed afresh.
  */
-export function institutionsAsAt(t: Tracker, asOf: number): InstitutionView[] {
+export function keptAsAt<T>(t: Tracker, name: string, asOf: number, compute: () => T): T {
   const latest = latestPublishedAt(t.db);
-  const key = latest === null || asOf >= latest ? `${changeToken(t.db)}|${londonDateOf(asOf)}` : null;
-  const kept = key ? figureCache.get(t) : undefined;
-  if (kept && kept.key === key) return kept.institutions;
-  const institutions = withFigures(t, institutionRows(t.db), campaignView(t).asks, asOf, null);
-  if (key) figureCache.set(t, { key, institutions });
-  return institutions;
+  if (latest !== null && asOf < latest) return compute();
+  const key = `${changeToken(t.db)}|${londonDateOf(asOf)}`;
+  let kept = keptValues.get(t);
+  if (!kept || kept.key !== key) keptValues.set(t, (kept = { key, values: new Map() }));
+  if (!kept.values.has(name)) kept.values.set(name, compute());
+  return kept.values.get(name) as T;
 }
 
-const figureCache = new WeakMap<Tracker, { key: string; institutions: InstitutionView[] }>();
+const keptValues = new WeakMap<Tracker, { key: string; values: Map<string, unknown> }>();
+
+/** Every institution with its figures as at T. */
+export function institutionsAsAt(t: Tracker, asOf: number): InstitutionView[] {
+  return keptAsAt(t, 'institutions', asOf, () => withFigures(t, institutionRows(t.db), campaignView(t).asks, asOf, null));
+}
 
 export function institutionAsAt(t: Tracker, slug: string, asOf: number): InstitutionView | null {
   const row = institutionRowBySlug(t.db, slug);

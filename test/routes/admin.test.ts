@@ -65,6 +65,13 @@ describe('who may use the workspace', () => {
     expect(eventCount()).toBe(before);
   });
 
+  it('shows no time travel on workspace pages, which are always as at now', async () => {
+    const client = await signedIn('editor@example.org');
+    const res = await client.get('/admin?as_of=2021-05-06T11:30');
+    expect(res.body).not.toContain('You are viewing the tracker as it stood');
+    expect(res.body).not.toContain('See the tracker as it stood at another moment');
+  });
+
   it('answers JSON callers with 401', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/admin', headers: { accept: 'application/json' } });
     expect(res.statusCode).toBe(401);
@@ -195,14 +202,14 @@ describe('logging an event', () => {
     quote: 'We are reviewing SIM.', review: 'considering', source_title: 'Reply letter', status: 'published',
   };
   it.each([
-    ['a missing date', { date: '' }, 'date', 'The date is missing'],
+    ['a missing date', { date: '' }, 'date', 'Enter the date'],
     ['an impossible date', { date: '31/04/2021' }, 'date', '31/04/2021 is not a real date'],
     ['a date in the future', { date: '2026-12-25' }, 'date', 'is in the future'],
     ['a response dated before the approach it answers', { date: '2021-04-22', answers: '1' }, 'date', 'dated before the approach it answers'],
     ['an unknown stance', { review: 'maybe' }, 'review', '“maybe” is not a stance'],
     ['a source address that is not http(s)', { source_url: 'javascript:alert(1)' }, 'source_url', 'is not a web address starting http'],
     ['publishing without a source', { source_title: '' }, 'source_title', 'A published event needs a source'],
-    ['a missing summary', { summary: '' }, 'summary', 'The summary is missing'],
+    ['a missing summary', { summary: '' }, 'summary', 'Say what happened'],
     ['a bad time', { time: '25:00' }, 'time', 'not a real time'],
   ])('refuses %s: summary at the top, message beside the field, values kept, nothing saved', async (_name, change, field, message) => {
     const client = await signedIn('editor@example.org');
@@ -264,6 +271,16 @@ describe('logging the same approach to many institutions', () => {
     const res = await client.post('/admin/contacts/batch', { ...BATCH, _csrf });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Choose at least one institution');
+  });
+
+  it('shows every problem of an empty batch form at once, in plain words', async () => {
+    const client = await signedIn('editor@example.org');
+    const _csrf = await client.csrf('/admin/contacts/batch');
+    const res = await client.post('/admin/contacts/batch', { _csrf, status: 'published' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<title>Error: Log the same approach to many institutions');
+    for (const message of ['Choose at least one institution', 'Enter the date', 'Choose how the approach was made', 'Say what was asked']) expect(res.body).toContain(message);
+    expect(res.body).not.toContain('a contact needs a channel');
   });
 });
 

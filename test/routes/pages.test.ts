@@ -78,7 +78,7 @@ describe('an institution page', () => {
     const { status, html } = await page('/institutions/surrey-police');
     expect(status).toBe(200);
     const words = text(html);
-    expect(words).toContain('Also known as SHIPP');
+    expect(words).toContain('Other names and local schemes SHIPP');
     expect(words).toMatch(/Independent review: Committed/);
     expect(words).toContain('Since 6 May 2021');
     expect(words).toContain('“Together with all of our partners involved, we will look at the concerns raised');
