@@ -116,3 +116,19 @@ describe('the campaign', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/campaign' })).body.replace(/"asOf":"[^"]+"/, '')).toBe(before.replace(/"asOf":"[^"]+"/, ''));
   });
 });
+
+describe('no editor may change what only admins manage', () => {
+  it.each([
+    ['/admin/institutions', { name: 'Editor Body', kind: 'other', active: 'true' }, "SELECT count(*) AS n FROM institutions WHERE name = 'Editor Body'"],
+    ['/admin/institutions/kent-police', { name: 'Kent Police Renamed', kind: 'police_force', active: 'true' }, "SELECT count(*) AS n FROM institutions WHERE name = 'Kent Police Renamed'"],
+    ['/admin/campaign', { title: 'Hijacked', summary: 'x', reply_window_default: '10', reply_window_foi: '20' }, "SELECT count(*) AS n FROM campaign WHERE title = 'Hijacked'"],
+    ['/admin/users', { name: 'Sneaky', email: 'sneaky2@example.org', role: 'admin', password: PASSWORD }, "SELECT count(*) AS n FROM users WHERE email = 'sneaky2@example.org'"],
+    ['/admin/users/1/active', { active: 'false' }, 'SELECT count(*) AS n FROM users WHERE id = 1 AND active = 0'],
+  ])('POST %s as an editor is refused (403) and changes nothing', async (url, fields, check) => {
+    const editor = await as('editor@example.org');
+    const _csrf = await editor.csrf('/admin');
+    const res = await editor.post(url, { _csrf, ...fields });
+    expect(res.statusCode).toBe(403);
+    expect(sql<{ n: number }>(check).n).toBe(0);
+  });
+});
