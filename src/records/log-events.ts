@@ -1,10 +1,10 @@
 /** Logging events from the workspace: each write and its audit rows in one transaction. */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { corrections, eventPositions, events, eventSources } from '../db/schema.js';
-import { instantOf, londonTimeOf } from '../domain/calendar.js';
+import { corrections, events, eventSources } from '../db/schema.js';
+import { londonTimeOf } from '../domain/calendar.js';
 import { recordAudit, type Actor } from './audit.js';
-import { insertEvent, type EventInput } from './events.js';
+import { eventColumns, insertEvent, writeDetails, type EventInput } from './events.js';
 import { readEventFields, type EventRules, type FieldError } from './event-fields.js';
 
 export type Logged = { ok: true; ids: number[] } | { ok: false; errors: FieldError[] };
@@ -143,29 +143,8 @@ export function updateEvent(
   if (!read.event || errors.length > 0) return { ok: false, errors };
   const input = read.event;
   db.transaction((tx) => {
-    tx.update(events)
-      .set({
-        institutionId: input.institutionId,
-        occurredAt: instantOf(input.date, input.time),
-        occurredOn: input.date,
-        hasTime: input.time !== null,
-        channel: input.channel,
-        fromName: input.fromName,
-        responseType: input.responseType,
-        answersEventId: input.answersEventId,
-        summary: input.summary,
-        quote: input.quote,
-        dueOn: input.dueOn,
-        dueOverrideReason: input.dueOverrideReason ?? null,
-        status: input.status,
-        updatedAt: now,
-      })
-      .where(eq(events.id, id))
-      .run();
-    tx.delete(eventPositions).where(eq(eventPositions.eventId, id)).run();
-    if (input.positions.length > 0) tx.insert(eventPositions).values(input.positions.map((p) => ({ eventId: id, ...p }))).run();
-    tx.delete(eventSources).where(eq(eventSources.eventId, id)).run();
-    if (input.sources.length > 0) tx.insert(eventSources).values(input.sources.map((s) => ({ eventId: id, ...s }))).run();
+    tx.update(events).set({ ...eventColumns(input), updatedAt: now }).where(eq(events.id, id)).run();
+    writeDetails(tx, id, input);
     if (wasPublished) tx.insert(corrections).values({ eventId: id, at: now, userId: actor.userId, note }).run();
     recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, institutionId: input.institutionId, before, after: { ...auditView(input), correction: wasPublished ? note : null } }, now);
   });

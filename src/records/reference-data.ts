@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { WorkingCalendar, type BankHoliday } from '../domain/calendar.js';
 import type { InstitutionKind } from '../domain/vocabulary.js';
+import type { InstitutionInput } from './institutions.js';
 
 export interface CampaignFile {
   title: string;
@@ -16,16 +17,8 @@ export interface CampaignFile {
   replyWindowWorkingDays?: { foi?: number; default?: number };
 }
 
-export interface DirectoryEntry {
-  name: string;
-  kind: InstitutionKind;
-  code: string | null;
-  region: string | null;
-  country: string | null;
-  website: string | null;
-  active: boolean;
-  aliases: string[];
-}
+/** An institution as the shipped directory describes it. */
+export type DirectoryEntry = InstitutionInput;
 
 export const EVENTS_FILE = 'stopsim_2021_events.csv';
 
