@@ -130,6 +130,20 @@ describe('signing in and out', () => {
     expect(client.hasSession() && (await client.get('/admin')).statusCode).not.toBe(200);
   });
 
+  it('refuses an address that keeps failing, whichever account it tries', async () => {
+    const client = new Client(t.app);
+    for (let i = 0; i < 5; i++) expect((await client.signIn(`nobody${i}@example.org`, 'wrong password')).statusCode).toBe(401);
+    const locked = await client.signIn('editor@example.org', PASSWORD);
+    expect(locked.statusCode).toBe(429);
+  });
+
+  it('expires sessions', async () => {
+    const client = await signedIn('editor@example.org');
+    expect((await client.get('/admin')).statusCode).toBe(200);
+    t.app.tracker.db.$client.prepare('UPDATE sessions SET expires_at = 1').run();
+    expect((await client.get('/admin')).statusCode).toBe(303);
+  });
+
   it('signs out, ending the session', async () => {
     const client = await signedIn('editor@example.org');
     const _csrf = await client.csrf('/admin');
@@ -473,5 +487,53 @@ describe('users and the audit log (admins)', () => {
     const none = await admin.get('/admin/audit?to=2020-01-01');
     expect(none.body).toContain('No change matches.');
     expect((await admin.get('/admin/audit?from=yesterday')).statusCode).toBe(400);
+  });
+});
+
+describe('the audit log', () => {
+  it('records every kind of change with who, when, and before and after', async () => {
+    const db = t.app.tracker.db;
+    db.$client.prepare('DELETE FROM audit_log').run();
+    const admin = await signedIn('admin@example.org');
+    const token = async (url = '/admin') => admin.csrf(url);
+    // A draft, published, edited with a correction, deleted, restored.
+    await admin.post('/admin/events', { ...CONTACT, status: 'draft', summary: 'Audited event', _csrf: await token('/admin/events/new?type=contact') });
+    const id = sql<{ id: number }>("SELECT id FROM events WHERE summary = 'Audited event'").id;
+    await admin.post(`/admin/events/${id}/publish`, { _csrf: await token() });
+    await admin.post(`/admin/events/${id}`, { ...CONTACT, summary: 'Audited event, corrected', correction_note: 'Wording', _csrf: await token(`/admin/events/${id}/edit`) });
+    await admin.post(`/admin/events/${id}/delete`, { _csrf: await token() });
+    await admin.post(`/admin/events/${id}/restore`, { _csrf: await token() });
+    await admin.post('/admin/contacts/batch', { ...CONTACT, institutions: ['kent-police', 'essex-police'], summary: 'Audited batch', _csrf: await token('/admin/contacts/batch') });
+    // Users, institutions, the campaign.
+    await admin.post('/admin/users', { name: 'Audit Person', email: 'audit@example.org', role: 'editor', password: PASSWORD, _csrf: await token('/admin/users') });
+    const userId = sql<{ id: number }>("SELECT id FROM users WHERE email = 'audit@example.org'").id;
+    await admin.post(`/admin/users/${userId}/active`, { active: 'false', _csrf: await token('/admin/users') });
+    await admin.post(`/admin/users/${userId}/active`, { active: 'true', _csrf: await token('/admin/users') });
+    await admin.post('/admin/password', { current: PASSWORD, password: PASSWORD, confirm: PASSWORD, _csrf: await token('/admin/password') });
+    await admin.post('/admin/institutions', { name: 'Audited Body', kind: 'other', active: 'true', _csrf: await token('/admin/institutions/new') });
+    await admin.post('/admin/institutions/audited-body', { name: 'Audited Body', kind: 'other', active: 'false', _csrf: await token('/admin/institutions/audited-body/edit') });
+    const campaign = await admin.get('/admin/campaign');
+    const fields = Object.fromEntries([...campaign.body.matchAll(/name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const textareas = Object.fromEntries([...campaign.body.matchAll(/<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [m[1]!, m[2]!.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&')]));
+    await admin.post('/admin/campaign', { ...fields, ...textareas, reply_window_default: '12' });
+
+    const rows = db.$client.prepare('SELECT action, user_id AS userId, actor, at, before, after FROM audit_log ORDER BY id').all() as {
+      action: string; userId: number | null; actor: string; at: number; before: string | null; after: string | null;
+    }[];
+    const actions = new Set(rows.map((r) => r.action));
+    for (const action of ['event.create', 'event.publish', 'event.update', 'event.delete', 'event.restore', 'user.create', 'user.deactivate', 'user.reactivate', 'user.password', 'institution.create', 'institution.update', 'campaign.update']) {
+      expect(actions, action).toContain(action);
+    }
+    expect(rows.filter((r) => r.action === 'event.create' && r.after?.includes('Audited batch'))).toHaveLength(2);
+    for (const r of rows.filter((r) => r.action !== 'user.sign_in')) {
+      expect(r.actor).toBe('Ada Admin');
+      expect(r.userId).not.toBeNull();
+      expect(r.at).toBeGreaterThan(0);
+    }
+    for (const action of ['event.update', 'event.publish', 'user.deactivate', 'institution.update', 'campaign.update']) {
+      const r = rows.find((x) => x.action === action)!;
+      expect(r.before, action).not.toBeNull();
+      expect(r.after, action).not.toBeNull();
+    }
   });
 });
