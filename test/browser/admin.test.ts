@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createUser } from '../../src/records/users.js';
 import { makeApp, type TestApp } from '../helpers.js';
-import { axeViolations, focused, launchBrowser, openPage, overflow, screenshot, unexpected, WIDTHS } from './support.js';
+import { bodyText, checkLayout as checkPageLayout, focused, launchBrowser, openPage, screenshot, unexpected, WIDTHS } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
 const CAMPAIGNER = { email: 'campaigner@example.org', name: 'Cam Paigner' };
@@ -58,8 +58,6 @@ async function signIn(page: Page, email = CAMPAIGNER.email, password = PASSWORD)
   await Promise.all([page.waitForURL(`${base}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
-/** The visible text of the page, with white space collapsed. */
-const bodyText = async (page: Page) => (await page.locator('body').innerText()).replace(/\s+/g, ' ');
 
 /** Does what submits a form (a click, or Enter), and waits for the page that answers it to load; returns its status. */
 async function submitting(page: Page, action: Promise<unknown>): Promise<number> {
@@ -74,36 +72,8 @@ async function submitting(page: Page, action: Promise<unknown>): Promise<number>
 /** Submits the page's form by pressing its button. */
 const submit = (page: Page, button: string) => submitting(page, page.getByRole('button', { name: button, exact: true }).click());
 
-/**
- * Saves a full-page screenshot as admin-<name>-<width>.png, then checks (softly, so that every
- * problem is reported): no axe violation, no horizontal page overflow and, at 320 px, no card
- * table that scrolls sideways and no form control wider than the screen.
- */
-async function checkLayout(page: Page, name: string, width: number): Promise<void> {
-  await screenshot(page, `admin-${name}-${width}`);
-
-  const violations = await axeViolations(page);
-  expect.soft(violations, `axe violations on ${name} at ${width} px:\n${violations}`).toBe('');
-
-  const o = await overflow(page);
-  expect.soft(
-    o.scrollWidth,
-    `${name} at ${width} px overflows horizontally (scrollWidth ${o.scrollWidth} > ${o.innerWidth}); sticking out: ${o.culprits.join(', ') || 'nothing found'}`,
-  ).toBeLessThanOrEqual(o.innerWidth);
-
-  if (width === 320) {
-    // Card tables (the follow-up queue) turn into one card per row on small screens: nothing to scroll sideways.
-    const cards = await page.locator('.table-scroll:has(.card-table)').evaluateAll((els) =>
-      els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => `${el.getAttribute('aria-labelledby')}: ${el.scrollWidth} > ${el.clientWidth}`),
-    );
-    expect.soft(cards, `card tables that scroll sideways on ${name} at 320 px`).toEqual([]);
-    // Nothing in a form is cut off: every control fits in the screen.
-    const wide = await page.locator('main input:not([type="hidden"]), main select, main textarea, main button').evaluateAll((els) =>
-      els.filter((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > window.innerWidth).map((el) => el.id || el.textContent),
-    );
-    expect.soft(wide, `controls wider than the screen on ${name} at 320 px`).toEqual([]);
-  }
-}
+/** Saves a full-page screenshot as admin-<name>-<width>.png, then checks axe, overflow and small-screen layout (see support.ts). */
+const checkLayout = (page: Page, name: string, width: number) => checkPageLayout(page, `admin-${name}`, width);
 
 interface WorkspaceCase {
   /** Screenshots: admin-<name>-<width>.png. */
@@ -197,7 +167,7 @@ const WORKSPACE: WorkspaceCase[] = [
     signedIn: true,
     status: 400,
     heading: 'Log an approach',
-    shows: ['There is a problem', '31/04/2021 is not a real date', 'The summary is missing'],
+    shows: ['There is a problem', '31/04/2021 is not a real date', 'Say what was asked'],
     act: async (page) => {
       await page.getByLabel('Date', { exact: true }).fill('31/04/2021');
       await page.getByLabel('How the approach was made').selectOption({ label: 'Letter' });
@@ -276,32 +246,35 @@ const WORKSPACE: WorkspaceCase[] = [
   },
 ];
 
+/** Opens the case's page, does what it says, then checks its status, heading, text and layout at one width. */
+async function checkWorkspaceCase(c: WorkspaceCase, width: number): Promise<void> {
+  const { context, page, problems } = await openPage(browser, width, 900, c.signedIn ? { storageState: signedIn } : {});
+  try {
+    const response = await page.goto(base + c.url, { waitUntil: 'load' });
+    expect(response?.status(), `status of ${c.url}`).toBe(200);
+    const status = c.act ? await c.act(page) : 200;
+    expect(status, `status after acting on ${c.url}`).toBe(c.status);
+    expect(await page.getAttribute('html', 'lang')).toBe('en-GB');
+    const headerBackground = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(headerBackground, 'site.css applied').not.toBe('rgba(0, 0, 0, 0)');
+
+    await expect.poll(() => page.locator('h1').count()).toBe(1);
+    expect((await page.locator('h1').innerText()).trim()).toBe(c.heading);
+    const text = await bodyText(page);
+    for (const s of c.shows) expect(text, `${c.url} shows “${s}”`).toContain(s);
+    expect(text).not.toMatch(/undefined|\[object Object\]|NaN/);
+    await c.check?.(page);
+
+    await checkLayout(page, c.name, width);
+
+    expect.soft(unexpected(problems, [c.status]), `console errors on ${c.name}`).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
 describe.each(WORKSPACE)('$name ($url)', (c) => {
-  test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', async (width) => {
-    const { context, page, problems } = await openPage(browser, width, 900, c.signedIn ? { storageState: signedIn } : {});
-    try {
-      const response = await page.goto(base + c.url, { waitUntil: 'load' });
-      expect(response?.status(), `status of ${c.url}`).toBe(200);
-      const status = c.act ? await c.act(page) : 200;
-      expect(status, `status after acting on ${c.url}`).toBe(c.status);
-      expect(await page.getAttribute('html', 'lang')).toBe('en-GB');
-      const headerBackground = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
-      expect(headerBackground, 'site.css applied').not.toBe('rgba(0, 0, 0, 0)');
-
-      await expect.poll(() => page.locator('h1').count()).toBe(1);
-      expect((await page.locator('h1').innerText()).trim()).toBe(c.heading);
-      const text = await bodyText(page);
-      for (const s of c.shows) expect(text, `${c.url} shows “${s}”`).toContain(s);
-      expect(text).not.toMatch(/undefined|\[object Object\]|NaN/);
-      await c.check?.(page);
-
-      await checkLayout(page, c.name, width);
-
-      expect.soft(unexpected(problems, [c.status]), `console errors on ${c.name}`).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+  test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', (width) => checkWorkspaceCase(c, width));
 });
 
 describe('keyboard alone', () => {
@@ -532,6 +505,325 @@ describe('signing out', () => {
       expect(await page.locator('h1').innerText()).toBe('Sign in');
     } finally {
       await context.close();
+    }
+  });
+});
+
+/*
+ * The admins' pages: users, the audit log, spreadsheets, the directory, the campaign, and
+ * correcting a published event. They run after the journey above, so the audit log has changes in it.
+ */
+
+/** The import columns (see the README), with the campaign's two asks. */
+const EVENTS_HEADER = 'institution,date,time,type,channel,response_type,from,summary,quote,source_title,source_url,source_publisher,source_date,status,halt,review';
+const letterTo = (institution: string, summary: string) =>
+  `${institution},2021-06-01,,contact,letter,,StopSIM Coalition,${summary},,Letter of 1 June 2021,https://example.org/letters/2021-06-01,StopSIM Coalition,2021-06-01,published,,`;
+const GOOD_CSV = [EVENTS_HEADER, letterTo('Kent Police', 'Asked Kent Police to halt SIM and review it.'), letterTo('Sussex Police', 'Asked Sussex Police to halt SIM and review it.')].join('\n');
+const BAD_CSV = [
+  EVENTS_HEADER,
+  letterTo('Kent Police', 'Fine.'),
+  letterTo('Kent Police', 'Bad channel.').replace(',letter,', ',pigeon,'),
+  letterTo('Kent Police', 'Bad date.').replace('2021-06-01,,', '31/02/2021,,'),
+].join('\n');
+/** Surrey Police’s statement of 6 May 2021 in the shipped data: a published event. */
+const PUBLISHED_EVENT = 4;
+
+/** Chooses the kind of file and the file itself, as a person would, and asks for the check; returns the status of the answer. */
+async function uploadEvents(page: Page, name: string, csv: string): Promise<number> {
+  await page.getByLabel('The file holds').selectOption({ label: 'Events (approaches, responses, milestones)' });
+  await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  return submit(page, 'Check the file');
+}
+
+const summaryLinks = (page: Page) => page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+
+const ADMIN_PAGES: WorkspaceCase[] = [
+  {
+    name: 'users',
+    url: '/admin/users',
+    signedIn: true,
+    status: 200,
+    heading: 'Users',
+    shows: ['Everyone who can sign in, or could', CAMPAIGNER.name, CAMPAIGNER.email, 'Admin', 'Active', 'You', 'Add a user', 'Editors log, edit and publish events', 'First password'],
+    check: async (page) => {
+      // An admin cannot deactivate themselves.
+      expect(await page.getByRole('button', { name: new RegExp(`^Deactivate ${CAMPAIGNER.name}`) }).count()).toBe(0);
+      expect(await page.locator('#password').getAttribute('autocomplete')).toBe('new-password');
+    },
+  },
+  {
+    name: 'users-errors',
+    url: '/admin/users',
+    signedIn: true,
+    status: 400,
+    heading: 'Users',
+    shows: ['There is a problem', 'Enter an email address like name@example.org', 'Choose admin or editor', 'Use a password of at least 12 characters'],
+    act: async (page) => {
+      await page.getByLabel('Name').fill('Ed Itor');
+      await page.getByLabel('Email address').fill('ed at example');
+      await page.getByLabel('First password').fill('short');
+      return submit(page, 'Add user');
+    },
+    check: async (page) => {
+      expect(await summaryLinks(page)).toEqual(['#email', '#role', '#password']);
+      expect(await page.locator('#name').inputValue(), 'what was typed is kept').toBe('Ed Itor');
+      expect(await page.locator('#email').inputValue()).toBe('ed at example');
+      expect(await page.locator('#password').inputValue(), 'a password is never sent back').toBe('');
+      expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
+    },
+  },
+  {
+    name: 'audit',
+    url: '/admin/audit',
+    signedIn: true,
+    status: 200,
+    heading: 'Audit log',
+    shows: ['Every change, who made it and when, newest first', 'Filter', 'event.publish', 'event.create', CAMPAIGNER.name, TRUST],
+    act: async (page) => {
+      // The newest change, opened: what it was before and after.
+      await page.locator('.audit details summary').first().click();
+      return 200;
+    },
+    check: async (page) => {
+      expect(await page.locator('.audit > li').count()).toBeGreaterThan(5);
+      expect(await page.locator('.audit details[open] pre').first().isVisible()).toBe(true);
+      expect(await page.locator('#user option').allInnerTexts()).toContain(CAMPAIGNER.name);
+    },
+  },
+  {
+    name: 'spreadsheets',
+    url: '/admin/spreadsheets',
+    signedIn: true,
+    status: 200,
+    heading: 'Spreadsheets',
+    shows: ['Download', 'Every event, drafts included (CSV)', 'Every institution (CSV)', 'Upload', 'The file holds', 'CSV file (at most 5 MB)', 'Check the file'],
+    check: async (page) => {
+      expect(await page.locator('#file').getAttribute('accept')).toBe('.csv,text/csv');
+    },
+  },
+  {
+    name: 'spreadsheets-preview',
+    url: '/admin/spreadsheets',
+    signedIn: true,
+    status: 200,
+    heading: 'Spreadsheets',
+    shows: ['Check before importing', 'All 2 rows can be imported. Nothing has been written yet.', 'Kent Police', 'Sussex Police', '1 June 2021', 'Asked Sussex Police to halt SIM and review it.', 'Published', 'Cancel'],
+    act: (page) => uploadEvents(page, 'letters.csv', GOOD_CSV),
+    check: async (page) => {
+      expect(await page.getByRole('button', { name: 'Import 2 events' }).isVisible()).toBe(true);
+      expect(await page.locator('#preview-caption').innerText()).toBe('The rows that will be created');
+    },
+  },
+  {
+    name: 'spreadsheets-problems',
+    url: '/admin/spreadsheets',
+    signedIn: true,
+    status: 400,
+    heading: 'Spreadsheets',
+    shows: ['Nothing was imported: the file has 2 problems', 'Line 3, column “channel”: “pigeon” is not a channel', 'Line 4, column “date”: 31/02/2021 is not a real date', 'Correct the file and upload it again.'],
+    act: (page) => uploadEvents(page, 'letters-with-mistakes.csv', BAD_CSV),
+    check: async (page) => {
+      expect(await page.locator('.error-summary li').count()).toBe(2);
+      expect(await page.getByRole('button', { name: /^Import/ }).count(), 'nothing to confirm').toBe(0);
+    },
+  },
+  {
+    name: 'institutions',
+    url: '/admin/institutions',
+    signedIn: true,
+    status: 200,
+    heading: 'Manage institutions',
+    shows: ['Add an institution', 'Every institution in the directory', 'Surrey Police', 'Camden and Islington NHS Foundation Trust', 'Closed'],
+    check: async (page) => {
+      expect(await page.locator('table:has(#manage-caption) tbody tr').count()).toBe(140);
+      expect(await page.getByRole('link', { name: 'Edit Surrey Police', exact: true }).getAttribute('href')).toBe('/admin/institutions/surrey-police/edit');
+    },
+  },
+  {
+    name: 'institution-new',
+    url: '/admin/institutions/new',
+    signedIn: true,
+    status: 200,
+    heading: 'Add an institution',
+    shows: ['Name', 'Kind', 'Code (optional)', 'NHS ODS code, or the data.police.uk force id', 'Other names (optional)', 'Successor, if closed (optional)'],
+    check: async (page) => {
+      expect(await page.locator('#active').inputValue()).toBe('true');
+    },
+  },
+  {
+    name: 'institution-new-errors',
+    url: '/admin/institutions/new',
+    signedIn: true,
+    status: 400,
+    heading: 'Add an institution',
+    shows: ['There is a problem', 'Enter the institution’s name', 'Choose a kind', 'Enter a web address starting http:// or https://'],
+    act: async (page) => {
+      await page.getByLabel('Website (optional)').fill('www.example.org');
+      return submit(page, 'Save');
+    },
+    check: async (page) => {
+      expect(await summaryLinks(page)).toEqual(['#name', '#kind', '#website']);
+      expect(await page.locator('#website').inputValue()).toBe('www.example.org');
+    },
+  },
+  {
+    name: 'institution-edit-surrey-police',
+    url: '/admin/institutions/surrey-police/edit',
+    signedIn: true,
+    status: 200,
+    heading: 'Edit Surrey Police',
+    shows: ['Its address stays /institutions/surrey-police so that links keep working.', 'Other names (optional)'],
+    check: async (page) => {
+      expect(await page.locator('#name').inputValue()).toBe('Surrey Police');
+      expect(await page.locator('#kind').inputValue()).toBe('police_force');
+      expect(await page.locator('#aliases').inputValue()).toContain('SHIPP');
+    },
+  },
+  {
+    name: 'campaign',
+    url: '/admin/campaign',
+    signedIn: true,
+    status: 200,
+    heading: 'The campaign',
+    shows: ['Title', 'Summary', 'Reply windows', 'Working days for FOI requests (20 by law)', 'Ask “halt”', 'Ask “review”', 'Add an ask (optional)', 'An ask cannot be removed once added'],
+    check: async (page) => {
+      expect(await page.locator('#title').inputValue()).toBe('#StopSIM: who has committed to halt and review SIM?');
+    },
+  },
+  {
+    name: 'campaign-errors',
+    url: '/admin/campaign',
+    signedIn: true,
+    status: 400,
+    heading: 'The campaign',
+    shows: ['There is a problem', 'Enter the campaign’s title', 'Enter a whole number of working days from'],
+    act: async (page) => {
+      await page.getByLabel('Title', { exact: true }).first().fill('');
+      await page.getByLabel('Working days for FOI requests (20 by law)').fill('none');
+      return submit(page, 'Save the campaign');
+    },
+    check: async (page) => {
+      expect(await summaryLinks(page)).toEqual(['#title', '#reply_window_foi']);
+      expect(await page.locator('#reply_window_foi').inputValue()).toBe('none');
+    },
+  },
+  {
+    name: 'event-edit-published',
+    url: `/admin/events/${PUBLISHED_EVENT}/edit`,
+    signedIn: true,
+    status: 200,
+    heading: 'Edit this response',
+    shows: ['Correction note (shown to the public)', 'This event is public. Say what was corrected', 'Delete this event', 'It can be restored later from the audit log.'],
+    check: async (page) => {
+      expect(await page.locator('#institution').inputValue()).toBe('surrey-police');
+      expect(await page.locator('#status').inputValue()).toBe('published');
+      expect(await page.locator('#correction_note').inputValue()).toBe('');
+    },
+  },
+  {
+    name: 'event-edit-published-errors',
+    url: `/admin/events/${PUBLISHED_EVENT}/edit`,
+    signedIn: true,
+    status: 400,
+    heading: 'Edit this response',
+    shows: ['There is a problem', 'Say, for the public, what was corrected'],
+    act: (page) => submit(page, 'Save'),
+    check: async (page) => {
+      expect(await summaryLinks(page)).toEqual(['#correction_note']);
+      expect(await page.locator('#correction_note').getAttribute('aria-invalid')).toBe('true');
+    },
+  },
+];
+
+describe.each(ADMIN_PAGES)('admin: $name ($url)', (c) => {
+  test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', (width) => checkWorkspaceCase(c, width));
+});
+
+describe('an admin at work', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ context, page } = await openPage(browser, 1280, 900, { storageState: signedIn }));
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  /** Checks the page as it stands at both widths. */
+  async function checkBothWidths(name: string) {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await checkLayout(page, name, width);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  test('adds an editor, who is then listed', async () => {
+    await page.goto(`${base}/admin/users`);
+    await page.getByLabel('Name').fill('Eddie Editor');
+    await page.getByLabel('Email address').fill('editor@example.org');
+    await page.getByLabel('Role').selectOption({ label: 'Editor' });
+    await page.getByLabel('First password').fill('another long passphrase');
+    expect(await submit(page, 'Add user')).toBe(303);
+    expect(page.url()).toBe(`${base}/admin/users`);
+    expect(await page.getByRole('status').innerText()).toBe('Eddie Editor can now sign in as editor.');
+    const row = page.locator('tbody tr', { has: page.locator('th', { hasText: 'Eddie Editor' }) });
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('editor@example.org Editor Active Deactivate');
+    await checkBothWidths('users-added');
+  });
+
+  test('imports a checked spreadsheet, which the audit log then shows', async () => {
+    await page.goto(`${base}/admin/spreadsheets`);
+    expect(await uploadEvents(page, 'letters.csv', GOOD_CSV)).toBe(200);
+    expect(await submit(page, 'Import 2 events')).toBe(303);
+    expect(page.url()).toBe(`${base}/admin`);
+    expect(await page.getByRole('status').innerText()).toBe('Imported 2 events.');
+
+    await page.goto(`${base}/admin/audit`);
+    await page.getByLabel('Institution').selectOption({ label: 'Kent Police' });
+    await Promise.all([page.waitForURL(/institution=kent-police/), page.getByRole('button', { name: 'Apply' }).click()]);
+    const changes = await page.locator('.audit > li > p').allInnerTexts();
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.replace(/\s+/g, ' ')).toMatch(new RegExp(`^12:00 on 22 November 2026: ${CAMPAIGNER.name} imported event \\d+ \\(Kent Police\\) \\(event\\.import\\)$`));
+    await checkBothWidths('audit-kent-police');
+  });
+
+  test('corrects a published event: the public sees the note on the event and on /corrections', async () => {
+    await page.goto(`${base}/admin/events/${PUBLISHED_EVENT}/edit`);
+    await page.getByLabel('What happened').fill('Surrey Police said it would look at the campaign’s concerns and how they relate to the Surrey High Intensity Partnership Programme (SHIPP), its local SIM scheme.');
+    await page.getByLabel('Correction note (shown to the public)').fill('The summary now gives the full name of SHIPP.');
+    expect(await submit(page, 'Save')).toBe(303);
+    expect(page.url()).toBe(`${base}/events/${PUBLISHED_EVENT}`);
+    expect(await bodyText(page)).toContain('Corrected on 22 November 2026: The summary now gives the full name of SHIPP.');
+    expect(await bodyText(page)).toContain('the Surrey High Intensity Partnership Programme (SHIPP), its local SIM scheme.');
+
+    // As the public sees it.
+    const { context: publicContext, page: visitor } = await openPage(browser, 1280);
+    try {
+      await visitor.goto(`${base}/events/${PUBLISHED_EVENT}`);
+      const notice = visitor.locator('.corrections-notice');
+      expect(await notice.getAttribute('role')).toBe('note');
+      expect((await notice.innerText()).replace(/\s+/g, ' ')).toBe('Corrected on 22 November 2026: The summary now gives the full name of SHIPP. All corrections');
+      expect(await visitor.getByRole('link', { name: 'Edit this event' }).count(), 'no edit link for the public').toBe(0);
+      for (const width of WIDTHS) {
+        await visitor.setViewportSize({ width, height: 900 });
+        await checkLayout(visitor, 'event-corrected', width);
+      }
+
+      await visitor.getByRole('link', { name: 'All corrections' }).click();
+      await visitor.waitForURL(`${base}/corrections`);
+      const listed = (await visitor.locator('.corrections li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+      expect(listed).toEqual([
+        'Corrected on 22 November 2026: The summary now gives the full name of SHIPP. Surrey Police: Surrey Police said it would look at the campaign’s concerns and how they relate to the Surrey High Intensity Partnership Programme (SHIPP), its local SIM scheme.',
+      ]);
+      expect(await visitor.locator('.corrections li a').getAttribute('href')).toBe(`/events/${PUBLISHED_EVENT}`);
+      for (const width of WIDTHS) {
+        await visitor.setViewportSize({ width, height: 900 });
+        await checkLayout(visitor, 'corrections-listed', width);
+      }
+    } finally {
+      await publicContext.close();
     }
   });
 });
