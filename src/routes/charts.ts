@@ -22,12 +22,13 @@ function svg(id: string, title: string, desc: string, height: number, body: stri
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" class="chart" role="img" aria-labelledby="${id}-title ${id}-desc">
 <title id="${id}-title">${escapeHtml(title)}</title>
 <desc id="${id}-desc">${escapeHtml(desc)}</desc>
-<g font-family="DejaVu Sans,Verdana,Geneva,sans-serif" font-size="12" fill="#1b1b1b">${body}</g>
+<g font-family="DejaVu Sans,Verdana,Geneva,sans-serif" font-size="14" fill="#1b1b1b">${body}</g>
 </svg>`;
 }
 
+/** The legend inside the SVG, for the chart as an image; pages show an HTML legend instead. */
 function legend(y: number): string {
-  return STACK.map((s, i) => `<rect x="${10 + i * 140}" y="${y}" width="12" height="12" fill="${FILL[s]}"/><text x="${28 + i * 140}" y="${y + 11}">${stanceLabel(s)}</text>`).join('');
+  return `<g class="legend">${STACK.map((s, i) => `<rect x="${10 + i * 140}" y="${y}" width="12" height="12" fill="${FILL[s]}"/><text x="${28 + i * 140}" y="${y + 11}">${stanceLabel(s)}</text>`).join('')}</g>`;
 }
 
 export function positionsSummary(points: LadderPoint[], ask: { slug: string; title: string }): string {

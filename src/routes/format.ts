@@ -1,6 +1,6 @@
 /** Plain-English wording of dates, instants and figures, shared by every page. */
 import { DateTime } from 'luxon';
-import { endOfLondonDay, LONDON, londonDateOf } from '../domain/calendar.js';
+import { addDays, endOfLondonDay, LONDON, londonDateOf } from '../domain/calendar.js';
 import type { AskCount } from '../domain/positions.js';
 import type { Silence } from '../domain/silence.js';
 import {
@@ -38,6 +38,12 @@ export function instantLabel(instant: number): string {
   if (endOfLondonDay(date) === instant) return `the end of ${longDate(date)}`;
   const dt = DateTime.fromMillis(instant, { zone: LONDON });
   return `${dt.toFormat('HH:mm')} on ${longDate(date)}`;
+}
+
+/** The start of a period that counts what happened after `instant`: "the start of 6 May 2021". */
+export function periodStartLabel(instant: number): string {
+  const date = londonDateOf(instant);
+  return endOfLondonDay(date) === instant ? `the start of ${longDate(addDays(date, 1))}` : instantLabel(instant);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -84,12 +84,12 @@ export const timelineQuery = {
   additionalProperties: false,
   properties: {
     ...asOfQuery,
-    type: { type: 'string', enum: EVENT_TYPES },
-    kind: { type: 'string', enum: INSTITUTION_KINDS },
-    region: { type: 'string', maxLength: 100 },
-    ask: { type: 'string', maxLength: 100 },
-    before: { type: 'string', pattern: '^-?\\d{1,15}\\.\\d{1,15}$' },
-    limit: { type: 'integer', minimum: 1, maximum: 200 },
+    type: { type: 'string', enum: EVENT_TYPES, description: 'Only events of this type' },
+    kind: { type: 'string', enum: INSTITUTION_KINDS, description: 'Only events about institutions of this kind' },
+    region: { type: 'string', maxLength: 100, description: 'Only events about institutions in this NHS England region, e.g. South East' },
+    ask: { type: 'string', maxLength: 100, description: 'Only events stating a position on this ask (its slug, e.g. review)' },
+    before: { type: 'string', pattern: '^-?\\d{1,15}\\.\\d{1,15}$', description: 'The cursor of the next page; follow `next` rather than building it' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, description: 'Events per page, 1 to 200 (default 50)' },
   },
 } as const;
 
@@ -119,13 +119,17 @@ export const apiSchemas = {
     querystring: {
       type: 'object',
       additionalProperties: false,
-      properties: { ...asOfQuery, kind: { type: 'string', enum: INSTITUTION_KINDS }, region: { type: 'string', maxLength: 100 } },
+      properties: {
+        ...asOfQuery,
+        kind: { type: 'string', enum: INSTITUTION_KINDS, description: 'Only institutions of this kind' },
+        region: { type: 'string', maxLength: 100, description: 'Only institutions in this NHS England region, e.g. South East' },
+      },
     },
     response: { 200: { type: 'object', required: ['asOf', 'institutions'], properties: { ...asOfInstant, institutions: { type: 'array', items: institutionSchema } } } },
   },
   institution: {
     summary: 'One institution and its published events, newest first',
-    params: { type: 'object', properties: { slug: { type: 'string', maxLength: 200 } } },
+    params: { type: 'object', properties: { slug: { type: 'string', maxLength: 200, description: 'The institution’s slug, as in its page’s address, e.g. nhs-england' } } },
     querystring: { type: 'object', additionalProperties: false, properties: asOfQuery },
     response: {
       200: { type: 'object', required: ['asOf', 'institution', 'events'], properties: { ...asOfInstant, institution: institutionSchema, events: { type: 'array', items: eventSchema } } },
@@ -140,7 +144,7 @@ export const apiSchemas = {
   },
   event: {
     summary: 'One published event',
-    params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } },
+    params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, description: 'The event’s number, as in its page’s address' } } },
     querystring: { type: 'object', additionalProperties: false, properties: asOfQuery },
     response: { 200: { type: 'object', required: ['asOf', 'event'], properties: { ...asOfInstant, event: eventSchema } }, 404: errorSchema },
   },

@@ -68,6 +68,14 @@ describe('what changed', () => {
     expect(page).toContain('Silences ended (0)');
   });
 
+  it('starts a period given as a date at the beginning of that day', async () => {
+    const page = text((await get('/changes?from=2021-05-06&to=2021-05-07')).body);
+    expect(page).toContain('From the start of 6 May 2021 to the end of 7 May 2021');
+    expect(page).toContain('Replies (3)');
+    expect(page).toContain('New approaches (0)');
+    expect(text((await get('/changes?from=2021-04-23&to=2021-04-24')).body)).toContain('New approaches (2)');
+  });
+
   it('leaves out what happened before the period', async () => {
     const page = text((await get('/changes?from=2021-04-24&to=2021-05-07')).body);
     expect(page).toContain('New approaches (0)');
