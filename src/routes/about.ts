@@ -23,6 +23,6 @@ export default async function aboutRoutes(app: FastifyInstance) {
       closed: rows.filter((r) => r.kind === kind && !r.active).length,
       source: DIRECTORY_SOURCES[kind],
     })).filter((r) => r.open + r.closed > 0);
-    return renderPage(request, reply, 'about/index', 'About the figures', { campaign: campaignView(app.tracker), directory, calendar: app.tracker.calendar, charts: chartSet(app.tracker, request.asOf), baseUrl: app.tracker.baseUrl });
+    return renderPage(request, reply, 'about/index', 'About the figures', { campaign: campaignView(app.tracker), directory, calendar: app.tracker.calendar, charts: chartSet(app.tracker, request.asOf, 52), baseUrl: app.tracker.baseUrl });
   });
 }

@@ -31,18 +31,19 @@ function legend(y: number): string {
   return `<g class="legend">${STACK.map((s, i) => `<rect x="${10 + i * 140}" y="${y}" width="12" height="12" fill="${FILL[s]}"/><text x="${28 + i * 140}" y="${y + 11}">${stanceLabel(s)}</text>`).join('')}</g>`;
 }
 
-export function positionsSummary(points: LadderPoint[], ask: { slug: string; title: string }): string {
+/** `history` is the whole series, when `points` shows only its latest weeks. */
+export function positionsSummary(points: LadderPoint[], ask: { slug: string; title: string }, history: LadderPoint[] = points): string {
   const last = points[points.length - 1];
   if (!last || last.involved === 0) return `No institution was involved yet, so no position on “${ask.title}” is counted.`;
   const parts = [...STANCES].reverse().map((s) => `${last.byAsk[ask.slug]![s]} ${stanceLabel(s).toLowerCase()}`);
-  const firstCommitted = points.find((p) => p.byAsk[ask.slug]!.committed + p.byAsk[ask.slug]!.done > 0);
+  const firstCommitted = history.find((p) => p.byAsk[ask.slug]!.committed + p.byAsk[ask.slug]!.done > 0);
   return (
     `Week by week from ${longDate(londonDateOf(points[0]!.at))}. At ${instantLabel(last.at)}, of ${plural(last.involved, 'institution')} involved: ${parts.join(', ')}.` +
     (firstCommitted ? ` The first commitment was counted in the week to ${longDate(londonDateOf(firstCommitted.at))}.` : ' None has committed.')
   );
 }
 
-export function positionsSvg(points: LadderPoint[], ask: { slug: string; title: string }): string {
+export function positionsSvg(points: LadderPoint[], ask: { slug: string; title: string }, history: LadderPoint[] = points): string {
   const H = 260;
   const top = 20;
   const bottom = 200;
@@ -63,7 +64,7 @@ export function positionsSvg(points: LadderPoint[], ask: { slug: string; title: 
 <text x="${left - 6}" y="${bottom + 4}" text-anchor="end">0</text><text x="${left - 6}" y="${top + 4}" text-anchor="end">${max}</text>
 <text x="${left}" y="${bottom + 18}">${points[0] ? longDate(londonDateOf(points[0].at)) : ''}</text>
 <text x="${W - 10}" y="${bottom + 18}" text-anchor="end">${points.length ? longDate(londonDateOf(points[points.length - 1]!.at)) : ''}</text>`;
-  return svg(`positions-${ask.slug}`, `Positions on “${ask.title}” over time`, positionsSummary(points, ask), H, bars + axis + legend(H - 25));
+  return svg(`positions-${ask.slug}`, `Positions on “${ask.title}” over time`, positionsSummary(points, ask, history), H, bars + axis + legend(H - 25));
 }
 
 export function kindsSummary(rows: KindRow[], ask: { title: string }): string {
@@ -113,14 +114,18 @@ export function silencesSvg(list: InstitutionView[]): string {
   return svg('silences', 'Longest without comment', silencesSummary(list), H, body || '<text x="10" y="20">No institution is waiting to comment.</text>');
 }
 
-/** Every chart with its summary and table data, as at T. */
-export function chartSet(t: Tracker, asOf: number) {
+/**
+ * Every chart with its summary and table data, as at T. `weeks` keeps only the latest weeks of
+ * the positions over time (the overview shows the last half-year; /charts the whole history).
+ */
+export function chartSet(t: Tracker, asOf: number, weeks?: number) {
   const asks = campaignView(t).asks;
-  const points = positionsOverTime(t, asOf);
+  const all = positionsOverTime(t, asOf);
+  const points = weeks === undefined ? all : all.slice(-weeks);
   const silences = longestSilences(t, asOf, 10);
   return {
     asks,
-    positions: asks.map((ask) => ({ ask, points, svg: positionsSvg(points, ask), summary: positionsSummary(points, ask) })),
+    positions: asks.map((ask) => ({ ask, points, svg: positionsSvg(points, ask, all), summary: positionsSummary(points, ask, all) })),
     kinds: asks.map((ask) => {
       const rows = stanceByKind(t, asOf, ask.slug);
       return { ask, rows, svg: kindsSvg(rows, ask), summary: kindsSummary(rows, ask) };

@@ -10,6 +10,6 @@ export default async function homeRoutes(app: FastifyInstance) {
   app.get('/', { schema: { querystring: { type: 'object', properties: asOfQuery } } }, async (request, reply) => {
     const data = overview(app.tracker, request.asOf);
     const citation = citeCounts(data.counts, request.asOf, data.campaign.title, app.tracker.baseUrl);
-    return renderPage(request, reply, 'home/index', 'Overview', { overview: data, headline, citation, charts: chartSet(app.tracker, request.asOf), baseUrl: app.tracker.baseUrl }, citation.sentence);
+    return renderPage(request, reply, 'home/index', 'Overview', { overview: data, headline, citation, charts: chartSet(app.tracker, request.asOf, 26), baseUrl: app.tracker.baseUrl }, citation.sentence);
   });
 }
