@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createUser } from '../../src/records/users.js';
 import { makeApp, type TestApp } from '../helpers.js';
-import { bodyText, checkLayout as checkPageLayout, focused, launchBrowser, openPage, screenshot, unexpected, WIDTHS } from './support.js';
+import { bodyText, checkLayout as checkPageLayout, focused, launchBrowser, openPage, screenshot, tabTo, unexpected, WIDTHS } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
 const CAMPAIGNER = { email: 'campaigner@example.org', name: 'Cam Paigner' };
@@ -278,18 +278,6 @@ describe.each(WORKSPACE)('$name ($url)', (c) => {
 });
 
 describe('keyboard alone', () => {
-  /** Presses Tab until the focused element matches, checking each stop has a visible focus indicator. */
-  async function tabTo(page: Page, matches: (f: Awaited<ReturnType<typeof focused>>) => boolean, limit = 40) {
-    const visited: string[] = [];
-    for (let i = 0; i < limit; i++) {
-      await page.keyboard.press('Tab');
-      const f = await focused(page);
-      visited.push(`${f.tag}${f.id ? `#${f.id}` : ''}: ${f.text}`);
-      expect(f.indicated, `focus indicator on ${visited.at(-1)}`).toBe(true);
-      if (matches(f)) return f;
-    }
-    throw new Error(`Not reached by Tab; the order was: ${visited.join(' → ')}`);
-  }
 
   test('sign in with Tab, typing and Enter', async () => {
     const { context, page } = await openPage(browser, 1280);

@@ -221,7 +221,7 @@ const PAGES: PageCase[] = [
     name: 'home',
     url: '/',
     heading: SITE,
-    shows: ['Cite this', HOME_CITATION, 'The link pins this moment', 'Commitments over time', 'Positions on “Independent review” over time', 'More charts'],
+    shows: ['Cite this', HOME_CITATION, 'The link pins this moment', 'Commitments over time', 'Positions on “Independent review” over time', 'The whole history, positions by kind of institution and the longest silences'],
     check: async (page, width) => {
       expect(await page.locator('#citation-text').innerText()).toBe(HOME_CITATION);
       expect(await page.locator('.citation').getByRole('link', { name: 'Permanent link' }).getAttribute('href')).toBe('https://tracker.example.org/?as_of=2026-11-22T12:00:00Z');
