@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { institutions } from '../db/schema.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { INSTITUTION_KINDS, isOneOf } from '../domain/vocabulary.js';
-import { eventRules, isHttpUrl, readEventFields } from './event-fields.js';
+import { eventRules, isHttpUrl, orNull, readEventFields } from './event-fields.js';
 import { recordAudit, type Actor } from './audit.js';
 import { insertEvent, type EventInput } from './events.js';
 import { InstitutionMatcher, insertInstitutions, type InstitutionInput } from './institutions.js';
@@ -73,7 +73,6 @@ function readTable(text: string, required: readonly string[], known: readonly st
   return { header, rows, errors };
 }
 
-const orNull = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 
 
 export interface EventImportContext {

@@ -5,7 +5,7 @@ import { asks, campaign, institutionAliases, institutions } from '../db/schema.j
 import { INSTITUTION_KINDS, isOneOf, type InstitutionKind } from '../domain/vocabulary.js';
 import { recordAudit, type Actor } from './audit.js';
 import { EVENT_COLUMNS } from './csv-import.js';
-import { isHttpUrl } from './event-fields.js';
+import { isHttpUrl, orNull } from './event-fields.js';
 import { uniqueSlug } from './slug.js';
 import type { FieldErrors } from './users.js';
 
@@ -21,11 +21,10 @@ export interface InstitutionFields {
   successor?: string;
 }
 
-const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
 
 function checkInstitution(db: Db, f: InstitutionFields, id: number | null): { errors: FieldErrors; successorId: number | null } {
   const errors: FieldErrors = {};
-  const name = blank(f.name);
+  const name = orNull(f.name);
   const others = (column: typeof institutions.name | typeof institutions.code, value: string) =>
     db
       .select({ id: institutions.id })
@@ -35,13 +34,13 @@ function checkInstitution(db: Db, f: InstitutionFields, id: number | null): { er
   if (!name) errors.name = 'Enter the institution’s name';
   else if (others(institutions.name, name)) errors.name = 'Another institution already has this name';
   if (!isOneOf(INSTITUTION_KINDS, f.kind)) errors.kind = 'Choose a kind';
-  const code = blank(f.code);
+  const code = orNull(f.code);
   if (code && others(institutions.code, code)) errors.code = 'Another institution already has this code';
-  const website = blank(f.website);
+  const website = orNull(f.website);
   if (website && !isHttpUrl(website)) errors.website = 'Enter a web address starting http:// or https://';
   if (f.active !== 'true' && f.active !== 'false') errors.active = 'Say whether it is open or closed';
   let successorId: number | null = null;
-  const successor = blank(f.successor);
+  const successor = orNull(f.successor);
   if (successor) {
     const row = db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, successor)).get();
     if (!row || row.id === id) errors.successor = 'Choose another institution from the list';
@@ -61,10 +60,10 @@ export function saveInstitution(db: Db, id: number | null, f: InstitutionFields,
   const values = {
     name: f.name!.trim(),
     kind: f.kind as InstitutionKind,
-    code: blank(f.code),
-    region: blank(f.region),
-    country: blank(f.country),
-    website: blank(f.website),
+    code: orNull(f.code),
+    region: orNull(f.region),
+    country: orNull(f.country),
+    website: orNull(f.website),
     active: f.active === 'true',
     successorId,
   };
@@ -110,14 +109,14 @@ const RESERVED = new Set<string>([...EVENT_COLUMNS, 'answers', 'due_on', 'due_ov
  */
 export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: number): { ok: true } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const title = blank(f.title);
-  const summary = blank(f.summary);
+  const title = orNull(f.title);
+  const summary = orNull(f.summary);
   if (!title) errors.title = 'Enter the campaign’s title';
   if (!summary) errors.summary = 'Enter a short summary of the campaign';
-  const website = blank(f.website);
+  const website = orNull(f.website);
   if (website && !isHttpUrl(website)) errors.website = 'Enter a web address starting http:// or https://';
   const windowOf = (key: 'reply_window_default' | 'reply_window_foi', min: number) => {
-    const text = blank(f[key]) ?? '';
+    const text = orNull(f[key]) ?? '';
     const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
     if (!(n >= min && n <= 100)) errors[key] = `Enter a whole number of working days from ${min} to 100`;
     return n;
@@ -126,12 +125,12 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   const replyWindowFoi = windowOf('reply_window_foi', 20);
   const existing = db.select().from(asks).orderBy(asks.sortOrder, asks.id).all();
   for (const ask of existing) {
-    if (!blank(f[`ask_${ask.id}_title`])) errors[`ask_${ask.id}_title`] = `Enter a title for the ask “${ask.slug}”`;
-    if (!blank(f[`ask_${ask.id}_description`])) errors[`ask_${ask.id}_description`] = `Enter a description for the ask “${ask.slug}”`;
+    if (!orNull(f[`ask_${ask.id}_title`])) errors[`ask_${ask.id}_title`] = `Enter a title for the ask “${ask.slug}”`;
+    if (!orNull(f[`ask_${ask.id}_description`])) errors[`ask_${ask.id}_description`] = `Enter a description for the ask “${ask.slug}”`;
   }
-  const newSlug = blank(f.new_ask_slug);
-  const newTitle = blank(f.new_ask_title);
-  const newDescription = blank(f.new_ask_description);
+  const newSlug = orNull(f.new_ask_slug);
+  const newTitle = orNull(f.new_ask_title);
+  const newDescription = orNull(f.new_ask_description);
   if (newSlug || newTitle || newDescription) {
     if (!newSlug || !/^[a-z][a-z0-9-]{0,30}$/.test(newSlug)) errors.new_ask_slug = 'Give the new ask a short name in lower case letters, digits and hyphens, such as “publish-data”';
     else if (RESERVED.has(newSlug) || existing.some((a) => a.slug === newSlug)) errors.new_ask_slug = `“${newSlug}” is already used; choose another short name`;

@@ -44,7 +44,8 @@ export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
   };
 }
 
-const orNull = (value: string | undefined): string | null => (value === undefined || value.trim() === '' ? null : value.trim());
+/** A trimmed value, or null when there is none. */
+export const orNull = (value: string | undefined | null): string | null => (value === undefined || value === null || value.trim() === '' ? null : value.trim());
 
 export function isHttpUrl(text: string): boolean {
   try {

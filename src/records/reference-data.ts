@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { WorkingCalendar, type BankHoliday } from '../domain/calendar.js';
 import type { InstitutionKind } from '../domain/vocabulary.js';
+import { orNull } from './event-fields.js';
 import type { InstitutionInput } from './institutions.js';
 
 export interface CampaignFile {
@@ -35,7 +36,6 @@ export function loadCalendar(dataDir: string): WorkingCalendar {
   return new WorkingCalendar(rows.map((r): BankHoliday => ({ date: r.date!, title: r.title! })));
 }
 
-const blank = (value: string | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
 
 /** Every institution the directory ships, in a stable order. */
 export function loadDirectory(dataDir: string): DirectoryEntry[] {
@@ -44,10 +44,10 @@ export function loadDirectory(dataDir: string): DirectoryEntry[] {
     entries.push({
       name: r.name!,
       kind: r.kind as InstitutionKind,
-      code: blank(r.code),
-      region: blank(r.region),
-      country: blank(r.country),
-      website: blank(r.website),
+      code: orNull(r.code),
+      region: orNull(r.region),
+      country: orNull(r.country),
+      website: orNull(r.website),
       active: true,
       aliases: (r.aliases ?? '').split(';').map((a) => a.trim()).filter(Boolean),
     });
@@ -56,8 +56,8 @@ export function loadDirectory(dataDir: string): DirectoryEntry[] {
     entries.push({
       name: r.name!,
       kind: 'mental_health_trust',
-      code: blank(r.ods_code),
-      region: blank(r.region),
+      code: orNull(r.ods_code),
+      region: orNull(r.region),
       country: 'England',
       website: null,
       active: !(r.notes ?? '').startsWith('CLOSED'),
@@ -68,9 +68,9 @@ export function loadDirectory(dataDir: string): DirectoryEntry[] {
     entries.push({
       name: r.name!,
       kind: 'police_force',
-      code: blank(r.id),
+      code: orNull(r.id),
       region: null,
-      country: blank(r.country),
+      country: orNull(r.country),
       website: null,
       active: true,
       aliases: [],
@@ -80,8 +80,8 @@ export function loadDirectory(dataDir: string): DirectoryEntry[] {
     entries.push({
       name: r.name!,
       kind: 'icb',
-      code: blank(r.ods_code),
-      region: blank(r.region),
+      code: orNull(r.ods_code),
+      region: orNull(r.region),
       country: 'England',
       website: null,
       active: true,

@@ -10,7 +10,7 @@ import { checkCsrf } from '../plugins/sessions.js';
 import { RequestProblem } from '../plugins/errors.js';
 import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
-import { renderPage } from './page.js';
+import { renderPage, takeFlash } from './page.js';
 
 const AUDIT_PAGE = 50;
 
@@ -36,11 +36,6 @@ export default async function adminAccountRoutes(app: FastifyInstance, options: 
       me: request.user!.id,
     });
 
-  const takeFlash = (request: FastifyRequest) => {
-    const flash = request.session.flash;
-    if (flash) request.session.flash = undefined;
-    return flash ?? null;
-  };
 
   app.get('/admin/users', async (request, reply) => showUsers(request, reply, {}, {}));
 

@@ -9,7 +9,7 @@ import { RequestProblem } from '../plugins/errors.js';
 import { askRows, campaignRow } from '../db/queries/campaign.js';
 import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
-import { renderPage } from './page.js';
+import { renderPage, takeFlash } from './page.js';
 
 export default async function adminDirectoryRoutes(app: FastifyInstance, options: { now: () => number }) {
   const db = app.tracker.db;
@@ -30,11 +30,6 @@ export default async function adminDirectoryRoutes(app: FastifyInstance, options
     renderPage(request, reply, 'admin/institutions', 'Manage institutions', { institutions: institutionRows(db), flash: takeFlash(request) }),
   );
 
-  const takeFlash = (request: FastifyRequest) => {
-    const flash = request.session.flash;
-    if (flash) request.session.flash = undefined;
-    return flash ?? null;
-  };
 
   app.get('/admin/institutions/new', async (request, reply) => showForm(request, reply, null, { active: 'true' }, {}));
 

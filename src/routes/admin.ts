@@ -18,15 +18,9 @@ import { RequestProblem } from '../plugins/errors.js';
 import { campaignView } from '../tracker/tracker.js';
 import { followUp } from '../tracker/follow-up.js';
 import { requireUser } from './auth.js';
-import { renderPage } from './page.js';
+import { renderPage, takeFlash } from './page.js';
 
 type Fields = Record<string, string | string[] | undefined>;
-
-declare module 'fastify' {
-  interface Session {
-    flash?: string;
-  }
-}
 
 const TITLES: Record<EventType, string> = { contact: 'Log an approach', response: 'Log a response', milestone: 'Log a milestone' };
 
@@ -48,11 +42,6 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
   const t = app.tracker;
   app.addHook('preHandler', requireUser());
 
-  const takeFlash = (request: FastifyRequest) => {
-    const flash = request.session.flash;
-    if (flash) request.session.flash = undefined;
-    return flash ?? null;
-  };
 
   app.get('/admin', async (request, reply) =>
     renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(t, options.now()), flash: takeFlash(request), csrf: reply.generateCsrf() }),

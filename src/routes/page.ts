@@ -85,3 +85,17 @@ export function renderPage(
   };
   return reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
 }
+
+declare module 'fastify' {
+  interface Session {
+    /** A message to show once, on the page after a redirect. */
+    flash?: string;
+  }
+}
+
+/** The one-off message saved before a redirect, shown once on the next page. */
+export function takeFlash(request: FastifyRequest): string | null {
+  const flash = request.session.flash;
+  if (flash) request.session.flash = undefined;
+  return flash ?? null;
+}
