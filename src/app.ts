@@ -14,7 +14,7 @@ import aboutRoutes from './routes/about.js';
 import adminAccountRoutes from './routes/admin-accounts.js';
 import adminDirectoryRoutes from './routes/admin-directory.js';
 import adminRoutes from './routes/admin.js';
-import adminSpreadsheetRoutes, { MAX_UPLOAD_BYTES } from './routes/admin-spreadsheets.js';
+import adminSpreadsheetRoutes from './routes/admin-spreadsheets.js';
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
@@ -27,28 +27,48 @@ import homeRoutes from './routes/home.js';
 import institutionRoutes from './routes/institutions.js';
 import timelineRoutes from './routes/timeline.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configuration the app was built with. */
+    config: Config;
+    /** The clock (epoch ms); tests pin it. */
+    now: () => number;
+  }
+}
+
 export interface AppOptions {
   /** The clock; tests pin it. */
   now?: () => number;
 }
 
+/** Trusts the nearest `hops` proxies in front of the server. */
+const hopsWithin = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const now = options.now ?? Date.now;
   const app = Fastify({
     logger: config.logRequests ? { level: 'info' } : false,
-    trustProxy: true,
+    // Only a configured proxy may say who the client is (X-Forwarded-For); by default nobody may.
+    trustProxy: typeof config.trustProxy === 'number' ? hopsWithin(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
+    // A client must send its whole request in time: slow bodies and slow headers are dropped.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.requestTimeoutMs, 15_000),
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(config.requestTimeoutMs / 4)),
+    },
   });
+  app.decorate('config', config);
+  app.decorate('now', options.now ?? Date.now);
 
   await app.register(security, { rateLimitPerMinute: config.rateLimitPerMinute });
   await app.register(formbody);
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
-  await app.register(views, { production: process.env.NODE_ENV !== 'development' });
-  await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, now });
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 11 } });
+  await app.register(views, { production: config.nodeEnv !== 'development' });
+  await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl });
   await app.register(errors);
-  await app.register(asOf, { now });
+  await app.register(asOf);
   await app.register(openapi, { baseUrl: config.baseUrl, title: 'Campaign accountability tracker' });
-  await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:'), now });
+  await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:') });
 
   await app.register(homeRoutes); //         /
   await app.register(institutionRoutes); //  /institutions, /institutions/:slug
@@ -61,11 +81,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(badgeRoutes); //        /badges/:slug.svg, /embed/scorecard, /embed/institutions/:slug
   await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json
   await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
-  await app.register(authRoutes, { now }); // /login, /logout
-  await app.register(adminRoutes, { now }); // /admin/*
-  await app.register(adminAccountRoutes, { now }); // /admin/users, /admin/audit (admins)
-  await app.register(adminSpreadsheetRoutes, { now }); // /admin/spreadsheets, /admin/export/*
-  await app.register(adminDirectoryRoutes, { now }); // /admin/institutions, /admin/campaign (admins)
+  await app.register(authRoutes); //        /login, /logout
+  await app.register(adminRoutes); //       /admin/*
+  await app.register(adminAccountRoutes); // /admin/users, /admin/audit (admins)
+  await app.register(adminSpreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
+  await app.register(adminDirectoryRoutes); // /admin/institutions, /admin/campaign (admins)
 
   return app;
 }

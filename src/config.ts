@@ -1,7 +1,14 @@
 /** The environment, read and validated once. A bad value stops start-up with a clear message. */
+import net from 'node:net';
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/**
+ * Which proxies may set the client's address (`X-Forwarded-For`): none (the default), every
+ * proxy within a number of hops, or the proxies at the given addresses and CIDR ranges.
+ */
+export type TrustProxy = false | number | string[];
 
 export interface Config {
   port: number;
@@ -17,10 +24,45 @@ export interface Config {
   logRequests: boolean;
   /** Signs session cookies; null means a random one for this run (sessions end on restart). */
   sessionSecret: string | null;
+  /** `production` requires SESSION_SECRET; `development` reloads templates on every request. */
+  nodeEnv: 'production' | 'development' | 'test' | null;
+  trustProxy: TrustProxy;
+  /** A client must send its whole request (headers and body) within this time, or it is dropped. */
+  requestTimeoutMs: number;
+  /** The largest spreadsheet an editor may upload. */
+  maxUploadBytes: number;
+  /** How many large downloads (whole-record CSV and JSON) run at once; more wait in a short queue. */
+  maxConcurrentExports: number;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+const CIDR = /^(.+)\/(\d{1,3})$/;
+
+/** `TRUST_PROXY`: unset or `false`, a hop count, or a comma-separated list of addresses and CIDR ranges. */
+export function parseTrustProxy(text: string | undefined): TrustProxy | Error {
+  const value = (text ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') {
+    return new Error('TRUST_PROXY=true would let any client choose its own address; give the proxy’s address (127.0.0.1) or a hop count (1)');
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : new Error(`TRUST_PROXY as a hop count must be from 1 to 10 (got “${value}”)`);
+  }
+  const list = value.split(',').map((part) => part.trim()).filter(Boolean);
+  for (const entry of list) {
+    const m = CIDR.exec(entry);
+    const address = m ? m[1]! : entry;
+    const family = net.isIP(address);
+    const bits = m ? Number(m[2]) : null;
+    if (family === 0 || (bits !== null && bits > (family === 4 ? 32 : 128))) {
+      return new Error(`TRUST_PROXY must be false, a hop count, or addresses and CIDR ranges such as 127.0.0.1,10.0.0.0/8 (got “${entry}”)`);
+    }
+  }
+  return list;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -50,8 +92,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`RATE_LIMIT_PER_MINUTE must be a positive whole number (got “${env.RATE_LIMIT_PER_MINUTE}”)`);
   }
 
+  const nodeEnv = env.NODE_ENV === undefined || env.NODE_ENV === '' ? null : env.NODE_ENV;
+  if (nodeEnv !== null && nodeEnv !== 'production' && nodeEnv !== 'development' && nodeEnv !== 'test') {
+    problems.push(`NODE_ENV must be production, development or test (got “${nodeEnv}”)`);
+  }
+
   const sessionSecret = env.SESSION_SECRET ?? null;
   if (sessionSecret !== null && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters long');
+  if (sessionSecret === null && nodeEnv === 'production') {
+    problems.push('SESSION_SECRET must be set when NODE_ENV=production (32 characters or more), or every sign-in ends when the server restarts');
+  }
+
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if (trustProxy instanceof Error) problems.push(trustProxy.message);
+
+  const requestTimeoutSeconds = parseInteger(env.REQUEST_TIMEOUT_SECONDS ?? '20');
+  if (requestTimeoutSeconds === null || requestTimeoutSeconds < 1 || requestTimeoutSeconds > 600) {
+    problems.push(`REQUEST_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600 (got “${env.REQUEST_TIMEOUT_SECONDS}”)`);
+  }
+
+  const maxUploadMegabytes = parseInteger(env.MAX_UPLOAD_MB ?? '5');
+  if (maxUploadMegabytes === null || maxUploadMegabytes < 1 || maxUploadMegabytes > 100) {
+    problems.push(`MAX_UPLOAD_MB must be a whole number of megabytes from 1 to 100 (got “${env.MAX_UPLOAD_MB}”)`);
+  }
+
+  const maxConcurrentExports = parseInteger(env.MAX_CONCURRENT_EXPORTS ?? '2');
+  if (maxConcurrentExports === null || maxConcurrentExports < 1 || maxConcurrentExports > 64) {
+    problems.push(`MAX_CONCURRENT_EXPORTS must be a whole number from 1 to 64 (got “${env.MAX_CONCURRENT_EXPORTS}”)`);
+  }
 
   if (problems.length > 0) throw new ConfigError(`Configuration problem:\n- ${problems.join('\n- ')}`);
 
@@ -64,6 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: rateLimitPerMinute ?? 600,
     logRequests: env.LOG_REQUESTS !== 'false',
     sessionSecret,
+    nodeEnv: nodeEnv as Config['nodeEnv'],
+    trustProxy: trustProxy as TrustProxy,
+    requestTimeoutMs: (requestTimeoutSeconds ?? 20) * 1000,
+    maxUploadBytes: (maxUploadMegabytes ?? 5) * 1024 * 1024,
+    maxConcurrentExports: maxConcurrentExports ?? 2,
   };
 }
 

@@ -111,7 +111,7 @@ describe('security headers', () => {
 describe('the server process', () => {
   it('serves, then closes gracefully on SIGTERM', async () => {
     const dir = tempDir();
-    const child = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, PORT: '0', BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'tracker.db'), LOG_REQUESTS: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,8 +136,43 @@ describe('the server process', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('runs as one process under npm start, so that SIGTERM to npm stops the server', async () => {
+    const dir = tempDir();
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PORT: '0', BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'tracker.db'), LOG_REQUESTS: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const pid = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
+      npm.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split('\n').find((l) => l.includes('Server listening at'));
+        if (line) {
+          clearTimeout(timer);
+          resolve((JSON.parse(line) as { pid: number }).pid);
+        }
+      });
+    });
+    const alive = (p: number) => {
+      try {
+        process.kill(p, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(pid)).toBe(true);
+    const exited = new Promise((resolve) => npm.on('exit', resolve));
+    npm.kill('SIGTERM');
+    await exited;
+    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses to start with a bad setting, saying which', async () => {
-    const child = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, PORT: 'abc' },
       stdio: ['ignore', 'pipe', 'pipe'],

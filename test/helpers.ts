@@ -21,7 +21,14 @@ export function tempDir(prefix = 'tracker-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function makeApp(options: { now?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+export interface MakeAppOptions {
+  now?: number;
+  env?: Record<string, string>;
+  /** Where the shipped data comes from: the fixture campaign (test/fixtures/data) unless a test says otherwise. */
+  dataDir?: string;
+}
+
+export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
   const dir = tempDir();
   const databasePath = path.join(dir, 'tracker.db');
   const config = loadConfig({
@@ -29,6 +36,7 @@ export async function makeApp(options: { now?: number; env?: Record<string, stri
     BASE_URL: 'https://tracker.example.org',
     LOG_REQUESTS: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
+    ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...options.env,
   });
   const now = options.now ?? TEST_NOW;

@@ -5,7 +5,7 @@ export class Client {
   private cookies = new Map<string, string>();
   constructor(private readonly app: FastifyInstance) {}
 
-  private cookieHeader(): string {
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 

@@ -89,25 +89,56 @@ export function isoInstant(instant: number): string {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const AS_OF_FORMATS =
-  'Use a date (2021-05-06), or a date and time (2021-05-06T11:30), optionally with an offset ' +
-  '(2021-05-06T10:30Z or 2021-05-06T11:30+01:00). Times without an offset are UK time.';
+  'Use a date (6 May 2021, 6/5/2021 or 2021-05-06), or a date and time (6 May 2021 11:30, or 2021-05-06T11:30), ' +
+  'optionally with an offset (2021-05-06T10:30Z or 2021-05-06T11:30+01:00). Times without an offset are UK time.';
+
+export interface Moment {
+  /** The instant (epoch ms): for a date alone, the start of that London day. */
+  instant: number;
+  /** The London date written. */
+  date: LondonDate;
+  /** True when only a date was given: callers choose its start or its end. */
+  dateOnly: boolean;
+}
 
 /**
- * Parses an `as_of` value: a date means the end of that London day; a date-time without an
- * offset is London time; with `Z` or an offset it is that exact instant.
+ * Parses a moment as people write it: an ISO 8601 date or date-time (no offset means London
+ * time; `Z` or an offset is that exact instant), or a date as the workspace forms take it
+ * (`6 May 2021`, `6/5/2021`) optionally followed by a time (`11:30`, `11.30am`).
  */
-export function parseAsOf(text: string): Parsed<number> {
+export function parseMoment(text: string): Parsed<Moment> {
   let value = text.trim();
   // A `+` in a query string arrives as a space: "2021-05-06T11:30 01:00".
   value = value.replace(/^(.*T[\d:.]+) (\d{2}(:?\d{2})?)$/, '$1+$2');
-  if (isIsoDate(value)) return { ok: true, value: endOfLondonDay(value) };
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value);
-  if (!m || !isIsoDate(m[1]!) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) {
-    return { ok: false, message: `“${text}” is not a date or time the tracker understands. ${AS_OF_FORMATS}` };
+  const refuse = (why: string): Parsed<Moment> => ({ ok: false, message: `“${text}” ${why}. ${AS_OF_FORMATS}` });
+  if (value === '' || value.length > 60) return refuse('is not a date or time the tracker understands');
+  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value);
+  if (iso) {
+    if (!isIsoDate(iso[1]!) || Number(iso[2]) > 23 || Number(iso[3]) > 59 || Number(iso[4] ?? 0) > 59) return refuse('is not a real moment');
+    const dt = DateTime.fromISO(value, { zone: LONDON, setZone: false });
+    if (!dt.isValid) return refuse('is not a real moment');
+    const instant = iso[5] ? dt.toMillis() : firstOccurrence(dt);
+    return { ok: true, value: { instant, date: londonDateOf(instant), dateOnly: false } };
   }
-  const dt = DateTime.fromISO(value, { zone: LONDON, setZone: false });
-  if (!dt.isValid) return { ok: false, message: `“${text}” is not a real moment. ${AS_OF_FORMATS}` };
-  return { ok: true, value: m[5] ? dt.toMillis() : firstOccurrence(dt) };
+  const whole = parseDate(value);
+  if (whole.ok) return { ok: true, value: { instant: instantOf(whole.value), date: whole.value, dateOnly: true } };
+  const withTime = /^(.*?\S)(?:\s*,\s*|\s+(?:at\s+)?)(\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)$/i.exec(value);
+  if (withTime) {
+    const date = parseDate(withTime[1]!);
+    const time = parseTime(withTime[2]!);
+    if (date.ok && time.ok) return { ok: true, value: { instant: instantOf(date.value, time.value), date: date.value, dateOnly: false } };
+    if (date.ok && !time.ok) return { ok: false, message: `${time.message}. ${AS_OF_FORMATS}` };
+    if (!date.ok && /is not (a real date|a month)/.test(date.message)) return { ok: false, message: `${date.message}. ${AS_OF_FORMATS}` };
+  }
+  if (/is not (a real date|a month)/.test(whole.message)) return { ok: false, message: `${whole.message}. ${AS_OF_FORMATS}` };
+  return refuse('is not a date or time the tracker understands');
+}
+
+/** Parses an `as_of` value: a date alone means the end of that London day. */
+export function parseAsOf(text: string): Parsed<number> {
+  const parsed = parseMoment(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: parsed.value.dateOnly ? endOfLondonDay(parsed.value.date) : parsed.value.instant };
 }
 
 export const AS_OF_HELP = AS_OF_FORMATS;

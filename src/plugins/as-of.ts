@@ -18,11 +18,11 @@ declare module 'fastify' {
 /** How far ahead of the server's clock an `as_of` may be (clock differences). */
 const FUTURE_TOLERANCE_MS = 60_000;
 
-export default fp(async function asOf(app: FastifyInstance, options: { now: () => number }) {
+export default fp(async function asOf(app: FastifyInstance) {
   app.decorateRequest('asOf', 0);
   app.decorateRequest('asOfRaw', null);
   app.addHook('onRequest', async (request) => {
-    const now = options.now();
+    const now = app.now();
     request.asOf = now;
     const raw = (request.query as Record<string, unknown> | undefined)?.as_of;
     if (raw === undefined || raw === '') return;

@@ -1,4 +1,5 @@
 /** One error handler: JSON for the API, a plain page for people; never a stack trace. */
+import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CalendarRangeError } from '../domain/calendar.js';
@@ -30,7 +31,7 @@ function parameterOf(error: FastifyError): string | null {
 async function send(request: FastifyRequest, reply: FastifyReply, status: number, message: string, parameter: string | null) {
   reply.code(status);
   if (wantsJson(request)) {
-    return reply.send({ error: status >= 500 ? 'Internal Server Error' : reply.raw.statusMessage || 'Error', statusCode: status, message, parameter });
+    return reply.send({ error: STATUS_CODES[status] ?? 'Error', statusCode: status, message, parameter });
   }
   const app = request.server;
   let siteTitle = 'Campaign tracker';
@@ -41,15 +42,30 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
   }
   const title =
     status === 404 ? 'Page not found' : status === 403 ? 'You cannot do this' : status >= 500 ? 'Something went wrong' : 'There is a problem with the address';
-  return reply.type('text/html; charset=utf-8').viewAsync('errors/error', {
-    page: pageContext(request, title, siteTitle),
-    status,
-    message,
-    parameter,
-  });
+  const page = pageContext(request, parameter === 'as_of' ? `Error: ${title}` : title, siteTitle);
+  // A moment that could not be read is shown again in the time-travel form, with the problem beside it.
+  const asOfValue = parameter === 'as_of' ? String((request.query as Record<string, unknown> | undefined)?.as_of ?? '') : null;
+  return reply.type('text/html; charset=utf-8').viewAsync('errors/error', { page, status, message, parameter, asOfValue });
+}
+
+/**
+ * Schema validation coerces `1e309` or `Infinity` to an infinite number and then skips its
+ * minimum and maximum (an ajv quirk); no parameter of the tracker may be infinite.
+ */
+function refuseInfinities(request: FastifyRequest): void {
+  for (const values of [request.query, request.params]) {
+    if (!values || typeof values !== 'object') continue;
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new RequestProblem(400, `The parameter “${name}” must be a whole number.`, name);
+      }
+    }
+  }
 }
 
 export default fp(async function errors(app: FastifyInstance) {
+  app.addHook('preHandler', async (request) => refuseInfinities(request));
+
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof RequestProblem) return send(request, reply, error.statusCode, error.message, error.parameter);
     if (error.validation) {
@@ -57,8 +73,12 @@ export default fp(async function errors(app: FastifyInstance) {
       const message = parameter ? `The parameter “${parameter}” ${error.validation[0]!.message ?? 'is not valid'}.` : error.message;
       return send(request, reply, 400, message, parameter);
     }
+    if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT' || (error.code === 'ERR_STREAM_PREMATURE_CLOSE' && request.isMultipart())) {
+      return send(request, reply, 413, 'The upload has more fields or files than the form sends. Upload the file again from the form.', 'file');
+    }
     if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_FILES_LIMIT') {
-      return send(request, reply, 413, 'The file is too large: upload a CSV of at most 5 MB, or split it into several files.', 'file');
+      const megabytes = request.server.config.maxUploadBytes / 1024 / 1024;
+      return send(request, reply, 413, `The file is too large: upload a CSV of at most ${megabytes} MB, or split it into several files.`, 'file');
     }
     if (error instanceof CalendarRangeError) {
       request.log.error(error);

@@ -64,9 +64,8 @@ function sqliteStore(db: Db, now: () => number) {
 
 export interface SessionOptions {
   secret: string | null;
-  /** With an https BASE_URL: Secure cookies on every HTTPS request (directly or through a trusted proxy). */
+  /** With an https BASE_URL the cookie is always Secure, however the request reached the server. */
   secure: boolean;
-  now: () => number;
 }
 
 export default fp(async function sessionPlugin(app: FastifyInstance, options: SessionOptions) {
@@ -78,12 +77,24 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ? 'auto' : false, path: '/', maxAge: SESSION_HOURS * 3_600_000 },
-    store: sqliteStore(db, options.now) as never,
+    store: sqliteStore(db, app.now) as never,
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
 
+  // With an https BASE_URL the public reaches the tracker over HTTPS whatever the proxy in front
+  // says, so every cookie is Secure (@fastify/session's own 'auto' trusts X-Forwarded-Proto).
+  if (options.secure) {
+    app.addHook('onSend', async (_request, reply) => {
+      const cookies = reply.getHeader('set-cookie');
+      if (cookies === undefined) return;
+      const secured = [cookies].flat().map((c) => (/;\s*secure(;|$)/i.test(String(c)) ? String(c) : `${String(c)}; Secure`));
+      reply.removeHeader('set-cookie');
+      reply.header('set-cookie', secured);
+    });
+  }
+
   // Old sessions are swept at start-up; expired ones are refused when read.
-  db.delete(sessions).where(lt(sessions.expiresAt, options.now())).run();
+  db.delete(sessions).where(lt(sessions.expiresAt, app.now())).run();
 
   app.decorateRequest('user', null);
   app.addHook('preHandler', async (request) => {

@@ -16,7 +16,6 @@ export interface TrackerOptions {
   databasePath: string;
   dataDir: string;
   baseUrl: string;
-  now: () => number;
 }
 
 export default fp(async function tracker(app: FastifyInstance, options: TrackerOptions) {
@@ -25,7 +24,7 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
     db.$client.close();
   });
   const calendar = loadCalendar(options.dataDir);
-  const outcome = seedIfEmpty(db, options.dataDir, calendar, options.now());
+  const outcome = seedIfEmpty(db, options.dataDir, calendar, app.now());
   if (outcome.seeded) {
     app.log.info(`Empty database: loaded ${outcome.institutions} institutions and ${outcome.events} documented events`);
   }

@@ -21,4 +21,8 @@ export default fp(async function views(app: FastifyInstance, options: { producti
     prefix: '/static/',
     maxAge: options.production ? '1d' : 0,
   });
+  // Browsers ask for /favicon.ico whatever the page links; answer with the same icon.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').sendFile('favicon.svg'),
+  );
 });

@@ -26,7 +26,9 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
   if (!databaseIsEmpty(db)) return { seeded: false };
   const file = loadCampaignFile(dataDir);
   const directory = loadDirectory(dataDir);
-  const eventsCsv = fs.readFileSync(path.join(dataDir, EVENTS_FILE), 'utf8');
+  const eventsFile = path.join(dataDir, EVENTS_FILE);
+  // A campaign may start with no documented events.
+  const eventsCsv = fs.existsSync(eventsFile) ? fs.readFileSync(eventsFile, 'utf8') : null;
   return db.transaction((tx) => {
     tx.insert(campaign)
       .values({
@@ -40,6 +42,7 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
       .run();
     tx.insert(asks).values(file.asks.map((a, i) => ({ ...a, sortOrder: i }))).run();
     insertInstitutions(tx, directory, now);
+    if (eventsCsv === null) return { seeded: true as const, institutions: directory.length, events: 0 };
     const result = importEventsCsv(db, eventsCsv, { calendar, now, createdBy: 'documented events' });
     if (result.errors.length > 0) {
       throw new Error(`${EVENTS_FILE} has bad rows:\n${result.errors.map(describeError).join('\n')}`);

@@ -22,7 +22,7 @@ interface AuditQuery {
   before?: string;
 }
 
-export default async function adminAccountRoutes(app: FastifyInstance, options: { now: () => number }) {
+export default async function adminAccountRoutes(app: FastifyInstance) {
   const db = app.tracker.db;
   app.addHook('preHandler', requireUser('admin'));
 
@@ -41,7 +41,7 @@ export default async function adminAccountRoutes(app: FastifyInstance, options: 
 
   app.post<{ Body: Record<string, string> }>('/admin/users', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const { email = '', name = '', role = '', password = '' } = request.body ?? {};
-    const result = await createUser(db, { email, name, role: role as Role, password }, actorOf(request), options.now());
+    const result = await createUser(db, { email, name, role: role as Role, password }, actorOf(request), app.now());
     if (!result.ok) {
       const errors = Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, v ?? '']));
       return showUsers(request, reply.code(400), { email, name, role }, errors);
@@ -55,7 +55,7 @@ export default async function adminAccountRoutes(app: FastifyInstance, options: 
     const active = request.body?.active === 'true';
     if (id === request.user!.id && !active) throw new RequestProblem(400, 'You cannot deactivate yourself; ask another admin', 'id');
     try {
-      setUserActive(db, id, active, actorOf(request), options.now());
+      setUserActive(db, id, active, actorOf(request), app.now());
     } catch {
       throw new RequestProblem(404, 'There is no such user', 'id');
     }

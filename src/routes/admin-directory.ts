@@ -11,7 +11,7 @@ import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
 import { renderPage, takeFlash } from './page.js';
 
-export default async function adminDirectoryRoutes(app: FastifyInstance, options: { now: () => number }) {
+export default async function adminDirectoryRoutes(app: FastifyInstance) {
   const db = app.tracker.db;
   app.addHook('preHandler', requireUser('admin'));
 
@@ -34,7 +34,7 @@ export default async function adminDirectoryRoutes(app: FastifyInstance, options
   app.get('/admin/institutions/new', async (request, reply) => showForm(request, reply, null, { active: 'true' }, {}));
 
   app.post<{ Body: InstitutionFields }>('/admin/institutions', { preHandler: checkCsrf(app) }, async (request, reply) => {
-    const result = saveInstitution(db, null, request.body ?? {}, actorOf(request), options.now());
+    const result = saveInstitution(db, null, request.body ?? {}, actorOf(request), app.now());
     if (!result.ok) return showForm(request, reply.code(400), null, request.body ?? {}, result.errors);
     request.session.flash = `${request.body.name} was added to the directory.`;
     return reply.redirect('/admin/institutions', 303);
@@ -53,7 +53,7 @@ export default async function adminDirectoryRoutes(app: FastifyInstance, options
   app.post<{ Params: { slug: string }; Body: InstitutionFields }>('/admin/institutions/:slug', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const row = institutionRowBySlug(db, request.params.slug);
     if (!row) throw new RequestProblem(404, 'There is no such institution', 'slug');
-    const result = saveInstitution(db, row.id, request.body ?? {}, actorOf(request), options.now());
+    const result = saveInstitution(db, row.id, request.body ?? {}, actorOf(request), app.now());
     if (!result.ok) return showForm(request, reply.code(400), row.slug, request.body ?? {}, result.errors);
     request.session.flash = `${request.body.name} was saved.`;
     return reply.redirect('/admin/institutions', 303);
@@ -76,7 +76,7 @@ export default async function adminDirectoryRoutes(app: FastifyInstance, options
   });
 
   app.post<{ Body: CampaignFields }>('/admin/campaign', { preHandler: checkCsrf(app) }, async (request, reply) => {
-    const result = saveCampaign(db, request.body ?? {}, actorOf(request), options.now());
+    const result = saveCampaign(db, request.body ?? {}, actorOf(request), app.now());
     if (!result.ok) return showCampaign(request, reply.code(400), request.body ?? {}, result.errors, null);
     request.session.flash = 'The campaign was saved.';
     return reply.redirect('/admin/campaign', 303);

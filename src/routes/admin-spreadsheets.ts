@@ -10,8 +10,6 @@ import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
 import { renderPage } from './page.js';
 
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-
 declare module 'fastify' {
   interface Session {
     pendingImport?: { kind: 'events' | 'institutions'; name: string; csv: string };
@@ -20,12 +18,12 @@ declare module 'fastify' {
 
 type Kind = 'events' | 'institutions';
 
-export default async function adminSpreadsheetRoutes(app: FastifyInstance, options: { now: () => number }) {
+export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
   const t = app.tracker;
   app.addHook('preHandler', requireUser());
 
   const check = (kind: Kind, csv: string, dryRun: boolean, request: FastifyRequest) => {
-    const now = options.now();
+    const now = app.now();
     const actor = actorOf(request);
     return kind === 'events'
       ? importEventsCsv(t.db, csv, { calendar: t.calendar, now, createdBy: actor.name, dryRun, actor })
@@ -36,7 +34,7 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance, optio
     renderPage(request, reply, 'admin/spreadsheets', 'Spreadsheets', {
       errors: data.errors ?? {},
       preview: data.preview ?? null,
-      maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
+      maxMegabytes: app.config.maxUploadBytes / 1024 / 1024,
       csrf: reply.generateCsrf(),
     });
 

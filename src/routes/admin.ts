@@ -38,13 +38,13 @@ export function actorOf(request: FastifyRequest): Actor {
   return { userId: request.user!.id, name: request.user!.name };
 }
 
-export default async function adminRoutes(app: FastifyInstance, options: { now: () => number }) {
+export default async function adminRoutes(app: FastifyInstance) {
   const t = app.tracker;
   app.addHook('preHandler', requireUser());
 
 
   app.get('/admin', async (request, reply) =>
-    renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(t, options.now()), flash: takeFlash(request), csrf: reply.generateCsrf() }),
+    renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(t, app.now()), flash: takeFlash(request), csrf: reply.generateCsrf() }),
   );
 
   const showEventForm = (
@@ -56,7 +56,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
   ) => {
     const type = values.type as EventType;
     const institution = t.db && values.institution ? institutionRows(t.db).find((i) => i.slug === values.institution) : undefined;
-    const contacts = type === 'response' && institution ? awaitingReply(t.db, options.now(), 500).filter((c) => c.institutionId === institution.id) : [];
+    const contacts = type === 'response' && institution ? awaitingReply(t.db, app.now(), 500).filter((c) => c.institutionId === institution.id) : [];
     const campaign = campaignView(t);
     const heading = editing ? `Edit this ${type === 'contact' ? 'approach' : type}` : TITLES[type];
     return renderPage(request, reply, 'admin/event-form', heading, {
@@ -85,7 +85,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
   app.post<{ Body: Fields }>('/admin/events', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const values = text(request.body ?? {});
     if (!isOneOf(EVENT_TYPES, values.type)) throw new RequestProblem(400, 'Choose contact, response or milestone', 'type');
-    const result = logEvent(t.db, values, eventRules(t.db, t.calendar), actorOf(request), options.now());
+    const result = logEvent(t.db, values, eventRules(t.db, t.calendar), actorOf(request), app.now());
     if (!result.ok) return showEventForm(request, reply.code(400), values, byField(result.errors));
     const published = values.status === 'published';
     request.session.flash = `${TITLES[values.type].replace('Log a', 'The').replace('The an', 'The')} was ${published ? 'published' : 'saved as a draft'}.`;
@@ -110,7 +110,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
     const existing = eventFields(t.db, id);
     if (!existing || existing.deleted) throw new RequestProblem(404, 'There is no such event', 'id');
     const values: Record<string, string | undefined> = { ...text(request.body ?? {}), type: existing.type };
-    const result = updateEvent(t.db, id, values, eventRules(t.db, t.calendar), actorOf(request), options.now());
+    const result = updateEvent(t.db, id, values, eventRules(t.db, t.calendar), actorOf(request), app.now());
     if (!result.ok) return showEventForm(request, reply.code(400), values, byField(result.errors), { eventId: id, published: existing.status === 'published' });
     request.session.flash = existing.status === 'published' ? 'The event was corrected; the note is shown on its page.' : 'The event was saved.';
     return reply.redirect(values.status === 'published' ? `/events/${id}` : '/admin', 303);
@@ -118,14 +118,14 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
 
   app.post<{ Params: { id: string } }>('/admin/events/:id/delete', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const id = eventId(request.params.id);
-    const done = setEventDeleted(t.db, id, true, actorOf(request), options.now());
+    const done = setEventDeleted(t.db, id, true, actorOf(request), app.now());
     request.session.flash = done ? `Event ${id} was deleted. It can be restored from the audit log.` : 'There is no such event to delete.';
     return reply.redirect('/admin', 303);
   });
 
   app.post<{ Params: { id: string } }>('/admin/events/:id/restore', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const id = eventId(request.params.id);
-    const done = setEventDeleted(t.db, id, false, actorOf(request), options.now());
+    const done = setEventDeleted(t.db, id, false, actorOf(request), app.now());
     request.session.flash = done ? `Event ${id} was restored.` : 'There is no such deleted event.';
     return reply.redirect('/admin', 303);
   });
@@ -151,7 +151,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
         if (i.active && (!values.select_kind || i.kind === values.select_kind) && (!values.select_region || i.region === values.select_region)) picked.add(i.slug);
       }
     }
-    const result = logBatchContact(t.db, values, [...picked], eventRules(t.db, t.calendar), actorOf(request), options.now());
+    const result = logBatchContact(t.db, values, [...picked], eventRules(t.db, t.calendar), actorOf(request), app.now());
     if (!result.ok) return showBatch(request, reply.code(400), body, byField(result.errors));
     request.session.flash = `Logged ${result.ids.length} approach${result.ids.length === 1 ? '' : 'es'}${values.status === 'published' ? ' and published them' : ' as drafts'}.`;
     return reply.redirect('/admin', 303);
@@ -159,7 +159,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
 
   app.post<{ Params: { id: string } }>('/admin/events/:id/publish', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const id = eventId(request.params.id);
-    const result = publishEvent(t.db, id, actorOf(request), options.now());
+    const result = publishEvent(t.db, id, actorOf(request), app.now());
     request.session.flash = result.ok ? 'Published.' : result.reason;
     return reply.redirect('/admin', 303);
   });
@@ -174,7 +174,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { now: 
     if (!(await verifyPassword(current, request.user!.passwordHash))) errors.current = 'Your current password is not right';
     if (password !== confirm) errors.confirm = 'The two new passwords differ';
     if (Object.keys(errors).length === 0) {
-      const problem = await changePassword(t.db, request.user!.id, password, actorOf(request), options.now());
+      const problem = await changePassword(t.db, request.user!.id, password, actorOf(request), app.now());
       if (problem) errors.password = problem;
     }
     if (Object.keys(errors).length > 0) {

@@ -10,9 +10,20 @@ import { renderPage } from './page.js';
 
 const WRONG = 'The email address or password is not right';
 
-/** Only local paths, so a crafted link cannot send someone elsewhere after signing in. */
+/**
+ * Only local paths, so a crafted link cannot send someone elsewhere after signing in; any other
+ * character is percent-encoded, so the address is always a valid Location header.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/admin';
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(next) || next.length > 2000) return '/admin';
+  try {
+    const base = 'http://tracker.invalid';
+    const url = new URL(next, base);
+    if (url.origin !== base) return '/admin';
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return '/admin';
+  }
 }
 
 /** preHandler for everything under /admin: a signed-in user, of the given role when one is named. */
@@ -36,7 +47,7 @@ interface LoginBody {
   next?: string;
 }
 
-export default async function authRoutes(app: FastifyInstance, options: { now: () => number }) {
+export default async function authRoutes(app: FastifyInstance) {
   const db = app.tracker.db;
   const showForm = (request: FastifyRequest, reply: FastifyReply, values: LoginBody, errors: Record<string, string>) =>
     renderPage(request, reply, 'auth/login', 'Sign in', { values, errors, next: safeNext(values.next), csrf: reply.generateCsrf() });
@@ -57,7 +68,7 @@ export default async function authRoutes(app: FastifyInstance, options: { now: (
       if (!password) errors.password = 'Enter your password';
       if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), { email, next: request.body?.next }, errors);
 
-      const now = options.now();
+      const now = app.now();
       const locked = lockedMinutes(db, email, request.ip, now);
       if (locked > 0) {
         return showForm(request, reply.code(429), { email, next: request.body?.next }, {

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AS_OF_HELP, instantOf, isIsoDate, parseAsOf } from '../domain/calendar.js';
-import { RequestProblem } from '../plugins/errors.js';
+import { endOfLondonDay, instantOf, parseMoment } from '../domain/calendar.js';
 import { changes } from '../tracker/changes.js';
 import { campaignView } from '../tracker/tracker.js';
 import { instantLabel, periodStartLabel } from './format.js';
@@ -8,29 +7,62 @@ import { renderPage } from './page.js';
 import { asOfQuery } from './schemas.js';
 
 const WEEK = 7 * 86_400_000;
+/** How far ahead of the server's clock a moment may be (clock differences). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+interface ChangesQuery {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The period of /changes: `from` is exclusive (a date alone starts the period at the beginning
+ * of that day), `to` inclusive (a date alone ends it at the end of that day); neither may be in
+ * the future. Each problem is reported against its field.
+ */
+export function changesPeriod(query: ChangesQuery, asOf: number, now: number): { from: number; to: number } | { errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const bound = (name: 'from' | 'to'): number | null => {
+    const text = query[name]?.trim();
+    if (!text) return null;
+    const parsed = parseMoment(text);
+    if (!parsed.ok) {
+      errors[name] = parsed.message;
+      return null;
+    }
+    const { instant, date, dateOnly } = parsed.value;
+    const value = dateOnly ? (name === 'from' ? instantOf(date) - 1 : endOfLondonDay(date)) : instant;
+    if ((dateOnly ? instantOf(date) : value) > now + FUTURE_TOLERANCE_MS) {
+      errors[name] = `“${text}” is in the future; the tracker shows what was known up to now.`;
+      return null;
+    }
+    return Math.min(value, now);
+  };
+  const toValue = bound('to');
+  const fromValue = bound('from');
+  if (Object.keys(errors).length > 0) return { errors };
+  const to = toValue ?? asOf;
+  const from = fromValue ?? to - WEEK;
+  if (from >= to) return { errors: { from: 'The start of the period must come before its end.' } };
+  return { from, to };
+}
 
 export default async function changesRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { from?: string; to?: string } }>(
+  app.get<{ Querystring: ChangesQuery }>(
     '/changes',
-    { schema: { querystring: { type: 'object', properties: { ...asOfQuery, from: { type: 'string', maxLength: 40 }, to: { type: 'string', maxLength: 40 } } } } },
+    { schema: { querystring: { type: 'object', properties: { ...asOfQuery, from: { type: 'string', maxLength: 60 }, to: { type: 'string', maxLength: 60 } } } } },
     async (request, reply) => {
-      const bound = (name: 'from' | 'to', fallback: number) => {
-        const text = request.query[name]?.trim();
-        if (!text) return fallback;
-        // A date alone starts the period at the beginning of that day, and ends it at its end.
-        if (name === 'from' && isIsoDate(text)) return instantOf(text) - 1;
-        const parsed = parseAsOf(text);
-        if (!parsed.ok) throw new RequestProblem(400, `“${text}” is not a moment the tracker understands. ${AS_OF_HELP}`, name);
-        return parsed.value;
-      };
-      const to = bound('to', request.asOf);
-      const from = bound('from', to - WEEK);
-      if (from >= to) throw new RequestProblem(400, 'The start of the period must come before its end.', 'from');
-      const data = changes(app.tracker, from, to);
-      return renderPage(request, reply, 'changes/index', `What changed from ${periodStartLabel(from)} to ${instantLabel(to)}`, {
+      const period = changesPeriod(request.query, request.asOf, app.now());
+      const asks = campaignView(app.tracker).asks;
+      if ('errors' in period) {
+        return renderPage(request, reply.code(400), 'changes/index', 'What changed', { changes: null, asks, query: request.query, errors: period.errors });
+      }
+      const data = changes(app.tracker, period.from, period.to);
+      return renderPage(request, reply, 'changes/index', `What changed from ${periodStartLabel(period.from)} to ${instantLabel(period.to)}`, {
         changes: data,
-        asks: campaignView(app.tracker).asks,
+        asks,
         query: request.query,
+        errors: {},
       });
     },
   );

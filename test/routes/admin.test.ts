@@ -91,15 +91,15 @@ describe('who may use the workspace', () => {
 });
 
 describe('signing in and out', () => {
-  it('sets an HttpOnly, SameSite=Lax session cookie, Secure over HTTPS', async () => {
+  it('sets an HttpOnly, SameSite=Lax session cookie, Secure whenever BASE_URL is https', async () => {
     const client = new Client(t.app);
     const _csrf = await client.csrf('/login');
     const res = await client.post('/login', { _csrf, email: 'editor@example.org', password: PASSWORD });
     const cookie = String([res.headers['set-cookie']].flat().find((c) => String(c).startsWith('tracker_session=')));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    const login = await t.app.inject({ method: 'GET', url: '/login', headers: { 'x-forwarded-proto': 'https' } });
-    expect(String(login.headers['set-cookie'])).toMatch(/Secure/);
+    // Even over plain http without X-Forwarded-Proto, as behind a misconfigured proxy.
+    expect(cookie).toMatch(/; Secure/);
   });
 
   it('never says which of email or password was wrong', async () => {

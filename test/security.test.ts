@@ -1,0 +1,244 @@
+/**
+ * What hostile input, abuse and other sites must not achieve: each test names one way in and
+ * fails if it opens again. Every app here runs on its own fixture data (test/factories.ts).
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHTML } from 'linkedom';
+import semver from 'semver';
+import { loadConfig, parseTrustProxy, PROJECT_ROOT } from '../src/config.js';
+import { safeNext } from '../src/routes/auth.js';
+import { FIXTURE_DATA, institution, contact, user } from './factories.js';
+import { makeApp, type TestApp } from './helpers.js';
+import { Client } from './session.js';
+
+const dom = (html: string) => parseHTML(html).document;
+
+describe('numbers that are not numbers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp({ dataDir: FIXTURE_DATA });
+  });
+  afterAll(() => t.close());
+
+  it.each(['/timeline', '/api/timeline'])('%s refuses infinite limits with a 400 naming the parameter', async (route) => {
+    for (const value of ['1e309', 'Infinity', '-Infinity', '-1e309']) {
+      const res = await t.app.inject({ method: 'GET', url: `${route}?limit=${value}` });
+      expect(res.statusCode, `${route}?limit=${value}`).toBe(400);
+      if (route.startsWith('/api')) expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', parameter: 'limit' });
+      else expect(dom(res.body).querySelector('main')!.textContent).toContain('“limit”');
+    }
+  });
+});
+
+describe('the address to go to after signing in', () => {
+  it.each([
+    ['/admin/events/new?type=contact', '/admin/events/new?type=contact'],
+    ['/✓', '/%E2%9C%93'],
+    ['/admin?q=caf\u00e9#top', '/admin?q=caf%C3%A9#top'],
+    ['//evil.example.org/', '/admin'],
+    ['/\\evil.example.org', '/admin'],
+    ['https://evil.example.org/', '/admin'],
+    ['/admin\r\nSet-Cookie: x=1', '/admin'],
+    ['/admin\u0000', '/admin'],
+    ['javascript:alert(1)', '/admin'],
+    ['', '/admin'],
+    [42, '/admin'],
+  ])('next=%j goes to %s', (next, expected) => expect(safeNext(next)).toBe(expected));
+
+  it('signs in and redirects to a non-ASCII next address without a server error', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const u = await user(t.app.tracker.db);
+    const client = new Client(t.app);
+    const page = await client.get('/login?next=/%E2%9C%93');
+    expect(page.statusCode).toBe(200);
+    const _csrf = dom(page.body).querySelector('input[name="_csrf"]')!.getAttribute('value')!;
+    const res = await client.post('/login', { _csrf, email: u.email, password: u.password, next: '/✓' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/%E2%9C%93');
+    await t.close();
+  });
+});
+
+describe('time travel takes the dates people type', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp({ dataDir: FIXTURE_DATA });
+    const body = institution(t.app.tracker.db, { name: 'Borsetshire Police' });
+    contact(t.app.tracker.db, body, { date: '2021-04-23' });
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['6 May 2021', 'the end of 6 May 2021'],
+    ['6/5/2021', 'the end of 6 May 2021'],
+    ['6 May 2021 11:30', '11:30 on 6 May 2021'],
+  ])('as_of=%s shows the tracker as at %s', async (value, label) => {
+    const res = await t.app.inject({ method: 'GET', url: `/institutions/borsetshire-police?as_of=${encodeURIComponent(value)}` });
+    expect(res.statusCode).toBe(200);
+    expect(dom(res.body).querySelector('.as-of')!.textContent!.replace(/\s+/g, ' ')).toContain(`as it stood at ${label}`);
+  });
+
+  it('shows a bad moment again in the form, with the problem beside the field', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/institutions/borsetshire-police?as_of=31+April+2021' });
+    expect(res.statusCode).toBe(400);
+    const doc = dom(res.body);
+    expect(doc.title).toMatch(/^Error: /);
+    const input = doc.querySelector('main input#as_of')!;
+    expect(input.getAttribute('value')).toBe('31 April 2021');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(doc.querySelector('#as_of-error')!.textContent).toContain('is not a real date');
+    expect(doc.querySelector('.error-summary a[href="#as_of"]')).not.toBeNull();
+    expect(doc.querySelector('main form')!.getAttribute('action')).toBe('/institutions/borsetshire-police');
+  });
+
+  it('refuses a /changes period in the future with the form and the problem beside the field', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/changes?to=2100-01-01' });
+    expect(res.statusCode).toBe(400);
+    const doc = dom(res.body);
+    expect(doc.querySelector('#to-error')!.textContent).toContain('is in the future');
+    expect(doc.querySelector('input#to')!.getAttribute('value')).toBe('2100-01-01');
+    expect(doc.querySelector('main')!.textContent).not.toMatch(/data\/|\.csv/);
+  });
+
+  it('takes a /changes period in the forms’ own formats', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/changes?from=20+April+2021&to=30/4/2021' });
+    expect(res.statusCode).toBe(200);
+    expect(dom(res.body).querySelector('.lead')!.textContent).toContain('From the start of 20 April 2021 to the end of 30 April 2021');
+  });
+});
+
+describe('uploads that do not fit the form', () => {
+  it('answers a multipart upload with more fields than the form sends with a 413, not a 500', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const u = await user(t.app.tracker.db);
+    const client = new Client(t.app);
+    await client.signIn(u.email, u.password);
+    const _csrf = await client.csrf('/admin/spreadsheets');
+    for (const extra of [9, 12, 40]) {
+      const fields: Record<string, string> = { _csrf, kind: 'events' };
+      for (let i = 0; i < extra; i++) fields[`field${i}`] = 'x';
+      const res = await client.upload('/admin/spreadsheets/preview', fields, { name: 'a.csv', field: 'file', content: 'institution,date,type,summary\n' });
+      expect(res.statusCode, `${extra} extra fields`).toBe(413);
+      expect(res.body).toContain('more fields or files than the form sends');
+    }
+    await t.close();
+  });
+});
+
+describe('who the client is: X-Forwarded-For', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['1', 1],
+    ['127.0.0.1', ['127.0.0.1']],
+    ['127.0.0.1, 10.0.0.0/8, ::1', ['127.0.0.1', '10.0.0.0/8', '::1']],
+  ])('TRUST_PROXY=%j is %j', (text, expected) => expect(parseTrustProxy(text)).toEqual(expected));
+
+  it.each(['true', 'yes', '10.0.0.0/33', '0', 'proxy.example.org'])('TRUST_PROXY=%j stops start-up with a message', (text) => {
+    expect(() => loadConfig({ TRUST_PROXY: text })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('is ignored by default, so rotating it does not evade the rate limit', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA, env: { RATE_LIMIT_PER_MINUTE: '5' } });
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      codes.push((await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-forwarded-for': `203.0.113.${i}` } })).statusCode);
+    }
+    expect(codes.filter((c) => c === 429)).toHaveLength(3);
+    await t.close();
+  });
+
+  it('is ignored by default, so rotating it does not evade the sign-in throttle', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const u = await user(t.app.tracker.db);
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const client = new Client(t.app);
+      const _csrf = await client.csrf('/login');
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i}`, cookie: client.cookieHeader() },
+        payload: new URLSearchParams({ _csrf, email: u.email, password: `wrong guess ${i}` }).toString(),
+      });
+      codes.push(res.statusCode);
+    }
+    expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(codes.slice(5)).toEqual([429, 429, 429]);
+    await t.close();
+  });
+
+  it('is honoured from a configured proxy: each client behind it has its own rate limit', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA, env: { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '127.0.0.1' } });
+    const get = (client: string) => t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-forwarded-for': client } });
+    const codes = [];
+    for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.1', '203.0.113.1']) codes.push((await get(client)).statusCode);
+    expect(codes).toEqual([200, 200, 200, 200, 429]);
+    await t.close();
+  });
+});
+
+describe('slow clients', () => {
+  it('drops a connection whose body trickles in, within the request timeout', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA, env: { REQUEST_TIMEOUT_SECONDS: '2' } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as net.AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const started = Date.now();
+    socket.write('POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n');
+    const timer = setInterval(() => socket.writable && socket.write('a'), 300);
+    const closed = await new Promise<number>((resolve) => {
+      socket.on('close', () => resolve(Date.now() - started));
+      socket.on('error', () => undefined);
+    });
+    clearInterval(timer);
+    expect(closed).toBeGreaterThanOrEqual(1500);
+    expect(closed).toBeLessThan(8000);
+    await t.close();
+  });
+});
+
+describe('the installed packages', () => {
+  it('all support the Node.js version the README promises', () => {
+    const promised = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const oldest = semver.minVersion(promised)!.version;
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`Node.js ${oldest.replace(/\.0$/, '')}`);
+    const refused: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of fs.readdirSync(dir)) {
+        const folder = path.join(dir, name);
+        if (name.startsWith('@')) {
+          walk(folder);
+          continue;
+        }
+        const manifest = path.join(folder, 'package.json');
+        if (!fs.existsSync(manifest)) continue;
+        const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name: string; version: string; engines?: { node?: string } };
+        const range = pkg.engines?.node;
+        if (range && !semver.satisfies(oldest, range)) refused.push(`${pkg.name}@${pkg.version} needs Node ${range}`);
+        if (fs.existsSync(path.join(folder, 'node_modules'))) walk(path.join(folder, 'node_modules'));
+      }
+    };
+    walk(path.join(PROJECT_ROOT, 'node_modules'));
+    expect(refused).toEqual([]);
+  });
+});
+
+describe('the favicon', () => {
+  it('answers /favicon.ico and every page links the icon', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const icon = await t.app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(icon.body).toContain('<svg');
+    const href = dom((await t.app.inject({ method: 'GET', url: '/' })).body).querySelector('link[rel="icon"]')!.getAttribute('href')!;
+    expect((await t.app.inject({ method: 'GET', url: href })).statusCode).toBe(200);
+    await t.close();
+  });
+});
