@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databasePath.trim() === '') problems.push('DATABASE_PATH must not be empty');
 
   const effectivePort = port ?? 3000;
-  let baseUrl = env.BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${effectivePort}`;
+  let baseUrl = env.BASE_URL || `http://${host.includes(':') ? `[${host}]` : host}:${effectivePort}`;
   try {
     const url = new URL(baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');

@@ -1,4 +1,5 @@
 /** Starts the tracker: listens, and closes gracefully (in-flight requests finish, the database closes). */
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { countUsers } from './records/users.js';
@@ -29,13 +30,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 await app.listen({ port: config.port, host: config.host });
 if (countUsers(app.tracker.db) === 0) {
+  const { port } = app.server.address() as AddressInfo;
+  const address = process.env.BASE_URL ? config.baseUrl : `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   console.log(
     [
       '',
-      'No one can sign in yet. Create the first admin with:',
-      '  npm run user:add -- --email you@example.org --name "Your Name" --role admin',
-      '(it asks for the password; campaigners then sign in at ' + config.baseUrl + '/login)',
+      'No one can sign in yet. Create the first admin of this database with:',
+      `  DATABASE_PATH=${shellQuote(config.databasePath)} npm run user:add -- --email you@example.org --name "Your Name" --role admin`,
+      `(it asks for the password; campaigners then sign in at ${address}/login)`,
       '',
     ].join('\n'),
   );
+}
+
+/** A path as a shell word: quoted only when it needs to be. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

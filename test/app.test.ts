@@ -113,7 +113,7 @@ describe('the server process', () => {
     const dir = tempDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, PORT: '0', BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'tracker.db'), LOG_REQUESTS: 'true' },
+      env: { ...process.env, PORT: '0', BASE_URL: '', DATABASE_PATH: path.join(dir, 'tracker.db'), LOG_REQUESTS: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -130,6 +130,9 @@ describe('the server process', () => {
     });
     const res = await fetch(`${address}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });
+    // With no user yet, it prints the exact command for this database, and its real address.
+    await expect.poll(() => output).toContain(`DATABASE_PATH=${path.join(dir, 'tracker.db')} npm run user:add -- --email`);
+    expect(output).toContain(`sign in at ${address}/login`);
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

@@ -242,3 +242,82 @@ describe('the favicon', () => {
     await t.close();
   });
 });
+
+describe('sign-in lock-out cannot be turned against the owner', () => {
+  const MINUTE = 60_000;
+  const at = 1_700_000_000_000;
+
+  it('counts failures per account and address, per address, and per account, each with its own ceiling', async () => {
+    const { openDatabase } = await import('../src/db/client.js');
+    const { lockedMinutes, recordFailure, recordSuccess } = await import('../src/records/sign-in.js');
+    const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'sign-in-'));
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    const fail = (email: string, ip: string, n: number, now = at) => {
+      for (let i = 0; i < n; i++) recordFailure(db, email, ip, now);
+    };
+
+    // Five failures lock that account from that address only.
+    fail('owner@example.org', '198.51.100.1', 5);
+    expect(lockedMinutes(db, 'owner@example.org', '198.51.100.1', at, false)).toBe(15);
+    expect(lockedMinutes(db, 'owner@example.org', '192.0.2.7', at, false)).toBe(0);
+    expect(lockedMinutes(db, 'other@example.org', '198.51.100.1', at, false)).toBe(0);
+    // The lock ends after 15 minutes.
+    expect(lockedMinutes(db, 'owner@example.org', '198.51.100.1', at + 15 * MINUTE + 1, false)).toBe(0);
+
+    // Twenty failures from one address lock the address, whatever account it tries next.
+    for (let i = 0; i < 20; i++) fail(`nobody${i}@example.org`, '203.0.113.5', 1);
+    expect(lockedMinutes(db, 'someone@example.org', '203.0.113.5', at, false)).toBe(15);
+
+    // Fifty failures on one account from many addresses lock it, but not on a browser its owner used before.
+    for (let i = 0; i < 50; i++) fail('target@example.org', `10.0.${Math.floor(i / 4)}.${i % 4}`, 1);
+    expect(lockedMinutes(db, 'target@example.org', '192.0.2.99', at, false)).toBe(15);
+    expect(lockedMinutes(db, 'target@example.org', '192.0.2.99', at, true)).toBe(0);
+
+    // The owner's sign-in reports the failed attempts and clears the account's count.
+    expect(recordSuccess(db, 'target@example.org', '192.0.2.99', at)).toEqual({ count: 50, since: at });
+    expect(lockedMinutes(db, 'target@example.org', '192.0.2.98', at, false)).toBe(0);
+    expect(recordSuccess(db, 'target@example.org', '192.0.2.99', at)).toBeNull();
+    db.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets the owner sign in from their own address while a guesser is locked out, and tells them', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const owner = await user(t.app.tracker.db);
+    const guesser = new Client(t.app, { remoteAddress: '203.0.113.66' });
+    for (let i = 0; i < 5; i++) expect((await guesser.signIn(owner.email, `guess ${i}`)).statusCode).toBe(401);
+    expect((await guesser.signIn(owner.email, owner.password)).statusCode).toBe(429);
+
+    const ownerBrowser = new Client(t.app, { remoteAddress: '192.0.2.10' });
+    const res = await ownerBrowser.signIn(owner.email, owner.password);
+    expect(res.statusCode).toBe(303);
+    const page = dom((await ownerBrowser.get('/admin')).body);
+    expect(page.querySelector('[role="status"]')!.textContent).toMatch(/There were 5 failed attempts to sign in to your account since/);
+    // Told once.
+    expect(dom((await ownerBrowser.get('/admin')).body).body.textContent).not.toMatch(/failed attempts/);
+    await t.close();
+  });
+});
+
+describe('changing a password', () => {
+  it('ends every other session of the account, and keeps the one that changed it', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const u = await user(t.app.tracker.db);
+    const here = new Client(t.app);
+    const elsewhere = new Client(t.app, { remoteAddress: '192.0.2.44' });
+    expect((await here.signIn(u.email, u.password)).statusCode).toBe(303);
+    expect((await elsewhere.signIn(u.email, u.password)).statusCode).toBe(303);
+    expect((await elsewhere.get('/admin')).statusCode).toBe(200);
+
+    const _csrf = await here.csrf('/admin/password');
+    const fresh = 'a brand new long passphrase';
+    const res = await here.post('/admin/password', { _csrf, current: u.password, password: fresh, confirm: fresh });
+    expect(res.statusCode).toBe(303);
+
+    expect((await here.get('/admin')).statusCode).toBe(200);
+    const signedOut = await elsewhere.get('/admin');
+    expect(signedOut.statusCode).toBe(303);
+    expect(signedOut.headers.location).toMatch(/^\/login/);
+    await t.close();
+  });
+});

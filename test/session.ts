@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 
 export class Client {
   private cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
+  /** `remoteAddress`: the address the client connects from (127.0.0.1 unless given). */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly options: { remoteAddress?: string } = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -19,7 +23,7 @@ export class Client {
   }
 
   async get(url: string) {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } });
+    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() }, remoteAddress: this.options.remoteAddress });
     this.keep(res.headers['set-cookie']);
     return res;
   }
@@ -30,6 +34,7 @@ export class Client {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.options.remoteAddress,
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
       payload: body.toString(),
     });
@@ -50,6 +55,7 @@ export class Client {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.options.remoteAddress,
       headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: Buffer.concat(parts),
     });

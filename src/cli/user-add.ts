@@ -2,6 +2,7 @@
  * npm run user:add -- --email E --name N --role admin|editor
  * The password is read from standard input (piped, or typed at a hidden prompt), never from an argument.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { loadConfig } from '../config.js';
@@ -49,8 +50,15 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const password = await readPassword();
   const config = loadConfig();
+  if (config.databasePath !== ':memory:' && !fs.existsSync(config.databasePath)) {
+    console.error(
+      `There is no database at ${config.databasePath}. Start the tracker first (npm start), or set DATABASE_PATH to the database the ` +
+        'server uses; npm start prints the exact command.',
+    );
+    return 1;
+  }
+  const password = await readPassword();
   const db = openDatabase(config.databasePath);
   try {
     const result = await createUser(db, { email: values.email, name: values.name, role: values.role as Role, password }, { userId: null, name: 'npm run user:add' }, Date.now());
@@ -59,7 +67,7 @@ async function main(): Promise<number> {
       console.error('Nothing was saved.');
       return 1;
     }
-    console.log(`Created ${values.role} ${values.email}. They can sign in at ${config.baseUrl}/login`);
+    console.log(`Created ${values.role} ${values.email} in ${config.databasePath}. They can sign in at ${config.baseUrl}/login`);
     return 0;
   } finally {
     db.$client.close();

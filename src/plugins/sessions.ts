@@ -2,7 +2,7 @@
  * Sessions (server-side, in SQLite), the signed-in user, and CSRF tokens for every
  * state-changing request. Public pages create no session.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
@@ -21,6 +21,37 @@ declare module 'fastify' {
     /** The signed-in, active user, or null. */
     user: UserRow | null;
   }
+  interface FastifyInstance {
+    /** Browsers a user has signed in from before (a signed cookie), which an attack on the account does not lock out. */
+    knownBrowser: KnownBrowser;
+  }
+}
+
+export const BROWSER_COOKIE = 'tracker_browser';
+const BROWSER_DAYS = 365;
+
+export interface KnownBrowser {
+  remember(reply: FastifyReply, userId: number): void;
+  recognises(request: FastifyRequest, userId: number): boolean;
+}
+
+function knownBrowser(secret: string, secure: boolean): KnownBrowser {
+  const sign = (text: string) => createHmac('sha256', secret).update(`browser:${text}`).digest('base64url');
+  return {
+    remember(reply, userId) {
+      const value = `${userId}.${randomBytes(12).toString('base64url')}`;
+      reply.setCookie(BROWSER_COOKIE, `${value}.${sign(value)}`, {
+        httpOnly: true, sameSite: 'lax', secure, path: '/login', maxAge: BROWSER_DAYS * 86_400,
+      });
+    },
+    recognises(request, userId) {
+      const [id, nonce, signature] = String(request.cookies[BROWSER_COOKIE] ?? '').split('.');
+      if (!id || !nonce || !signature || Number(id) !== userId) return false;
+      const expected = Buffer.from(sign(`${id}.${nonce}`));
+      const given = Buffer.from(signature);
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    },
+  };
 }
 
 export const SESSION_COOKIE = 'tracker_session';
@@ -71,9 +102,11 @@ export interface SessionOptions {
 export default fp(async function sessionPlugin(app: FastifyInstance, options: SessionOptions) {
   const db = app.tracker.db;
   if (!options.secret) app.log.warn('SESSION_SECRET is not set: using a random one, so sign-ins end when the server restarts');
+  const secret = options.secret ?? randomBytes(32).toString('hex');
   await app.register(fastifyCookie);
+  app.decorate('knownBrowser', knownBrowser(secret, options.secure));
   await app.register(fastifySession, {
-    secret: options.secret ?? randomBytes(32).toString('hex'),
+    secret,
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ? 'auto' : false, path: '/', maxAge: SESSION_HOURS * 3_600_000 },

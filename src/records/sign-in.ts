@@ -1,45 +1,87 @@
 /**
- * Sign-in throttling, per account and per address: each failure slows the next answer, and
- * after MAX_FAILURES within the window both are refused for LOCK_MINUTES.
+ * Sign-in throttling. Failures are counted three ways, each in its own window:
+ * - per account and address: 5 failures lock that pair for 15 minutes, so whoever guesses locks
+ *   out only themselves;
+ * - per address: 20 failures, whichever accounts they tried, lock the address;
+ * - per account: 50 failures in a day (a guesser with many addresses) lock the account for 15
+ *   minutes, but never on a browser its owner has signed in from before.
+ * Each failure also slows the next answer. The owner is told of failed attempts at their next
+ * sign-in.
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { signInFailures } from '../db/schema.js';
 
-export const MAX_FAILURES = 5;
-export const WINDOW_MINUTES = 15;
+interface Rule {
+  key: (email: string, ip: string) => string;
+  max: number;
+  windowMinutes: number;
+}
+
+const MINUTE = 60_000;
 export const LOCK_MINUTES = 15;
-/** Extra wait per earlier failure, in milliseconds. */
+/** Extra wait per earlier failure of this account from this address, in milliseconds. */
 export const SLOWDOWN_MS = 200;
 
-const keysFor = (email: string, ip: string) => [`email:${email.trim().toLowerCase()}`, `ip:${ip}`];
+const normal = (email: string) => email.trim().toLowerCase();
 
-/** Minutes until sign-in is allowed again for this account or address, or 0. */
-export function lockedMinutes(db: Db, email: string, ip: string, now: number): number {
-  const rows = db.select().from(signInFailures).where(inArray(signInFailures.key, keysFor(email, ip))).all();
+export const RULES = {
+  pair: { key: (email, ip) => `pair:${normal(email)}|${ip}`, max: 5, windowMinutes: 15 },
+  address: { key: (_email, ip) => `ip:${ip}`, max: 20, windowMinutes: 15 },
+  account: { key: (email: string, _ip?: string) => `account:${normal(email)}`, max: 50, windowMinutes: 24 * 60 },
+} satisfies Record<string, Rule>;
+
+type RuleName = keyof typeof RULES;
+
+/**
+ * Minutes until sign-in is allowed again for this account from this address, or 0. A browser
+ * the account's owner has signed in from before is not held back by the per-account ceiling.
+ */
+export function lockedMinutes(db: Db, email: string, ip: string, now: number, knownBrowser: boolean): number {
+  const names: RuleName[] = knownBrowser ? ['pair', 'address'] : ['pair', 'address', 'account'];
+  const keys = names.map((name) => RULES[name].key(email, ip));
+  const rows = db.select().from(signInFailures).where(inArray(signInFailures.key, keys)).all();
   const until = Math.max(0, ...rows.map((r) => r.lockedUntil ?? 0));
-  return until > now ? Math.ceil((until - now) / 60_000) : 0;
+  return until > now ? Math.ceil((until - now) / MINUTE) : 0;
 }
 
-/** Records a failure; returns how long to wait before answering. */
+/** Records a failure under every rule; returns how long to wait before answering. */
 export function recordFailure(db: Db, email: string, ip: string, now: number): number {
-  let worst = 0;
+  let pairFailures = 0;
   db.transaction((tx) => {
-    for (const key of keysFor(email, ip)) {
+    for (const [name, rule] of Object.entries(RULES) as [RuleName, Rule][]) {
+      const key = rule.key(email, ip);
       const row = tx.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
-      const fresh = !row || row.firstAt < now - WINDOW_MINUTES * 60_000;
+      const fresh = !row || row.firstAt < now - rule.windowMinutes * MINUTE;
       const failures = fresh ? 1 : row.failures + 1;
-      const lockedUntil = failures >= MAX_FAILURES ? now + LOCK_MINUTES * 60_000 : null;
+      const firstAt = fresh ? now : row.firstAt;
+      const lockedUntil = failures >= rule.max ? now + LOCK_MINUTES * MINUTE : null;
       tx.insert(signInFailures)
-        .values({ key, failures, firstAt: fresh ? now : row.firstAt, lockedUntil })
-        .onConflictDoUpdate({ target: signInFailures.key, set: { failures, firstAt: fresh ? now : row.firstAt, lockedUntil } })
+        .values({ key, failures, firstAt, lockedUntil })
+        .onConflictDoUpdate({ target: signInFailures.key, set: { failures, firstAt, lockedUntil } })
         .run();
-      worst = Math.max(worst, failures);
+      if (name === 'pair') pairFailures = failures;
     }
   });
-  return Math.min(worst, MAX_FAILURES) * SLOWDOWN_MS;
+  return Math.min(pairFailures, RULES.pair.max) * SLOWDOWN_MS;
 }
 
-export function clearFailures(db: Db, email: string): void {
-  db.delete(signInFailures).where(eq(signInFailures.key, keysFor(email, '')[0]!)).run();
+export interface FailedAttempts {
+  count: number;
+  /** When the first of them was made (epoch ms). */
+  since: number;
+}
+
+/**
+ * After a successful sign-in: clears this account's failures (from this address and overall)
+ * and returns the failed attempts on the account since they began, so its owner can be told.
+ */
+export function recordSuccess(db: Db, email: string, ip: string, now: number): FailedAttempts | null {
+  return db.transaction((tx) => {
+    const accountKey = RULES.account.key(email, ip);
+    const account = tx.select().from(signInFailures).where(eq(signInFailures.key, accountKey)).get();
+    tx.delete(signInFailures).where(inArray(signInFailures.key, [accountKey, RULES.pair.key(email, ip)])).run();
+    const recent = account && account.firstAt >= now - RULES.account.windowMinutes * MINUTE;
+    return recent && account.failures > 0 ? { count: account.failures, since: account.firstAt } : null;
+  });
 }

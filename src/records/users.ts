@@ -1,5 +1,5 @@
 /** Accounts: creating users, changing passwords, deactivating (which ends their sessions at once). */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessions, users, type Role } from '../db/schema.js';
 import { recordAudit, type Actor } from './audit.js';
@@ -58,13 +58,21 @@ export async function createUser(db: Db, input: NewUser, actor: Actor, now: numb
   return { ok: true, id };
 }
 
-export async function changePassword(db: Db, userId: number, password: string, actor: Actor, now: number): Promise<string | null> {
+/**
+ * Changes a password and ends every other session of the account (someone who knew the old
+ * password is signed out); `keepSession` is the session making the change.
+ */
+export async function changePassword(db: Db, userId: number, password: string, keepSession: string | null, actor: Actor, now: number): Promise<string | null> {
   const problem = passwordProblem(password);
   if (problem) return problem;
   const passwordHash = await hashPassword(password);
   db.transaction((tx) => {
     tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId)).run();
-    recordAudit(tx, actor, { action: 'user.password', entityType: 'user', entityId: userId }, now);
+    const ended = tx
+      .delete(sessions)
+      .where(keepSession === null ? eq(sessions.userId, userId) : and(eq(sessions.userId, userId), ne(sessions.sid, keepSession)))
+      .run().changes;
+    recordAudit(tx, actor, { action: 'user.password', entityType: 'user', entityId: userId, after: { otherSessionsEnded: ended } }, now);
   });
   return null;
 }

@@ -174,7 +174,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     if (!(await verifyPassword(current, request.user!.passwordHash))) errors.current = 'Your current password is not right';
     if (password !== confirm) errors.confirm = 'The two new passwords differ';
     if (Object.keys(errors).length === 0) {
-      const problem = await changePassword(t.db, request.user!.id, password, actorOf(request), app.now());
+      const problem = await changePassword(t.db, request.user!.id, password, request.session.sessionId, actorOf(request), app.now());
       if (problem) errors.password = problem;
     }
     if (Object.keys(errors).length > 0) {

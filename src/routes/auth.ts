@@ -2,10 +2,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../records/audit.js';
 import { DUMMY_HASH, verifyPassword } from '../records/passwords.js';
-import { clearFailures, lockedMinutes, recordFailure } from '../records/sign-in.js';
+import { lockedMinutes, recordFailure, recordSuccess } from '../records/sign-in.js';
 import { userByEmail } from '../records/users.js';
 import { checkCsrf } from '../plugins/sessions.js';
 import { RequestProblem, wantsJson } from '../plugins/errors.js';
+import { instantLabel } from './format.js';
 import { renderPage } from './page.js';
 
 const WRONG = 'The email address or password is not right';
@@ -69,23 +70,30 @@ export default async function authRoutes(app: FastifyInstance) {
       if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), { email, next: request.body?.next }, errors);
 
       const now = app.now();
-      const locked = lockedMinutes(db, email, request.ip, now);
+      const user = userByEmail(db, email);
+      const knownBrowser = user !== null && app.knownBrowser.recognises(request, user.id);
+      const locked = lockedMinutes(db, email, request.ip, now, knownBrowser);
       if (locked > 0) {
         return showForm(request, reply.code(429), { email, next: request.body?.next }, {
           email: `Too many failed sign-ins. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`,
         });
       }
-      const user = userByEmail(db, email);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok || !user.active) {
         const wait = recordFailure(db, email, request.ip, now);
         await new Promise((resolve) => setTimeout(resolve, wait));
         return showForm(request, reply.code(401), { email, next: request.body?.next }, { email: WRONG });
       }
-      clearFailures(db, email);
+      const failed = recordSuccess(db, email, request.ip, now);
       await request.session.regenerate();
       request.session.userId = user.id;
-      recordAudit(db, { userId: user.id, name: user.name }, { action: 'user.sign_in', entityType: 'user', entityId: user.id }, now);
+      if (failed) {
+        request.session.flash =
+          `There ${failed.count === 1 ? 'was 1 failed attempt' : `were ${failed.count} failed attempts`} to sign in to your account since ` +
+          `${instantLabel(failed.since)} (UK time). If they were not yours, someone may be guessing your password: tell an admin, and change it if it is short or used elsewhere.`;
+      }
+      app.knownBrowser.remember(reply, user.id);
+      recordAudit(db, { userId: user.id, name: user.name }, { action: 'user.sign_in', entityType: 'user', entityId: user.id, after: failed ? { failedAttemptsBefore: failed.count } : undefined }, now);
       return reply.redirect(safeNext(request.body?.next), 303);
     },
   );

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -132,7 +133,7 @@ describe('signing in and out', () => {
 
   it('refuses an address that keeps failing, whichever account it tries', async () => {
     const client = new Client(t.app);
-    for (let i = 0; i < 5; i++) expect((await client.signIn(`nobody${i}@example.org`, 'wrong password')).statusCode).toBe(401);
+    for (let i = 0; i < 20; i++) expect((await client.signIn(`nobody${i}@example.org`, 'wrong password')).statusCode).toBe(401);
     const locked = await client.signIn('editor@example.org', PASSWORD);
     expect(locked.statusCode).toBe(429);
   });
@@ -345,20 +346,28 @@ describe('changing a password', () => {
 });
 
 describe('npm run user:add', () => {
-  const run = (args: string[], input: string) =>
-    spawnSync(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/cli/user-add.ts', ...args], {
+  const run = (args: string[], input: string, databasePath = t.databasePath) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user-add.ts', ...args], {
       cwd: PROJECT_ROOT,
       input,
-      env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: t.databasePath },
+      env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: databasePath },
       encoding: 'utf8',
     });
 
   it('creates a user with the password from standard input', () => {
     const res = run(['--email', 'new@example.org', '--name', 'New Admin', '--role', 'admin'], `${PASSWORD}\n`);
     expect(res.status, res.stderr).toBe(0);
-    expect(res.stdout).toContain('Created admin new@example.org');
+    expect(res.stdout).toContain(`Created admin new@example.org in ${t.databasePath}`);
     expect(sql('SELECT name, role, active FROM users WHERE email = ?', 'new@example.org')).toEqual({ name: 'New Admin', role: 'admin', active: 1 });
     expect(String(sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = ?', 'new@example.org').password_hash)).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+
+  it('refuses to create a new database where the server has none, naming the path', () => {
+    const missing = path.join(t.dir, 'elsewhere', 'tracker.db');
+    const res = run(['--email', 'lost@example.org', '--name', 'Lost', '--role', 'admin'], `${PASSWORD}\n`, missing);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(`There is no database at ${missing}`);
+    expect(fs.existsSync(missing)).toBe(false);
   });
 
   it.each([
