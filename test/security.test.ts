@@ -10,6 +10,8 @@ import { parseHTML } from 'linkedom';
 import semver from 'semver';
 import { loadConfig, parseTrustProxy, PROJECT_ROOT } from '../src/config.js';
 import { safeNext } from '../src/routes/auth.js';
+import { neutraliseCell, restoreCell } from '../src/domain/spreadsheet-cells.js';
+import fc from 'fast-check';
 import { FIXTURE_DATA, institution, contact, user } from './factories.js';
 import { makeApp, type TestApp } from './helpers.js';
 import { Client } from './session.js';
@@ -319,5 +321,161 @@ describe('changing a password', () => {
     expect(signedOut.statusCode).toBe(303);
     expect(signedOut.headers.location).toMatch(/^\/login/);
     await t.close();
+  });
+});
+
+describe('records that could become unreachable', () => {
+  it('refuses a name longer than the limit beside the field, from the form and from a CSV, and saves nothing', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const admin = await user(t.app.tracker.db, { role: 'admin' });
+    const client = new Client(t.app);
+    await client.signIn(admin.email, admin.password);
+    const count = () => (t.app.tracker.db.$client.prepare('SELECT count(*) AS n FROM institutions').get() as { n: number }).n;
+    const before = count();
+    const _csrf = await client.csrf('/admin/institutions/new');
+    const res = await client.post('/admin/institutions', { _csrf, name: 'N'.repeat(20_000), kind: 'other', active: 'true' });
+    expect(res.statusCode).toBe(400);
+    expect(dom(res.body).querySelector('#name-error')!.textContent).toContain('Keep the name to 200 characters or fewer (it has 20,000)');
+    const upload = await client.upload('/admin/spreadsheets/preview', { _csrf: await client.csrf('/admin/spreadsheets'), kind: 'institutions' }, {
+      name: 'long.csv',
+      field: 'file',
+      content: `name,kind\n${'L'.repeat(10_001)},other\n`,
+    });
+    expect(upload.statusCode).toBe(400);
+    expect(upload.body).toContain('Keep the name to 200 characters or fewer (it has 10,001)');
+    expect(count()).toBe(before);
+    await t.close();
+  });
+
+  it.each([
+    ['summary', 2000],
+    ['quote', 20_000],
+    ['from', 200],
+    ['source_title', 500],
+    ['source_url', 2000],
+    ['source_publisher', 200],
+  ])('refuses an event whose %s is longer than %i characters', async (field, limit) => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const editor = await user(t.app.tracker.db);
+    const body = institution(t.app.tracker.db);
+    const client = new Client(t.app);
+    await client.signIn(editor.email, editor.password);
+    const type = field === 'from' ? 'contact' : 'response';
+    const _csrf = await client.csrf(`/admin/events/new?type=${type}`);
+    const long = field === 'source_url' ? `https://example.org/${'a'.repeat(limit)}` : 'x'.repeat(limit + 1);
+    const res = await client.post('/admin/events', {
+      _csrf, type, institution: body.slug, date: '2021-05-06', summary: 'An event', source_title: 'A source', status: 'draft',
+      ...(type === 'contact' ? { channel: 'email' } : { response_type: 'statement' }),
+      [field]: long,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(dom(res.body).querySelector(`#${field}-error`)!.textContent).toMatch(/characters or fewer/);
+    expect((t.app.tracker.db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(0);
+    await t.close();
+  });
+
+  it('keeps every address short, so the longest name allowed still has a page, an edit form, a badge, an embed and a feed', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const admin = await user(t.app.tracker.db, { role: 'admin' });
+    const client = new Client(t.app);
+    await client.signIn(admin.email, admin.password);
+    const name = `The ${'Very '.repeat(38)}Long Partnership NHS Foundation Trust`.slice(0, 200);
+    const res = await client.post('/admin/institutions', { _csrf: await client.csrf('/admin/institutions/new'), name, kind: 'mental_health_trust', active: 'true' });
+    expect(res.statusCode).toBe(303);
+    const { slug } = t.app.tracker.db.$client.prepare('SELECT slug FROM institutions WHERE name = ?').get(name) as { slug: string };
+    expect(slug.length).toBeLessThanOrEqual(80);
+    expect(slug).toMatch(/^the-very-very-.*[a-z]$/);
+    for (const url of [`/institutions/${slug}`, `/admin/institutions/${slug}/edit`, `/badges/${slug}.svg`, `/embed/institutions/${slug}`, `/institutions/${slug}/feed.atom`]) {
+      expect((await client.get(url)).statusCode, url).toBe(200);
+    }
+    // It can be renamed through the workspace.
+    const renamed = await client.post(`/admin/institutions/${slug}`, { _csrf: await client.csrf(`/admin/institutions/${slug}/edit`), name: 'Shorter Trust', kind: 'mental_health_trust', active: 'true' });
+    expect(renamed.statusCode).toBe(303);
+    await t.close();
+  });
+
+  it('shortens the over-long addresses an older database already holds', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const { drizzle } = await import('drizzle-orm/better-sqlite3');
+    const { migrate } = await import('drizzle-orm/better-sqlite3/migrator');
+    const { applyMigrations, MIGRATIONS_DIR } = await import('../src/db/client.js');
+    const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'migrate-'));
+    // The migrations as they stood before slugs were capped.
+    const old = path.join(dir, 'migrations');
+    fs.cpSync(MIGRATIONS_DIR, old, { recursive: true });
+    const journal = JSON.parse(fs.readFileSync(path.join(old, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag < '0003');
+    fs.writeFileSync(path.join(old, 'meta/_journal.json'), JSON.stringify(journal));
+    const sqlite = new Database(path.join(dir, 'old.db'));
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: old });
+    const long = 'a'.repeat(300);
+    sqlite.prepare("INSERT INTO institutions (slug, name, kind, created_at) VALUES (?, ?, 'other', 0), ('short-one', 'Short One', 'other', 0)").run(long, long);
+    applyMigrations(db as never);
+    const slugs = (sqlite.prepare('SELECT id, slug FROM institutions ORDER BY id').all() as { id: number; slug: string }[]).map((r) => r.slug);
+    expect(slugs).toEqual([`${'a'.repeat(60)}-1`, 'short-one']);
+    sqlite.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('spreadsheet formulas in exported CSV', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example","x")', `'=HYPERLINK("http://evil.example","x")`],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tindent', "'\tindent"],
+    ['\rreturn', "'\rreturn"],
+    ["'=already quoted", "''=already quoted"],
+    ["'plain quote", "'plain quote"],
+    ['NHS England', 'NHS England'],
+    ['', ''],
+  ])('%j is written as %j', (value, written) => {
+    expect(neutraliseCell(value)).toBe(written);
+    expect(restoreCell(written)).toBe(value);
+  });
+
+  it('round-trips any text', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'", 'a', ' ', '1') }), (value) => restoreCell(neutraliseCell(value)) === value));
+  });
+
+  it('neutralises every cell of every CSV download, and an edited export imports back unchanged', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const db = t.app.tracker.db;
+    const hostile = institution(db, { name: '=cmd|calc!A1', code: '@X1', region: '-North', aliases: ['+Alias'] });
+    contact(db, hostile, { summary: '=HYPERLINK("http://evil.example","click")', from: '+44 20 7946 0000' });
+    const editor = await user(db);
+    const client = new Client(t.app);
+    await client.signIn(editor.email, editor.password);
+    const { parse } = await import('csv-parse/sync');
+    const downloads: Record<string, string> = {};
+    for (const url of ['/data/institutions.csv', '/data/events.csv', '/admin/export/events.csv', '/admin/export/institutions.csv']) {
+      const res = await client.get(url);
+      expect(res.statusCode, url).toBe(200);
+      downloads[url] = res.body;
+      const cells = (parse(res.body) as string[][]).flat();
+      expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c)), url).toEqual([]);
+      expect(cells, url).toContain(url.includes('institutions') ? "'=cmd|calc!A1" : "'=HYPERLINK(\"http://evil.example\",\"click\")");
+    }
+    await t.close();
+
+    // Into a fresh tracker: the institutions, then the events, exactly as they were.
+    const fresh = await makeApp({ dataDir: FIXTURE_DATA });
+    const admin = await user(fresh.app.tracker.db, { role: 'admin' });
+    const other = new Client(fresh.app);
+    await other.signIn(admin.email, admin.password);
+    for (const [kind, url] of [['institutions', '/admin/export/institutions.csv'], ['events', '/admin/export/events.csv']] as const) {
+      const preview = await other.upload('/admin/spreadsheets/preview', { _csrf: await other.csrf('/admin/spreadsheets'), kind }, { name: `${kind}.csv`, field: 'file', content: downloads[url]! });
+      expect(preview.statusCode, preview.body.slice(0, 500)).toBe(200);
+      expect((await other.post('/admin/spreadsheets/confirm', { _csrf: await other.csrf('/admin/spreadsheets') })).statusCode).toBe(303);
+    }
+    const row = fresh.app.tracker.db.$client
+      .prepare('SELECT i.name, i.code, i.region, e.summary, e.from_name AS fromName FROM events e JOIN institutions i ON i.id = e.institution_id')
+      .get();
+    expect(row).toEqual({ name: '=cmd|calc!A1', code: '@X1', region: '-North', summary: '=HYPERLINK("http://evil.example","click")', fromName: '+44 20 7946 0000' });
+    const alias = fresh.app.tracker.db.$client.prepare('SELECT alias FROM institution_aliases').get();
+    expect(alias).toEqual({ alias: '+Alias' });
+    await fresh.close();
   });
 });

@@ -5,13 +5,14 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.js';
+import { restoreCell } from '../domain/spreadsheet-cells.js';
 import { institutions } from '../db/schema.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { INSTITUTION_KINDS, isOneOf } from '../domain/vocabulary.js';
-import { eventRules, isHttpUrl, orNull, readEventFields } from './event-fields.js';
+import { eventRules, readEventFields } from './event-fields.js';
 import { recordAudit, type Actor } from './audit.js';
 import { insertEvent, type EventInput } from './events.js';
-import { InstitutionMatcher, insertInstitutions, type InstitutionInput } from './institutions.js';
+import { insertInstitutions, validateInstitution, type DirectoryLookup, type InstitutionInput } from './institutions.js';
+import { directoryLookup } from '../db/queries/institutions.js';
 
 export interface RowError {
   /** The line of the file (the header is line 1). */
@@ -66,7 +67,7 @@ function readTable(text: string, required: readonly string[], known: readonly st
       continue;
     }
     const values: Record<string, string> = {};
-    header.forEach((column, i) => (values[column] = record[i]!.trim()));
+    header.forEach((column, i) => (values[column] = restoreCell(record[i]!.trim())));
     rows.push({ line: info.lines, values });
   }
   if (records.length === 1) errors.push({ line: 1, column: null, reason: 'the file has a header but no rows' });
@@ -115,37 +116,25 @@ export function importEventsCsv(db: Db, text: string, context: EventImportContex
 export function importInstitutionsCsv(db: Db, text: string, context: { now: number; dryRun?: boolean; actor?: Actor }): ImportResult<InstitutionInput & { line: number }> {
   const table = readTable(text, ['name', 'kind'], INSTITUTION_COLUMNS);
   const errors = [...table.errors];
-  const matcher = InstitutionMatcher.load(db);
-  const seen = new Set<string>();
   const rows: (InstitutionInput & { line: number })[] = [];
-  for (const { line, values: v } of table.rows) {
-    const rowErrors: RowError[] = [];
-    const fail = (column: string, reason: string) => rowErrors.push({ line, column, reason });
-    const name = v.name ?? '';
-    if (!name) fail('name', 'the name is missing');
-    else if (matcher.has(name) || seen.has(name.toLowerCase())) fail('name', `“${name}” is already in the directory`);
-    const kind = v.kind ?? '';
-    if (!isOneOf(INSTITUTION_KINDS, kind)) fail('kind', `“${kind}” is not a kind (${INSTITUTION_KINDS.join(', ')})`);
-    const website = orNull(v.website);
-    if (website !== null && !isHttpUrl(website)) fail('website', `“${website}” is not a web address starting http:// or https://`);
-    const code = orNull(v.code);
-    if (code !== null && matcher.has(code)) fail('code', `the code “${code}” is already used`);
-    if (rowErrors.length > 0 || !isOneOf(INSTITUTION_KINDS, kind)) {
-      errors.push(...rowErrors);
+  // Names and codes in the directory, and those of the rows above: a file may not repeat one.
+  const lookup = directoryLookup(db);
+  const names = new Set<string>();
+  const codes = new Set<string>();
+  const batch: DirectoryLookup = {
+    nameTaken: (name) => names.has(name.toLowerCase()) || lookup.nameTaken(name, null),
+    codeTaken: (code) => codes.has(code.toLowerCase()) || lookup.codeTaken(code, null),
+    idOfSlug: () => null,
+  };
+  for (const { line, values } of table.rows) {
+    const checked = validateInstitution({ ...values, active: undefined, successor: undefined }, batch, null);
+    if (!checked.ok) {
+      for (const [column, reason] of Object.entries(checked.errors)) errors.push({ line, column, reason });
       continue;
     }
-    seen.add(name.toLowerCase());
-    rows.push({
-      line,
-      name,
-      kind,
-      code,
-      region: orNull(v.region),
-      country: orNull(v.country),
-      website,
-      active: true,
-      aliases: (v.aliases ?? '').split(';').map((a) => a.trim()).filter(Boolean),
-    });
+    names.add(checked.value.name.toLowerCase());
+    if (checked.value.code) codes.add(checked.value.code.toLowerCase());
+    rows.push({ ...checked.value, line });
   }
   if (errors.length > 0 || context.dryRun) return { errors, rows, written: 0 };
   db.transaction((tx) => {

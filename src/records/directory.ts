@@ -1,73 +1,21 @@
 /** Admins' changes to the directory and to the campaign, each with its audit row. */
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { directoryLookup } from '../db/queries/institutions.js';
 import { asks, campaign, institutionAliases, institutions } from '../db/schema.js';
-import { INSTITUTION_KINDS, isOneOf, type InstitutionKind } from '../domain/vocabulary.js';
+import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { EVENT_COLUMNS } from './csv-import.js';
-import { isHttpUrl, orNull } from './event-fields.js';
+import { addError, isHttpUrl, orNull, type FieldErrors } from './fields.js';
+import { validateInstitution, type InstitutionFields } from './institutions.js';
 import { uniqueSlug } from './slug.js';
-import type { FieldErrors } from './users.js';
 
-export interface InstitutionFields {
-  name?: string;
-  kind?: string;
-  code?: string;
-  region?: string;
-  country?: string;
-  aliases?: string;
-  website?: string;
-  active?: string;
-  successor?: string;
-}
-
-
-function checkInstitution(db: Db, f: InstitutionFields, id: number | null): { errors: FieldErrors; successorId: number | null } {
-  const errors: FieldErrors = {};
-  const name = orNull(f.name);
-  const others = (column: typeof institutions.name | typeof institutions.code, value: string) =>
-    db
-      .select({ id: institutions.id })
-      .from(institutions)
-      .where(and(sql`${column} = ${value} COLLATE NOCASE`, id === null ? sql`1 = 1` : ne(institutions.id, id)))
-      .get();
-  if (!name) errors.name = 'Enter the institution’s name';
-  else if (others(institutions.name, name)) errors.name = 'Another institution already has this name';
-  if (!isOneOf(INSTITUTION_KINDS, f.kind)) errors.kind = 'Choose a kind';
-  const code = orNull(f.code);
-  if (code && others(institutions.code, code)) errors.code = 'Another institution already has this code';
-  const website = orNull(f.website);
-  if (website && !isHttpUrl(website)) errors.website = 'Enter a web address starting http:// or https://';
-  if (f.active !== 'true' && f.active !== 'false') errors.active = 'Say whether it is open or closed';
-  let successorId: number | null = null;
-  const successor = orNull(f.successor);
-  if (successor) {
-    const row = db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, successor)).get();
-    if (!row || row.id === id) errors.successor = 'Choose another institution from the list';
-    else successorId = row.id;
-  }
-  if (successorId !== null && f.active === 'true') errors.successor = 'Only a closed institution has a successor';
-  return { errors, successorId };
-}
-
-function aliasList(text: string | undefined): string[] {
-  return [...new Set((text ?? '').split(/[;\n]/).map((a) => a.trim()).filter(Boolean))];
-}
+export type { InstitutionFields };
 
 export function saveInstitution(db: Db, id: number | null, f: InstitutionFields, actor: Actor, now: number): { ok: true; slug: string } | { ok: false; errors: FieldErrors } {
-  const { errors, successorId } = checkInstitution(db, f, id);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const values = {
-    name: f.name!.trim(),
-    kind: f.kind as InstitutionKind,
-    code: orNull(f.code),
-    region: orNull(f.region),
-    country: orNull(f.country),
-    website: orNull(f.website),
-    active: f.active === 'true',
-    successorId,
-  };
-  const aliases = aliasList(f.aliases);
+  const checked = validateInstitution(f, directoryLookup(db), id);
+  if (!checked.ok) return checked;
+  const { aliases, ...values } = checked.value;
   return db.transaction((tx) => {
     let slug: string;
     let institutionId: number;
@@ -112,9 +60,12 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   const title = orNull(f.title);
   const summary = orNull(f.summary);
   if (!title) errors.title = 'Enter the campaign’s title';
+  addError(errors, 'title', tooLong(title, TEXT_LIMITS.campaignTitle, 'the title'));
   if (!summary) errors.summary = 'Enter a short summary of the campaign';
+  addError(errors, 'summary', tooLong(summary, TEXT_LIMITS.campaignSummary, 'the summary'));
   const website = orNull(f.website);
   if (website && !isHttpUrl(website)) errors.website = 'Enter a web address starting http:// or https://';
+  addError(errors, 'website', tooLong(website, TEXT_LIMITS.url, 'the web address'));
   const windowOf = (key: 'reply_window_default' | 'reply_window_foi', min: number) => {
     const text = orNull(f[key]) ?? '';
     const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
@@ -126,7 +77,9 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   const existing = db.select().from(asks).orderBy(asks.sortOrder, asks.id).all();
   for (const ask of existing) {
     if (!orNull(f[`ask_${ask.id}_title`])) errors[`ask_${ask.id}_title`] = `Enter a title for the ask “${ask.slug}”`;
+    addError(errors, `ask_${ask.id}_title`, tooLong(orNull(f[`ask_${ask.id}_title`]), TEXT_LIMITS.askTitle, 'the title'));
     if (!orNull(f[`ask_${ask.id}_description`])) errors[`ask_${ask.id}_description`] = `Enter a description for the ask “${ask.slug}”`;
+    addError(errors, `ask_${ask.id}_description`, tooLong(orNull(f[`ask_${ask.id}_description`]), TEXT_LIMITS.askDescription, 'the description'));
   }
   const newSlug = orNull(f.new_ask_slug);
   const newTitle = orNull(f.new_ask_title);
@@ -135,7 +88,9 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
     if (!newSlug || !/^[a-z][a-z0-9-]{0,30}$/.test(newSlug)) errors.new_ask_slug = 'Give the new ask a short name in lower case letters, digits and hyphens, such as “publish-data”';
     else if (RESERVED.has(newSlug) || existing.some((a) => a.slug === newSlug)) errors.new_ask_slug = `“${newSlug}” is already used; choose another short name`;
     if (!newTitle) errors.new_ask_title = 'Enter a title for the new ask';
+    addError(errors, 'new_ask_title', tooLong(newTitle, TEXT_LIMITS.askTitle, 'the title'));
     if (!newDescription) errors.new_ask_description = 'Enter a description for the new ask';
+    addError(errors, 'new_ask_description', tooLong(newDescription, TEXT_LIMITS.askDescription, 'the description'));
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   db.transaction((tx) => {

@@ -9,7 +9,9 @@ import { asks as askTable, campaign as campaignTable, events } from '../db/schem
 import { instantOf, parseDate, parseTime, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
 import { replyDueOn, type ReplyWindows } from '../domain/reply-due.js';
 import { CHANNELS, EVENT_STATUSES, EVENT_TYPES, isOneOf, RESPONSE_TYPES, STANCES, type Stance } from '../domain/vocabulary.js';
+import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import type { EventInput, SourceInput } from './events.js';
+import { isHttpUrl, orNull } from './fields.js';
 import { InstitutionMatcher } from './institutions.js';
 
 export interface FieldError {
@@ -44,17 +46,6 @@ export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
   };
 }
 
-/** A trimmed value, or null when there is none. */
-export const orNull = (value: string | undefined | null): string | null => (value === undefined || value === null || value.trim() === '' ? null : value.trim());
-
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 export interface ReadEvent {
   event: (EventInput & { institutionName: string | null }) | null;
@@ -135,7 +126,19 @@ export function readEventFields(
 
   const summary = orNull(v.summary);
   if (!summary) fail('summary', form ? (type === 'contact' ? 'say what was asked' : 'say what happened') : 'the summary is missing');
-  else if (summary.length > 2000) fail('summary', 'keep the summary under 2,000 characters');
+  // Every text is bounded, so that no record is too long to show, link to or edit.
+  for (const [field, limit, what] of [
+    ['summary', TEXT_LIMITS.summary, 'the summary'],
+    ['quote', TEXT_LIMITS.quote, 'the quote'],
+    ['from', TEXT_LIMITS.from, 'who it was from'],
+    ['source_title', TEXT_LIMITS.sourceTitle, 'the source’s title'],
+    ['source_url', TEXT_LIMITS.url, 'the web address'],
+    ['source_publisher', TEXT_LIMITS.sourcePublisher, 'the publisher'],
+    ['due_override_reason', TEXT_LIMITS.note, 'the reason'],
+  ] as const) {
+    const problem = tooLong(orNull(v[field]), limit, what);
+    if (problem) fail(field, problem.charAt(0).toLowerCase() + problem.slice(1));
+  }
 
   const status = orNull(v.status) ?? 'published';
   if (!isOneOf(EVENT_STATUSES, status)) fail('status', `“${status}” is not a status (draft or published)`);

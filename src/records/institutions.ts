@@ -1,9 +1,11 @@
-/** Writing institutions, and matching the names people write to the directory. */
+/** Checking and writing institutions, and matching the names people write to the directory. */
 import { asc } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { institutionAliases, institutions } from '../db/schema.js';
-import type { InstitutionKind } from '../domain/vocabulary.js';
+import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
+import { INSTITUTION_KINDS, isOneOf, type InstitutionKind } from '../domain/vocabulary.js';
 import type { Tx } from './events.js';
+import { addError, hasErrors, isHttpUrl, listOf, ok, orNull, type FieldErrors, type Result } from './fields.js';
 import { uniqueSlug } from './slug.js';
 
 export interface InstitutionInput {
@@ -15,6 +17,69 @@ export interface InstitutionInput {
   website: string | null;
   active: boolean;
   aliases: string[];
+}
+
+/** An institution as a form or a CSV row gives it: text fields by their column names. */
+export interface InstitutionFields {
+  name?: string;
+  kind?: string;
+  code?: string;
+  region?: string;
+  country?: string;
+  aliases?: string;
+  website?: string;
+  /** `true` or `false`; a CSV row leaves it out (open). */
+  active?: string;
+  /** The slug of the institution that took over a closed one. */
+  successor?: string;
+}
+
+export interface ValidInstitution extends InstitutionInput {
+  successorId: number | null;
+}
+
+/** What the validator needs to know of the rest of the directory. */
+export interface DirectoryLookup {
+  /** Whether another institution (not `exceptId`) has this name, or this code, ignoring case. */
+  nameTaken(name: string, exceptId: number | null): boolean;
+  codeTaken(code: string, exceptId: number | null): boolean;
+  /** The id of the institution with this slug, or null. */
+  idOfSlug(slug: string): number | null;
+}
+
+/**
+ * The one set of rules for an institution, whether it comes from the admin form or a CSV row.
+ * `id` is the institution being edited, or null for a new one.
+ */
+export function validateInstitution(f: InstitutionFields, directory: DirectoryLookup, id: number | null): Result<ValidInstitution> {
+  const errors: FieldErrors = {};
+  const name = orNull(f.name);
+  if (!name) addError(errors, 'name', 'Enter the institution’s name');
+  else addError(errors, 'name', tooLong(name, TEXT_LIMITS.name, 'the name') ?? (directory.nameTaken(name, id) ? `Another institution is already called “${name}”` : null));
+  const kind = orNull(f.kind);
+  if (!isOneOf(INSTITUTION_KINDS, kind)) addError(errors, 'kind', kind ? `“${kind}” is not a kind (${INSTITUTION_KINDS.join(', ')})` : 'Choose a kind');
+  const code = orNull(f.code);
+  if (code) addError(errors, 'code', tooLong(code, TEXT_LIMITS.code, 'the code') ?? (directory.codeTaken(code, id) ? `Another institution already has the code “${code}”` : null));
+  const region = orNull(f.region);
+  addError(errors, 'region', tooLong(region, TEXT_LIMITS.region, 'the region'));
+  const country = orNull(f.country);
+  addError(errors, 'country', tooLong(country, TEXT_LIMITS.country, 'the country'));
+  const website = orNull(f.website);
+  if (website) addError(errors, 'website', tooLong(website, TEXT_LIMITS.url, 'the web address') ?? (isHttpUrl(website) ? null : 'Enter a web address starting http:// or https://'));
+  const aliases = listOf(f.aliases);
+  if (aliases.length > TEXT_LIMITS.aliases) addError(errors, 'aliases', `Give at most ${TEXT_LIMITS.aliases} other names`);
+  for (const alias of aliases) addError(errors, 'aliases', tooLong(alias, TEXT_LIMITS.name, `each other name`));
+  const active = f.active === undefined ? 'true' : f.active;
+  if (active !== 'true' && active !== 'false') addError(errors, 'active', 'Say whether it is open or closed');
+  let successorId: number | null = null;
+  const successor = orNull(f.successor);
+  if (successor) {
+    successorId = directory.idOfSlug(successor);
+    if (successorId === null || successorId === id) addError(errors, 'successor', 'Choose another institution from the list');
+    else if (active === 'true') addError(errors, 'successor', 'Only a closed institution has a successor');
+  }
+  if (hasErrors(errors) || !name || !isOneOf(INSTITUTION_KINDS, kind)) return { ok: false, errors };
+  return ok({ name, kind, code, region, country, website, active: active === 'true', aliases, successorId });
 }
 
 /** Inserts institutions with their aliases; returns their new ids in order. */
@@ -33,6 +98,7 @@ export function insertInstitutions(tx: Tx | Db, inputs: readonly InstitutionInpu
         country: input.country,
         website: input.website,
         active: input.active,
+        successorId: (input as Partial<ValidInstitution>).successorId ?? null,
         createdAt: now,
       })
       .returning({ id: institutions.id })

@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { corrections, events, eventSources } from '../db/schema.js';
 import { londonTimeOf } from '../domain/calendar.js';
+import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { eventColumns, insertEvent, writeDetails, type EventInput } from './events.js';
 import { readEventFields, type EventRules, type FieldError } from './event-fields.js';
@@ -139,6 +140,8 @@ export function updateEvent(
   const note = (fields.correction_note ?? '').trim();
   const errors = [...read.errors];
   if (wasPublished && note === '') errors.push({ field: 'correction_note', reason: 'say, for the public, what was corrected' });
+  const noteTooLong = tooLong(note, TEXT_LIMITS.note, 'the correction note');
+  if (noteTooLong) errors.push({ field: 'correction_note', reason: noteTooLong });
   if (wasPublished && read.event?.status === 'draft') errors.push({ field: 'status', reason: 'a published event cannot go back to being a draft; delete it instead' });
   if (!read.event || errors.length > 0) return { ok: false, errors };
   const input = read.event;

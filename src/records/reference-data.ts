@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { WorkingCalendar, type BankHoliday } from '../domain/calendar.js';
 import type { InstitutionKind } from '../domain/vocabulary.js';
-import { orNull } from './event-fields.js';
+import { orNull } from './fields.js';
 import type { InstitutionInput } from './institutions.js';
 
 export interface CampaignFile {

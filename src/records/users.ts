@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { sessions, users, type Role } from '../db/schema.js';
 import { recordAudit, type Actor } from './audit.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 
 export type UserRow = typeof users.$inferSelect;
 export const ROLES: readonly Role[] = ['admin', 'editor'];
@@ -33,9 +34,11 @@ export function countUsers(db: Db): number {
 
 export function checkNewUser(db: Db, input: NewUser): FieldErrors {
   const errors: FieldErrors = {};
-  if (!EMAIL.test(input.email.trim())) errors.email = 'Enter an email address like name@example.org';
+  if (!EMAIL.test(input.email.trim()) || input.email.trim().length > TEXT_LIMITS.email) errors.email = 'Enter an email address like name@example.org';
   else if (userByEmail(db, input.email)) errors.email = 'A user with this email address already exists';
   if (input.name.trim() === '') errors.name = 'Enter a name';
+  const nameTooLong = tooLong(input.name.trim(), TEXT_LIMITS.personName, 'the name');
+  if (nameTooLong) errors.name = nameTooLong;
   if (!ROLES.includes(input.role)) errors.role = 'Choose admin or editor';
   const problem = passwordProblem(input.password);
   if (problem) errors.password = problem;

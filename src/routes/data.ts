@@ -1,6 +1,6 @@
 /** Open data: the figures and the record as CSV and JSON, as at any moment. Licensed CC BY 4.0. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
+import { csvRows } from '../render/csv.js';
 import { isoInstant } from '../domain/calendar.js';
 import { campaignView, institutionsAsAt, timeline } from '../tracker/tracker.js';
 import { eventsCsv } from '../tracker/export.js';
@@ -30,7 +30,7 @@ export default async function dataRoutes(app: FastifyInstance) {
       ...asks.flatMap((a) => [i.positions[a]?.stance ?? 'none', i.positions[a]?.since ?? '']),
       i.silence?.since ?? '', i.silence?.calendarDays ?? '', i.silence?.workingDays ?? '', i.silence?.unansweredContacts ?? '', i.silence?.lastContact ?? '', asOf,
     ]);
-    return csv(reply, 'institutions.csv', stringify([header, ...rows]));
+    return csv(reply, 'institutions.csv', csvRows([header, ...rows]));
   });
 
   app.get('/data/events.csv', { schema }, async (request, reply) => csv(reply, 'events.csv', eventsCsv(t.db, { includeDrafts: false, asOf: request.asOf })));

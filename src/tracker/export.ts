@@ -2,7 +2,7 @@
  * Spreadsheets out: events and institutions in the import columns (DOMAIN.md), so that an
  * export imports again unchanged.
  */
-import { stringify } from 'csv-stringify/sync';
+import { csvRows } from '../render/csv.js';
 import type { Db } from '../db/client.js';
 import { askRows } from '../db/queries/campaign.js';
 import { prepared } from '../db/queries/events.js';
@@ -56,10 +56,10 @@ export function eventsCsv(db: Db, options: { includeDrafts: boolean; asOf?: numb
       r.status, ...asks.map((a) => positions[a] ?? ''),
     ];
   });
-  return stringify([[...EVENT_COLUMNS, ...asks], ...records]);
+  return csvRows([[...EVENT_COLUMNS, ...asks], ...records]);
 }
 
 export function institutionsCsv(db: Db): string {
   const records = institutionRows(db).map((i) => [i.name, i.kind, i.code ?? '', i.region ?? '', i.country ?? '', i.aliases.join('; '), i.website ?? '']);
-  return stringify([[...INSTITUTION_COLUMNS], ...records]);
+  return csvRows([[...INSTITUTION_COLUMNS], ...records]);
 }

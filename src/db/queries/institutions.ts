@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { institutionAliases, institutions } from '../schema.js';
 
@@ -23,4 +23,19 @@ export function institutionRowBySlug(db: Db, slug: string): InstitutionRow | nul
     .orderBy(asc(institutionAliases.id))
     .all();
   return { ...row, aliases: aliases.map((a) => a.alias) };
+}
+
+/** Whether names and codes are taken, and slugs' ids: what the institution validator asks of the directory. */
+export function directoryLookup(db: Db) {
+  const taken = (column: typeof institutions.name | typeof institutions.code, value: string, exceptId: number | null) =>
+    db
+      .select({ id: institutions.id })
+      .from(institutions)
+      .where(and(sql`${column} = ${value} COLLATE NOCASE`, exceptId === null ? sql`1 = 1` : ne(institutions.id, exceptId)))
+      .get() !== undefined;
+  return {
+    nameTaken: (name: string, exceptId: number | null) => taken(institutions.name, name, exceptId),
+    codeTaken: (code: string, exceptId: number | null) => taken(institutions.code, code, exceptId),
+    idOfSlug: (slug: string) => db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, slug)).get()?.id ?? null,
+  };
 }
