@@ -23,6 +23,8 @@ export function tempDir(prefix = 'tracker-test-'): string {
 
 export interface MakeAppOptions {
   now?: number;
+  /** A clock the test moves itself (instead of `now`). */
+  clock?: () => number;
   env?: Record<string, string>;
   /** Where the shipped data comes from: the fixture campaign (test/fixtures/data) unless a test says otherwise. */
   dataDir?: string;
@@ -40,7 +42,7 @@ export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
     ...options.env,
   });
   const now = options.now ?? TEST_NOW;
-  const app = await buildApp(config, { now: () => now });
+  const app = await buildApp(config, { now: options.clock ?? (() => now) });
   await app.ready();
   return {
     app,

@@ -479,3 +479,98 @@ describe('spreadsheet formulas in exported CSV', () => {
     await fresh.close();
   });
 });
+
+describe('imports of any size', () => {
+  const HEADER = 'institution,date,type,summary';
+
+  it('keeps the first 200 problems of a file of millions of bad rows, and stops counting at 10,000', async () => {
+    const { importEventsCsv, MAX_PROBLEMS_KEPT, MAX_PROBLEMS_COUNTED, moreProblems } = await import('../src/records/csv-import.js');
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const bad = Buffer.from(`${HEADER}\n${'x\n'.repeat(2_600_000)}`);
+    const report = importEventsCsv(t.app.tracker.db, bad, { calendar: t.app.tracker.calendar, now: t.app.now(), createdBy: 'test', dryRun: true });
+    expect(report.problems).toHaveLength(MAX_PROBLEMS_KEPT);
+    expect(report.problems[0]).toEqual({ line: 2, column: null, reason: 'the row has 1 values but the header has 4' });
+    expect(report.problemCount).toBe(MAX_PROBLEMS_COUNTED);
+    expect(report.checkStopped).toBe(true);
+    expect(moreProblems(report)).toBe('… and at least 9,800 more problems not listed: the check stopped after 10,000 without reading the rest of the file');
+    await t.close();
+  });
+
+  it('counts every problem of a file with fewer than 10,000', async () => {
+    const { importEventsCsv, moreProblems } = await import('../src/records/csv-import.js');
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const report = importEventsCsv(t.app.tracker.db, `${HEADER},status\n${'nobody,2021-05-06,contact,Asked,draft\n'.repeat(450)}`, { calendar: t.app.tracker.calendar, now: t.app.now(), createdBy: 'test', dryRun: true });
+    expect(report.problemCount).toBe(900); // no such institution, and no channel, on each row
+    expect(report.checkStopped).toBe(false);
+    expect(moreProblems(report)).toBe('… and 700 more problems not listed');
+    await t.close();
+  });
+
+  it('shows a bounded report of a hostile upload, keeps nothing waiting, and writes nothing', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const editor = await user(t.app.tracker.db);
+    const client = new Client(t.app);
+    await client.signIn(editor.email, editor.password);
+    const content = Buffer.from(`${HEADER}\n${'x\n'.repeat(2_000_000)}`);
+    const res = await client.upload('/admin/spreadsheets/preview', { _csrf: await client.csrf('/admin/spreadsheets'), kind: 'events' }, { name: 'bad.csv', field: 'file', content });
+    expect(res.statusCode).toBe(400);
+    const doc = dom(res.body);
+    expect(doc.querySelectorAll('.error-summary li')).toHaveLength(200);
+    expect(doc.querySelector('.error-summary h3')!.textContent).toBe('Nothing was imported: the file has 10,000 problems');
+    expect(doc.querySelector('.error-summary')!.textContent).toContain('at least 9,800 more problems not listed');
+    const count = (table: string) => (t.app.tracker.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(count('pending_imports')).toBe(0);
+    expect(count('events')).toBe(0);
+    await t.close();
+  });
+
+  it('keeps a checked file server-side under an id, not in the session, for its uploader only, for an hour', async () => {
+    let now = Date.parse('2026-11-22T12:00:00Z');
+    const t = await makeApp({ dataDir: FIXTURE_DATA, clock: () => now });
+    const db = t.app.tracker.db;
+    const body = institution(db, { name: 'Borsetshire Police' });
+    const editor = await user(db);
+    const client = new Client(t.app);
+    await client.signIn(editor.email, editor.password);
+    const rows = Array.from({ length: 2000 }, (_, i) => `${body.slug},2021-05-06,milestone,Milestone number ${i} with a summary long enough to notice in a session,draft`);
+    const csv = `${HEADER},status\n${rows.join('\n')}\n`;
+    const csrfFor = () => client.csrf('/admin/spreadsheets');
+    const preview = await client.upload('/admin/spreadsheets/preview', { _csrf: await csrfFor(), kind: 'events' }, { name: 'good.csv', field: 'file', content: csv });
+    expect(preview.statusCode).toBe(200);
+    expect(dom(preview.body).querySelector('main')!.textContent).toContain('All 2,000 rows can be imported');
+    const sessions = db.$client.prepare('SELECT data FROM sessions').all() as { data: string }[];
+    expect(Math.max(...sessions.map((s) => s.data.length))).toBeLessThan(1000);
+    expect(sessions.some((s) => s.data.includes('Milestone number'))).toBe(false);
+    const waiting = db.$client.prepare('SELECT user_id AS userId, kind, length(content) AS bytes FROM pending_imports').all();
+    expect(waiting).toEqual([{ userId: editor.id, kind: 'events', bytes: Buffer.byteLength(csv) }]);
+
+    // After an hour it is gone, and confirming says so.
+    now += 61 * 60_000;
+    const late = await client.post('/admin/spreadsheets/confirm', { _csrf: await csrfFor() });
+    expect(late.statusCode).toBe(400);
+    expect(dom(late.body).querySelector('#file-error')!.textContent).toContain('There is no checked file waiting');
+    expect((db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(0);
+
+    // Checked again and confirmed in time, it is written once.
+    expect((await client.upload('/admin/spreadsheets/preview', { _csrf: await csrfFor(), kind: 'events' }, { name: 'good.csv', field: 'file', content: csv })).statusCode).toBe(200);
+    const done = await client.post('/admin/spreadsheets/confirm', { _csrf: await csrfFor() });
+    expect(done.statusCode).toBe(303);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(2000);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM pending_imports').get() as { n: number }).n).toBe(0);
+    await t.close();
+  });
+
+  it('shows a file that is too large on the form, beside the file field', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA, env: { MAX_UPLOAD_MB: '1' } });
+    const editor = await user(t.app.tracker.db);
+    const client = new Client(t.app);
+    await client.signIn(editor.email, editor.password);
+    const res = await client.upload('/admin/spreadsheets/preview', { _csrf: await client.csrf('/admin/spreadsheets'), kind: 'events' }, { name: 'big.csv', field: 'file', content: Buffer.alloc(1024 * 1024 + 10, 'a') });
+    expect(res.statusCode).toBe(413);
+    const doc = dom(res.body);
+    expect(doc.querySelector('h1')!.textContent).toBe('Spreadsheets');
+    expect(doc.querySelector('#file-error')!.textContent).toContain('The file is too large: upload a CSV of at most 1 MB');
+    expect(doc.querySelector('.error-summary a[href="#file"]')).not.toBeNull();
+    await t.close();
+  });
+});

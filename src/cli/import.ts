@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { describeError, importEventsCsv, importInstitutionsCsv } from '../records/csv-import.js';
+import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems } from '../records/csv-import.js';
 import { loadCalendar } from '../records/reference-data.js';
 import { seedIfEmpty } from '../records/seed.js';
 
@@ -29,18 +29,20 @@ function main(argv: string[]): number {
     const calendar = loadCalendar(config.dataDir);
     const now = Date.now();
     seedIfEmpty(db, config.dataDir, calendar, now);
-    const text = fs.readFileSync(file, 'utf8');
+    const text = fs.readFileSync(file);
     const actor = { userId: null, name: `npm run import (${file})` };
     const result =
       what === 'events'
         ? importEventsCsv(db, text, { calendar, now, createdBy: `import of ${file}`, dryRun, actor })
         : importInstitutionsCsv(db, text, { now, dryRun, actor });
-    if (result.errors.length > 0) {
-      console.error(`${file}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}; nothing was imported.`);
-      for (const error of result.errors) console.error(`  ${describeError(error)}`);
+    if (result.problemCount > 0) {
+      console.error(`${file}: ${result.problemCount.toLocaleString('en-GB')} problem${result.problemCount === 1 ? '' : 's'}; nothing was imported.`);
+      for (const error of result.problems) console.error(`  ${describeError(error)}`);
+      const more = moreProblems(result);
+      if (more) console.error(`  ${more}`);
       return 1;
     }
-    if (dryRun) console.log(`${file}: all ${result.rows.length} rows are valid (dry run: nothing was imported).`);
+    if (dryRun) console.log(`${file}: all ${result.valid.toLocaleString('en-GB')} rows are valid (dry run: nothing was imported).`);
     else console.log(`${file}: imported ${result.written} ${what}.`);
     return 0;
   } finally {

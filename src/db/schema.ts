@@ -3,7 +3,7 @@
  * London calendar dates are `YYYY-MM-DD` text in columns named `*On`.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
 
 export type Role = 'admin' | 'editor';
@@ -198,4 +198,22 @@ export const corrections = sqliteTable(
     note: text('note').notNull(),
   },
   (t) => [index('corrections_event').on(t.eventId), index('corrections_at').on(t.at, t.id)],
+);
+
+/**
+ * A spreadsheet an editor uploaded and checked, waiting for them to confirm it: kept here (not
+ * in the session) under a random id, for one user, until it expires.
+ */
+export const pendingImports = sqliteTable(
+  'pending_imports',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id').notNull(),
+    kind: text('kind').$type<'events' | 'institutions'>().notNull(),
+    name: text('name').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('pending_imports_expires').on(t.expiresAt), index('pending_imports_user').on(t.userId)],
 );

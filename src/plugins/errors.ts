@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CalendarRangeError } from '../domain/calendar.js';
 import { pageContext } from '../routes/page.js';
+import { signedInUser } from './sessions.js';
 import { campaignView } from '../tracker/tracker.js';
 
 /** An error meant for the person who made the request, with the parameter at fault. */
@@ -63,6 +64,18 @@ function refuseInfinities(request: FastifyRequest): void {
   }
 }
 
+/** What went wrong with a multipart upload, in words for the person who sent it; null for other errors. */
+function uploadProblem(request: FastifyRequest, error: FastifyError): string | null {
+  if (error.code === 'FST_REQ_FILE_TOO_LARGE') {
+    const megabytes = request.server.config.maxUploadBytes / 1024 / 1024;
+    return `The file is too large: upload a CSV of at most ${megabytes} MB, or split it into several files.`;
+  }
+  if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT' || error.code === 'FST_FILES_LIMIT' || (error.code === 'ERR_STREAM_PREMATURE_CLOSE' && request.isMultipart())) {
+    return 'The upload has more fields or files than the form sends. Upload the file again from the form.';
+  }
+  return null;
+}
+
 export default fp(async function errors(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => refuseInfinities(request));
 
@@ -73,12 +86,13 @@ export default fp(async function errors(app: FastifyInstance) {
       const message = parameter ? `The parameter “${parameter}” ${error.validation[0]!.message ?? 'is not valid'}.` : error.message;
       return send(request, reply, 400, message, parameter);
     }
-    if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT' || (error.code === 'ERR_STREAM_PREMATURE_CLOSE' && request.isMultipart())) {
-      return send(request, reply, 413, 'The upload has more fields or files than the form sends. Upload the file again from the form.', 'file');
-    }
-    if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_FILES_LIMIT') {
-      const megabytes = request.server.config.maxUploadBytes / 1024 / 1024;
-      return send(request, reply, 413, `The file is too large: upload a CSV of at most ${megabytes} MB, or split it into several files.`, 'file');
+    const upload = uploadProblem(request, error);
+    if (upload) {
+      // The form the upload came from shows the problem beside its file field, when it can.
+      const onForm = request.routeOptions.config.uploadProblem;
+      // The body was refused before the signed-in user was looked up.
+      if (onForm && (request.user ?? (await signedInUser(request)))) return onForm(request, reply.code(413), upload);
+      return send(request, reply, 413, upload, 'file');
     }
     if (error instanceof CalendarRangeError) {
       request.log.error(error);

@@ -130,14 +130,21 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
   db.delete(sessions).where(lt(sessions.expiresAt, app.now())).run();
 
   app.decorateRequest('user', null);
-  app.addHook('preHandler', async (request) => {
-    const userId = request.session.userId;
-    if (userId === undefined) return;
-    const user = userById(db, userId);
-    if (user && user.active) request.user = user;
-    else await request.session.destroy();
-  });
+  app.addHook('preHandler', async (request) => signedInUser(request));
 });
+
+/**
+ * Sets `request.user` from the session (ending a session whose user is gone or deactivated).
+ * Runs before every handler; the error handler calls it too for requests that failed earlier.
+ */
+export async function signedInUser(request: FastifyRequest): Promise<UserRow | null> {
+  const userId = request.session?.userId;
+  if (userId === undefined) return null;
+  const user = userById(request.server.tracker.db, userId);
+  if (user && user.active) request.user = user;
+  else await request.session.destroy();
+  return request.user;
+}
 
 /** preHandler: refuses a state-changing request without a valid CSRF token (403, nothing changes). */
 export function checkCsrf(app: FastifyInstance) {

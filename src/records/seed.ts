@@ -28,7 +28,7 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
   const directory = loadDirectory(dataDir);
   const eventsFile = path.join(dataDir, EVENTS_FILE);
   // A campaign may start with no documented events.
-  const eventsCsv = fs.existsSync(eventsFile) ? fs.readFileSync(eventsFile, 'utf8') : null;
+  const eventsCsv = fs.existsSync(eventsFile) ? fs.readFileSync(eventsFile) : null;
   return db.transaction((tx) => {
     tx.insert(campaign)
       .values({
@@ -44,8 +44,8 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
     insertInstitutions(tx, directory, now);
     if (eventsCsv === null) return { seeded: true as const, institutions: directory.length, events: 0 };
     const result = importEventsCsv(db, eventsCsv, { calendar, now, createdBy: 'documented events' });
-    if (result.errors.length > 0) {
-      throw new Error(`${EVENTS_FILE} has bad rows:\n${result.errors.map(describeError).join('\n')}`);
+    if (result.problemCount > 0) {
+      throw new Error(`${EVENTS_FILE} has bad rows:\n${result.problems.map(describeError).join('\n')}`);
     }
     return { seeded: true as const, institutions: directory.length, events: result.written };
   });

@@ -1,9 +1,11 @@
 /**
  * Spreadsheets in and out. An upload is checked first: a preview shows what would be created
- * and every bad row, and nothing is written until it is confirmed.
+ * and its problems (the first 200, and how many more), and nothing is written until it is
+ * confirmed. The checked file waits server-side (records/pending-imports), not in the session.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { describeError, importEventsCsv, importInstitutionsCsv, type RowError } from '../records/csv-import.js';
+import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, type CsvInput, type ImportReport } from '../records/csv-import.js';
+import { keepPendingImport, takePendingImport, type ImportKind } from '../records/pending-imports.js';
 import { checkCsrf } from '../plugins/sessions.js';
 import { eventsCsv, institutionsCsv } from '../tracker/export.js';
 import { actorOf } from './admin.js';
@@ -12,25 +14,48 @@ import { renderPage } from './page.js';
 
 declare module 'fastify' {
   interface Session {
-    pendingImport?: { kind: 'events' | 'institutions'; name: string; csv: string };
+    /** The id of the checked spreadsheet waiting for this user to confirm it. */
+    pendingImport?: string;
+  }
+  interface FastifyContextConfig {
+    /** Shows an upload's problem (too large, too many fields) on the form it came from, beside the file field. */
+    uploadProblem?: (request: FastifyRequest, reply: FastifyReply, message: string) => Promise<unknown>;
   }
 }
 
-type Kind = 'events' | 'institutions';
+interface Preview {
+  kind: ImportKind;
+  name: string;
+  rows: unknown[];
+  total: number;
+  problems: string[];
+  problemCount: number;
+  more: string | null;
+}
 
 export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
   const t = app.tracker;
   app.addHook('preHandler', requireUser());
 
-  const check = (kind: Kind, csv: string, dryRun: boolean, request: FastifyRequest) => {
+  const run = (kind: ImportKind, file: CsvInput, dryRun: boolean, request: FastifyRequest): ImportReport<unknown> => {
     const now = app.now();
     const actor = actorOf(request);
     return kind === 'events'
-      ? importEventsCsv(t.db, csv, { calendar: t.calendar, now, createdBy: actor.name, dryRun, actor })
-      : importInstitutionsCsv(t.db, csv, { now, dryRun, actor });
+      ? importEventsCsv(t.db, file, { calendar: t.calendar, now, createdBy: actor.name, dryRun, actor })
+      : importInstitutionsCsv(t.db, file, { now, dryRun, actor });
   };
 
-  const showPage = (request: FastifyRequest, reply: FastifyReply, data: { errors?: Record<string, string>; preview?: unknown }) =>
+  const preview = (kind: ImportKind, name: string, report: ImportReport<unknown>): Preview => ({
+    kind,
+    name,
+    rows: report.preview,
+    total: report.valid,
+    problems: report.problems.map(describeError),
+    problemCount: report.problemCount,
+    more: moreProblems(report),
+  });
+
+  const showPage = (request: FastifyRequest, reply: FastifyReply, data: { errors?: Record<string, string>; preview?: Preview }) =>
     renderPage(request, reply, 'admin/spreadsheets', 'Spreadsheets', {
       errors: data.errors ?? {},
       preview: data.preview ?? null,
@@ -42,7 +67,10 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
 
   app.post<{ Body: { kind?: string; file?: Buffer; _csrf?: string } }>(
     '/admin/spreadsheets/preview',
-    { preHandler: checkCsrf(app) },
+    {
+      preHandler: checkCsrf(app),
+      config: { uploadProblem: (request, reply, message) => showPage(request, reply, { errors: { file: message } }) },
+    },
     async (request, reply) => {
       const kind = request.body?.kind;
       const file = request.body?.file;
@@ -50,31 +78,23 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
       if (kind !== 'events' && kind !== 'institutions') errors.kind = 'Choose what the file holds: events or institutions';
       if (!Buffer.isBuffer(file) || file.length === 0) errors.file = 'Choose a CSV file to upload';
       if (Object.keys(errors).length > 0) return showPage(request, reply.code(400), { errors });
-      const csv = file!.toString('utf8');
-      const result = check(kind as Kind, csv, true, request);
+      const k = kind as ImportKind;
       const name = (request.body as { filename?: string }).filename ?? 'the file';
-      if (result.errors.length === 0) request.session.pendingImport = { kind: kind as Kind, name, csv };
-      else request.session.pendingImport = undefined;
-      return showPage(request, reply.code(result.errors.length > 0 ? 400 : 200), {
-        preview: {
-          kind,
-          rows: result.rows.slice(0, 100),
-          total: result.rows.length,
-          problems: result.errors.map((e: RowError) => describeError(e)),
-        },
-      });
+      const report = run(k, file!, true, request);
+      request.session.pendingImport =
+        report.problemCount === 0 ? keepPendingImport(t.db, request.user!.id, { kind: k, name, content: file! }, app.now()) : undefined;
+      return showPage(request, reply.code(report.problemCount > 0 ? 400 : 200), { preview: preview(k, name, report) });
     },
   );
 
   app.post('/admin/spreadsheets/confirm', { preHandler: checkCsrf(app) }, async (request, reply) => {
-    const pending = request.session.pendingImport;
+    const id = request.session.pendingImport;
     request.session.pendingImport = undefined;
-    if (!pending) return showPage(request, reply.code(400), { errors: { file: 'There is no checked file waiting; upload it again' } });
-    const result = check(pending.kind, pending.csv, false, request);
-    if (result.errors.length > 0) {
-      return showPage(request, reply.code(400), { preview: { kind: pending.kind, rows: [], total: 0, problems: result.errors.map(describeError) } });
-    }
-    request.session.flash = `Imported ${result.written} ${pending.kind}.`;
+    const pending = id ? takePendingImport(t.db, id, request.user!.id, app.now()) : null;
+    if (!pending) return showPage(request, reply.code(400), { errors: { file: 'There is no checked file waiting (files wait an hour); upload it again' } });
+    const report = run(pending.kind, pending.content, false, request);
+    if (report.problemCount > 0) return showPage(request, reply.code(400), { preview: preview(pending.kind, pending.name, { ...report, preview: [] }) });
+    request.session.flash = `Imported ${report.written.toLocaleString('en-GB')} ${pending.kind}.`;
     return reply.redirect('/admin', 303);
   });
 

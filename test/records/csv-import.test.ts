@@ -42,7 +42,7 @@ describe('importing events', () => {
       'surrey-police,10/06/2021,14:05,response,,statement,,Surrey Police agrees to an independent review,"We will, ""gladly"", review it.",Reply,https://example.org/reply,Surrey Police,2021-06-10,published,considering,committed',
       ',11 June 2021,,milestone,,,,Campaign-wide day of action,,Press release,,StopSIM Coalition,,published,,',
     ].join('\n'));
-    expect(result.errors).toEqual([]);
+    expect(result.problems).toEqual([]);
     expect(result.written).toBe(3);
     expect(count(events)).toBe(before + 3);
     const rows = db.$client.prepare('SELECT * FROM events ORDER BY id DESC LIMIT 3').all() as Record<string, unknown>[];
@@ -64,14 +64,14 @@ describe('importing events', () => {
     ['southern health nhs foundation trust', 'a former name'],
   ])('matches the institution %j (%s)', (institution) => {
     const result = run(`${HEADER}\n${GOOD.replace('Surrey Police', institution)}`);
-    expect(result.errors).toEqual([]);
+    expect(result.problems).toEqual([]);
     expect(result.written).toBe(1);
   });
 
   it('refuses an alias shared by two institutions, naming both', () => {
     const result = run(`${HEADER}\n${GOOD.replace('Surrey Police', 'SHIPP')}`);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]!.reason).toMatch(/more than one institution.*Surrey Police/);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]!.reason).toMatch(/more than one institution.*Surrey Police/);
   });
 
   const future = '2026-11-23';
@@ -100,34 +100,34 @@ describe('importing events', () => {
     const result = run(`${HEADER}\n${GOOD}\n${row}\n${GOOD}`);
     expect(result.written).toBe(0);
     expect(count(events)).toBe(before);
-    const error = result.errors.find((e) => e.column === column);
-    expect(error, JSON.stringify(result.errors)).toBeDefined();
+    const error = result.problems.find((e) => e.column === column);
+    expect(error, JSON.stringify(result.problems)).toBeDefined();
     expect(error!.line).toBe(3);
     expect(error!.reason).toMatch(reason);
   });
 
   it('reports every bad row with its line, even past a multi-line quoted field', () => {
     const result = run([HEADER, GOOD.replace('Letter asking', '"Letter\nasking"').replace('"Letter\nasking" Surrey Police to halt SHIPP', '"Letter\nasking Surrey Police to halt SHIPP"'), GOOD.replace(',letter,', ',pigeon,'), GOOD.replace('2021-06-01', 'soon')].join('\n'));
-    expect(result.errors.map((e) => [e.line, e.column])).toEqual([[4, 'channel'], [5, 'date']]);
-    expect(describeError(result.errors[0]!)).toMatch(/^line 4, column “channel”: “pigeon” is not a channel/);
+    expect(result.problems.map((e) => [e.line, e.column])).toEqual([[4, 'channel'], [5, 'date']]);
+    expect(describeError(result.problems[0]!)).toMatch(/^line 4, column “channel”: “pigeon” is not a channel/);
   });
 
   it('refuses a header with an unknown column or without a required one', () => {
-    expect(run('institution,date,type,colour\nx,2021-01-01,contact,red').errors.map((e) => e.column)).toEqual(expect.arrayContaining(['summary', 'colour']));
-    expect(run('').errors[0]!.reason).toMatch(/empty/);
-    expect(run(HEADER).errors[0]!.reason).toMatch(/no rows/);
+    expect(run('institution,date,type,colour\nx,2021-01-01,contact,red').problems.map((e) => e.column)).toEqual(expect.arrayContaining(['summary', 'colour']));
+    expect(run('').problems[0]!.reason).toMatch(/empty/);
+    expect(run(HEADER).problems[0]!.reason).toMatch(/no rows/);
   });
 
   it('refuses a row with the wrong number of values', () => {
     const result = run(`${HEADER}\nSurrey Police,2021-06-01`);
-    expect(result.errors[0]).toMatchObject({ line: 2, column: null });
+    expect(result.problems[0]).toMatchObject({ line: 2, column: null });
   });
 
   it('writes nothing on a dry run but reports what would be written', () => {
     const before = count(events);
     const result = run(`${HEADER}\n${GOOD}`, true);
-    expect(result.errors).toEqual([]);
-    expect(result.rows).toHaveLength(1);
+    expect(result.problems).toEqual([]);
+    expect(result.preview).toHaveLength(1);
     expect(result.written).toBe(0);
     expect(count(events)).toBe(before);
   });
@@ -136,7 +136,7 @@ describe('importing events', () => {
     const before = count(events);
     const rows = Array.from({ length: 10_000 }, (_, i) => GOOD.replace('Letter asking', `Letter ${i} asking`));
     const result = run([HEADER, ...rows].join('\n'));
-    expect(result.errors).toEqual([]);
+    expect(result.problems).toEqual([]);
     expect(count(events)).toBe(before + 10_000);
     expect(count(eventSources)).toBeGreaterThanOrEqual(10_000);
   });
@@ -147,7 +147,7 @@ describe('importing institutions', () => {
   it('adds institutions with aliases and a unique slug', () => {
     const before = count(institutions);
     const result = importInstitutionsCsv(db, `${HEAD}\nMental Health Alliance,other,,,England,MHA;The Alliance,https://example.org\n`, { now: TEST_NOW });
-    expect(result.errors).toEqual([]);
+    expect(result.problems).toEqual([]);
     expect(count(institutions)).toBe(before + 1);
     const row = db.$client.prepare("SELECT slug FROM institutions WHERE name = 'Mental Health Alliance'").get();
     expect(row).toEqual({ slug: 'mental-health-alliance' });
@@ -163,7 +163,7 @@ describe('importing institutions', () => {
   ])('refuses %s and writes nothing', (_name, row, column) => {
     const before = count(institutions);
     const result = importInstitutionsCsv(db, `${HEAD}\nFine Body,other,,,,,\n${row}\n`, { now: TEST_NOW });
-    expect(result.errors.map((e) => e.column)).toContain(column);
+    expect(result.problems.map((e) => e.column)).toContain(column);
     expect(count(institutions)).toBe(before);
   });
 });

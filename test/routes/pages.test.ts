@@ -167,7 +167,7 @@ describe('output is escaped', () => {
         'Cheshire Constabulary,2021-07-01,response,statement,<script>alert(1)</script> said,"<img src=x onerror=alert(2)>",<b>Source</b>,https://example.org/?a=1&b=2\n',
       { calendar: t.app.tracker.calendar, now: TEST_NOW, createdBy: 'test' },
     );
-    expect(result.errors).toEqual([]);
+    expect(result.problems).toEqual([]);
     const { html } = await page('/institutions/cheshire-constabulary');
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).not.toContain('<img src=x');

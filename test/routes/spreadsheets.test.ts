@@ -110,9 +110,9 @@ describe('downloading everything', () => {
     await seeded.close();
     const db = openDatabase(file);
     db.$client.exec('DELETE FROM event_positions; DELETE FROM event_sources; DELETE FROM events; DELETE FROM institution_aliases; DELETE FROM institutions;');
-    expect(importInstitutionsCsv(db, institutions.body, { now: TEST_NOW }).errors).toEqual([]);
+    expect(importInstitutionsCsv(db, institutions.body, { now: TEST_NOW }).problems).toEqual([]);
     const calendar = t.app.tracker.calendar;
-    expect(importEventsCsv(db, events.body, { calendar, now: TEST_NOW, createdBy: 'copy' }).errors).toEqual([]);
+    expect(importEventsCsv(db, events.body, { calendar, now: TEST_NOW, createdBy: "copy" }).problems).toEqual([]);
     expect(eventsCsv(db, { includeDrafts: true })).toBe(events.body);
     expect(institutionsCsv(db)).toBe(institutions.body);
     db.$client.close();

@@ -100,7 +100,7 @@ describe('figures as at now', () => {
       calendar, now: TEST_NOW, createdBy: 'test',
     });
     other.$client.close();
-    expect(result.errors).toEqual([]);
+    expect(result.problems).toEqual([]);
     const after = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === 'wiltshire-police')!;
     expect(after.silence).toMatchObject({ since: '2026-11-02', calendarDays: 20, unansweredContacts: 1 });
   });
