@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
 import asOf from './plugins/as-of.js';
+import downloads from './plugins/downloads.js';
 import openapi from './plugins/openapi.js';
 import errors from './plugins/errors.js';
 import security from './plugins/security.js';
@@ -52,6 +53,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     return503OnClosing: true,
     // A client must send its whole request in time: slow bodies and slow headers are dropped.
     requestTimeout: config.requestTimeoutMs,
+    // A client that takes nothing for a minute (a stalled download, say) is dropped.
+    connectionTimeout: 60_000,
     http: {
       headersTimeout: Math.min(config.requestTimeoutMs, 15_000),
       connectionsCheckingInterval: Math.min(5_000, Math.ceil(config.requestTimeoutMs / 4)),
@@ -67,6 +70,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl });
   await app.register(errors);
   await app.register(asOf);
+  await app.register(downloads, { max: config.maxConcurrentExports });
   await app.register(openapi, { baseUrl: config.baseUrl, title: 'Campaign accountability tracker' });
   await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:') });
 

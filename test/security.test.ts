@@ -10,7 +10,7 @@ import { parseHTML } from 'linkedom';
 import semver from 'semver';
 import { loadConfig, parseTrustProxy, PROJECT_ROOT } from '../src/config.js';
 import { safeNext } from '../src/routes/auth.js';
-import { neutraliseCell, restoreCell } from '../src/domain/spreadsheet-cells.js';
+import { neutraliseCell, restoreCell } from '../src/domain/spreadsheets.js';
 import fc from 'fast-check';
 import { FIXTURE_DATA, institution, contact, user } from './factories.js';
 import { makeApp, type TestApp } from './helpers.js';

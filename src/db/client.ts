@@ -27,6 +27,22 @@ export function openDatabase(file: string): Db {
 }
 
 /**
+ * A second, read-only connection that sees the database as it stood when it was opened, however
+ * long it is read for (a read transaction in WAL mode), while the server goes on writing.
+ * For long downloads; close it when done.
+ */
+export function openSnapshot(file: string): Db {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -8192');
+  const db = drizzle(sqlite, { schema }) as Db;
+  sqlite.exec('BEGIN');
+  // The snapshot starts with the first read.
+  sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
+  return db;
+}
+
+/**
  * Runs drizzle's migrations with foreign keys off (a generated table rebuild must not cascade),
  * then checks that every reference still holds.
  */

@@ -41,8 +41,14 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
   } catch {
     // The database may be what failed; the page still renders.
   }
-  const title =
-    status === 404 ? 'Page not found' : status === 403 ? 'You cannot do this' : status >= 500 ? 'Something went wrong' : 'There is a problem with the address';
+  const titles: Record<number, string> = {
+    403: 'You cannot do this',
+    404: 'Page not found',
+    413: 'The upload could not be accepted',
+    429: 'Too many requests',
+    503: 'The tracker is busy',
+  };
+  const title = titles[status] ?? (status >= 500 ? 'Something went wrong' : 'There is a problem with the address');
   const page = pageContext(request, parameter === 'as_of' ? `Error: ${title}` : title, siteTitle);
   // A moment that could not be read is shown again in the time-travel form, with the problem beside it.
   const asOfValue = parameter === 'as_of' ? String((request.query as Record<string, unknown> | undefined)?.as_of ?? '') : null;

@@ -28,5 +28,5 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
   if (outcome.seeded) {
     app.log.info(`Empty database: loaded ${outcome.institutions} institutions and ${outcome.events} documented events`);
   }
-  app.decorate('tracker', { db, calendar, baseUrl: options.baseUrl });
+  app.decorate('tracker', { db, databasePath: options.databasePath, calendar, baseUrl: options.baseUrl });
 });

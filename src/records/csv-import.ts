@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.js';
 import { directoryLookup } from '../db/queries/institutions.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { restoreCell } from '../domain/spreadsheet-cells.js';
+import { EVENT_COLUMNS, INSTITUTION_COLUMNS, restoreCell } from '../domain/spreadsheets.js';
 import { recordAudit, type Actor } from './audit.js';
 import { eventRules, readEventFields } from './event-fields.js';
 import { insertEvent, type EventInput } from './events.js';
@@ -45,12 +45,6 @@ export interface ImportReport<T> {
   written: number;
 }
 
-export const EVENT_COLUMNS = [
-  'institution', 'date', 'time', 'type', 'channel', 'response_type', 'from', 'summary', 'quote',
-  'source_title', 'source_url', 'source_publisher', 'source_date', 'status',
-] as const;
-
-export const INSTITUTION_COLUMNS = ['name', 'kind', 'code', 'region', 'country', 'aliases', 'website'] as const;
 
 /** Thrown from inside the CSV reader to stop reading. */
 class StopReading extends Error {}

@@ -5,7 +5,7 @@ import { directoryLookup } from '../db/queries/institutions.js';
 import { asks, campaign, institutionAliases, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
-import { EVENT_COLUMNS } from './csv-import.js';
+import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
 import { addError, isHttpUrl, orNull, type FieldErrors } from './fields.js';
 import { validateInstitution, type InstitutionFields } from './institutions.js';
 import { uniqueSlug } from './slug.js';

@@ -1,6 +1,6 @@
 /** Every CSV the tracker writes, with spreadsheet formulas neutralised (see domain/spreadsheet-cells). */
 import { stringify } from 'csv-stringify/sync';
-import { neutraliseCell } from '../domain/spreadsheet-cells.js';
+import { neutraliseCell } from '../domain/spreadsheets.js';
 
 export type CsvValue = string | number | boolean | null | undefined;
 

@@ -7,7 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, type CsvInput, type ImportReport } from '../records/csv-import.js';
 import { keepPendingImport, takePendingImport, type ImportKind } from '../records/pending-imports.js';
 import { checkCsrf } from '../plugins/sessions.js';
-import { eventsCsv, institutionsCsv } from '../tracker/export.js';
+import type { Readable } from 'node:stream';
+import { holdDownloadSlot } from '../plugins/downloads.js';
+import { csvRows } from '../render/csv.js';
+import { pagedBody } from '../render/download.js';
+import { eventColumns, eventRecordPages, institutionColumns, institutionRecords, withSnapshot } from '../tracker/export.js';
 import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
 import { renderPage } from './page.js';
@@ -98,9 +102,15 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
     return reply.redirect('/admin', 303);
   });
 
-  const download = (reply: FastifyReply, name: string, csv: string) =>
-    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(csv);
+  const download = (reply: FastifyReply, name: string, csv: string | Readable) =>
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'private, no-store').send(csv);
 
-  app.get('/admin/export/events.csv', async (_request, reply) => download(reply, 'events.csv', eventsCsv(t.db, { includeDrafts: true })));
-  app.get('/admin/export/institutions.csv', async (_request, reply) => download(reply, 'institutions.csv', institutionsCsv(t.db)));
+  app.get('/admin/export/events.csv', async (_request, reply) => {
+    await holdDownloadSlot(app, reply);
+    const pages = withSnapshot(t, (snapshot) => eventRecordPages(snapshot, { includeDrafts: true }));
+    return download(reply, 'events.csv', pagedBody(pages, (records) => csvRows(records), csvRows([eventColumns(t)])));
+  });
+  app.get('/admin/export/institutions.csv', async (_request, reply) =>
+    download(reply, 'institutions.csv', csvRows([institutionColumns(), ...institutionRecords(t)])),
+  );
 }

@@ -1,20 +1,20 @@
 /** Open data: the figures and the record as CSV and JSON, as at any moment. Licensed CC BY 4.0. */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { csvRows } from '../render/csv.js';
 import { isoInstant } from '../domain/calendar.js';
-import { campaignView, institutionsAsAt, timeline } from '../tracker/tracker.js';
-import { eventsCsv } from '../tracker/export.js';
-import { asOfQuery } from './schemas.js';
-
-/** More than any campaign will log; a guard against an unbounded answer. */
-const EXPORT_LIMIT = 1_000_000;
+import { pagedBody } from '../render/download.js';
+import { holdDownloadSlot } from '../plugins/downloads.js';
+import { campaignView, institutionsAsAt } from '../tracker/tracker.js';
+import { eventColumns, eventRecordPages, timelinePages, withSnapshot } from '../tracker/export.js';
+import { asOfQuery, eventSchema } from './schemas.js';
 
 export const LICENCE = 'CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)';
 
 export default async function dataRoutes(app: FastifyInstance) {
   const t = app.tracker;
   const schema = { querystring: { type: 'object', properties: asOfQuery } };
-  const csv = (reply: FastifyReply, name: string, body: string) =>
+  const csv = (reply: FastifyReply, name: string, body: string | Readable) =>
     reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).header('cache-control', 'public, max-age=300').send(body);
 
   app.get('/data/institutions.csv', { schema }, async (request, reply) => {
@@ -33,11 +33,21 @@ export default async function dataRoutes(app: FastifyInstance) {
     return csv(reply, 'institutions.csv', csvRows([header, ...rows]));
   });
 
-  app.get('/data/events.csv', { schema }, async (request, reply) => csv(reply, 'events.csv', eventsCsv(t.db, { includeDrafts: false, asOf: request.asOf })));
+  // The whole record: streamed a page at a time from a snapshot, a few downloads at once.
+  app.get('/data/events.csv', { schema }, async (request, reply) => {
+    await holdDownloadSlot(app, reply);
+    const pages = withSnapshot(t, (snapshot) => eventRecordPages(snapshot, { includeDrafts: false, asOf: request.asOf }));
+    return csv(reply, 'events.csv', pagedBody(pages, (records) => csvRows(records), csvRows([eventColumns(t)])));
+  });
 
   app.get('/data/events.json', { schema }, async (request, reply) => {
+    await holdDownloadSlot(app, reply);
     const { title } = campaignView(t);
-    const { events } = timeline(t, request.asOf, {}, null, EXPORT_LIMIT);
-    return reply.header('cache-control', 'public, max-age=300').send({ asOf: isoInstant(request.asOf), licence: LICENCE, attribution: title, events });
+    const opening = `{"asOf":${JSON.stringify(isoInstant(request.asOf))},"licence":${JSON.stringify(LICENCE)},"attribution":${JSON.stringify(title)},"events":[`;
+    const pages = withSnapshot(t, (snapshot) => timelinePages(snapshot, request.asOf));
+    // Each event exactly as the API gives it: serialised with the API's own schema.
+    const serialise = reply.compileSerializationSchema(eventSchema);
+    const body = pagedBody(pages, (events, index) => (index > 0 ? ',' : '') + events.map((e) => serialise({ ...e })).join(','), opening, ']}');
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
   });
 }

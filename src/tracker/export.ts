@@ -1,65 +1,82 @@
 /**
- * Spreadsheets out: events and institutions in the import columns (DOMAIN.md), so that an
- * export imports again unchanged.
+ * Whole-record downloads, a page at a time: events in the import columns (DOMAIN.md, so an
+ * export imports again unchanged), the published timeline as the API gives it, and the
+ * institutions. Long downloads read a snapshot (`withSnapshot`) so that every page comes from
+ * the same state of the record, however long the reader takes.
  */
-import { csvRows } from '../render/csv.js';
-import type { Db } from '../db/client.js';
+import { openSnapshot } from '../db/client.js';
 import { askRows } from '../db/queries/campaign.js';
-import { prepared } from '../db/queries/events.js';
+import { exportRows, type ExportCursor } from '../db/queries/export.js';
 import { institutionRows } from '../db/queries/institutions.js';
 import { londonTimeOf } from '../domain/calendar.js';
-import { EVENT_COLUMNS, INSTITUTION_COLUMNS } from '../records/csv-import.js';
+import { EVENT_COLUMNS, INSTITUTION_COLUMNS } from '../domain/spreadsheets.js';
+import { timeline, type EventView, type Tracker } from './tracker.js';
 
-interface ExportRow {
-  id: number;
-  institution: string | null;
-  date: string;
-  occurredAt: number;
-  hasTime: number;
-  type: string;
-  channel: string | null;
-  responseType: string | null;
-  fromName: string | null;
-  summary: string;
-  quote: string | null;
-  status: string;
-  sourceTitle: string | null;
-  sourceUrl: string | null;
-  sourcePublisher: string | null;
-  sourceDate: string | null;
-  positions: string | null;
+/** Rows per page of a download: small enough that a page never holds up other requests for long. */
+export const EXPORT_PAGE = 500;
+
+export type Cell = string | number | null;
+
+/** The header of the events spreadsheet: the import columns, then one per ask. */
+export function eventColumns(t: Tracker): string[] {
+  return [...EVENT_COLUMNS, ...askRows(t.db).map((a) => a.slug)];
 }
 
 /**
- * Every event that is not deleted (published only, or drafts too), oldest first, with its first
- * source and its positions. One query.
+ * Every event that is not deleted (published only, or drafts too) as at T, oldest first, in the
+ * import columns, a page at a time.
  */
-export function eventsCsv(db: Db, options: { includeDrafts: boolean; asOf?: number }): string {
-  const asks = askRows(db).map((a) => a.slug);
-  const rows = prepared(
-    db,
-    `SELECT e.id, i.slug AS institution, e.occurred_on AS date, e.occurred_at AS occurredAt, e.has_time AS hasTime, e.type,
-       e.channel, e.response_type AS responseType, e.from_name AS fromName, e.summary, e.quote, e.status,
-       s.title AS sourceTitle, s.url AS sourceUrl, s.publisher AS sourcePublisher, s.published_on AS sourceDate,
-       (SELECT json_group_object(a.slug, p.stance) FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = e.id) AS positions
-     FROM events e
-     LEFT JOIN institutions i ON i.id = e.institution_id
-     LEFT JOIN event_sources s ON s.id = (SELECT min(id) FROM event_sources WHERE event_id = e.id)
-     WHERE e.deleted_at IS NULL AND (@drafts = 1 OR e.status = 'published') AND e.occurred_at <= @asOf
-     ORDER BY e.occurred_at, e.id`,
-  ).all({ drafts: options.includeDrafts ? 1 : 0, asOf: options.asOf ?? Number.MAX_SAFE_INTEGER }) as ExportRow[];
-  const records = rows.map((r) => {
-    const positions = r.positions ? (JSON.parse(r.positions) as Record<string, string>) : {};
-    return [
-      r.institution ?? '', r.date, r.hasTime ? londonTimeOf(r.occurredAt) : '', r.type, r.channel ?? '', r.responseType ?? '',
-      r.fromName ?? '', r.summary, r.quote ?? '', r.sourceTitle ?? '', r.sourceUrl ?? '', r.sourcePublisher ?? '', r.sourceDate ?? '',
-      r.status, ...asks.map((a) => positions[a] ?? ''),
-    ];
-  });
-  return csvRows([[...EVENT_COLUMNS, ...asks], ...records]);
+export function* eventRecordPages(t: Tracker, options: { includeDrafts: boolean; asOf?: number }): Generator<Cell[][]> {
+  const asks = askRows(t.db).map((a) => a.slug);
+  let after: ExportCursor | null = null;
+  for (;;) {
+    const rows = exportRows(t.db, { includeDrafts: options.includeDrafts, asOf: options.asOf ?? Number.MAX_SAFE_INTEGER }, after, EXPORT_PAGE);
+    if (rows.length === 0) return;
+    yield rows.map((r) => {
+      const positions = r.positions ? (JSON.parse(r.positions) as Record<string, string>) : {};
+      return [
+        r.institution, r.date, r.hasTime ? londonTimeOf(r.occurredAt) : null, r.type, r.channel, r.responseType,
+        r.fromName, r.summary, r.quote, r.sourceTitle, r.sourceUrl, r.sourcePublisher, r.sourceDate,
+        r.status, ...asks.map((a) => positions[a] ?? null),
+      ];
+    });
+    const last = rows[rows.length - 1]!;
+    after = { occurredAt: last.occurredAt, id: last.id };
+  }
 }
 
-export function institutionsCsv(db: Db): string {
-  const records = institutionRows(db).map((i) => [i.name, i.kind, i.code ?? '', i.region ?? '', i.country ?? '', i.aliases.join('; '), i.website ?? '']);
-  return csvRows([[...INSTITUTION_COLUMNS], ...records]);
+/** Every published event as at T, newest first, as the API gives them, a page at a time. */
+export function* timelinePages(t: Tracker, asOf: number): Generator<EventView[]> {
+  let before = null;
+  for (;;) {
+    const page = timeline(t, asOf, {}, before, EXPORT_PAGE);
+    if (page.events.length > 0) yield page.events;
+    if (!page.next) return;
+    before = page.next;
+  }
+}
+
+export const institutionColumns = (): string[] => [...INSTITUTION_COLUMNS];
+
+/** Every institution in the import columns. */
+export function institutionRecords(t: Tracker): Cell[][] {
+  return institutionRows(t.db).map((i) => [i.name, i.kind, i.code, i.region, i.country, i.aliases.join('; '), i.website]);
+}
+
+/**
+ * Runs a download's pages against a snapshot of the record: a second, read-only connection that
+ * keeps seeing the record as it stood when the download began. The snapshot closes when the
+ * pages are done or abandoned. A database in memory has no second connection; it is read directly.
+ */
+export function* withSnapshot<T>(t: Tracker, pages: (snapshot: Tracker) => Generator<T>): Generator<T> {
+  if (t.databasePath === ':memory:') {
+    yield* pages(t);
+    return;
+  }
+  const db = openSnapshot(t.databasePath);
+  try {
+    yield* pages({ ...t, db });
+  } finally {
+    db.$client.close();
+  }
 }

@@ -26,6 +26,8 @@ import type { Channel, EventType, InstitutionKind, ResponseType, Stance } from '
 
 export interface Tracker {
   db: Db;
+  /** The database file (or `:memory:`), for the snapshots long downloads read. */
+  databasePath: string;
   calendar: WorkingCalendar;
   baseUrl: string;
 }

@@ -6,7 +6,8 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { importEventsCsv, importInstitutionsCsv } from '../../src/records/csv-import.js';
 import { createUser } from '../../src/records/users.js';
-import { eventsCsv, institutionsCsv } from '../../src/tracker/export.js';
+import { eventColumns, eventRecordPages, institutionColumns, institutionRecords } from '../../src/tracker/export.js';
+import { csvRows } from '../../src/render/csv.js';
 import { makeApp, tempDir, TEST_NOW, type TestApp } from '../helpers.js';
 import { Client } from '../session.js';
 
@@ -113,8 +114,9 @@ describe('downloading everything', () => {
     expect(importInstitutionsCsv(db, institutions.body, { now: TEST_NOW }).problems).toEqual([]);
     const calendar = t.app.tracker.calendar;
     expect(importEventsCsv(db, events.body, { calendar, now: TEST_NOW, createdBy: "copy" }).problems).toEqual([]);
-    expect(eventsCsv(db, { includeDrafts: true })).toBe(events.body);
-    expect(institutionsCsv(db)).toBe(institutions.body);
+    const copy = { db, databasePath: file, calendar, baseUrl: 'https://copy.example.org' };
+    expect(csvRows([eventColumns(copy), ...[...eventRecordPages(copy, { includeDrafts: true })].flat()])).toBe(events.body);
+    expect(csvRows([institutionColumns(), ...institutionRecords(copy)])).toBe(institutions.body);
     db.$client.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

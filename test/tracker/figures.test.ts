@@ -29,7 +29,7 @@ beforeAll(() => {
   dir = tempDir();
   db = openDatabase(path.join(dir, 'tracker.db'));
   seedIfEmpty(db, DATA, calendar, TEST_NOW);
-  tracker = { db, calendar, baseUrl: 'https://tracker.example.org' };
+  tracker = { db, databasePath: path.join(dir, 'tracker.db'), calendar, baseUrl: 'https://tracker.example.org' };
 });
 afterAll(() => {
   db.$client.close();
