@@ -16,6 +16,7 @@ import { insertEvent } from '../src/records/events.js';
 import { insertInstitutions } from '../src/records/institutions.js';
 import { loadCalendar } from '../src/records/reference-data.js';
 import { seedIfEmpty } from '../src/records/seed.js';
+import { createUser } from '../src/records/users.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const INSTITUTIONS = 150;
@@ -30,7 +31,9 @@ function random(seed: number) {
   };
 }
 
-function buildDatabase(file: string): { deepCursor: string } {
+const EDITOR = { email: 'bench@example.org', password: 'benchmark password 1' };
+
+async function buildDatabase(file: string): Promise<{ deepCursor: string }> {
   const started = Date.now();
   const db = openDatabase(file);
   const calendar = loadCalendar(dataDir);
@@ -79,7 +82,8 @@ function buildDatabase(file: string): { deepCursor: string } {
   });
   const deep = db.$client
     .prepare("SELECT occurred_at AS at, id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
-    .get(999 * 50 - 1) as { at: number; id: number };
+    .get(Math.min(999 * 50 - 1, Math.floor(EVENTS / 2))) as { at: number; id: number };
+  await createUser(db, { email: EDITOR.email, name: 'Bench Editor', role: 'editor', password: EDITOR.password }, { userId: null, name: 'bench' }, now);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
   console.log(`Built ${EVENTS.toLocaleString('en-GB')} events over ${INSTITUTIONS} institutions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -94,10 +98,11 @@ async function measure(url: string): Promise<{ rps: number; p99: number; bytes: 
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
 const file = path.join(dir, 'bench.db');
-const { deepCursor } = buildDatabase(file);
+const { deepCursor } = await buildDatabase(file);
 if (process.env.BENCH_KEEP) {
   fs.copyFileSync(file, process.env.BENCH_KEEP);
   console.log(`Kept the database at ${process.env.BENCH_KEEP}`);
+  if (process.env.BENCH_BUILD_ONLY) process.exit(0);
 }
 
 const server = fork(path.join(PROJECT_ROOT, 'bench/server.ts'), {
@@ -114,7 +119,7 @@ const pages = [
 ] as const;
 
 const rows: string[] = [];
-for (const [name, url] of pages) {
+for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages) {
   const size = Buffer.byteLength(await (await fetch(address + url)).text());
   const page = await measure(address + url);
   const fixed = await measure(`${address}/bench/fixed/${size}`);
@@ -125,5 +130,87 @@ console.log(`\nRequests per second over ${SECONDS} s with 10 connections (${os.c
 console.log('| Page | Size | Requests/s | p99 latency | Fixed buffer of the same size, requests/s |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
+
+/** The server's resident memory in MB, sampled every 20 ms while `work` runs: [peak, at the end]. */
+async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+  let peak = rss();
+  const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
+  try {
+    return { result: await work(), peakMb: Math.round(Math.max(peak, rss())) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A signed-in editor's cookie. */
+async function signIn(): Promise<string> {
+  const page = await fetch(`${address}/login`);
+  const cookie = page.headers.getSetCookie().find((c) => c.startsWith('tracker_session='))!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${address}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: EDITOR.email, password: EDITOR.password }),
+  });
+  return res.headers.getSetCookie().find((c) => c.startsWith('tracker_session='))!.split(';')[0]!;
+}
+
+const abuse: string[] = [];
+{
+  // An editor uploads 5 MB of millions of short bad rows.
+  const cookie = await signIn();
+  const page = await fetch(`${address}/admin/spreadsheets`, { headers: { cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  let bad = 'institution,date,type,summary\n';
+  bad += 'x\n'.repeat(Math.floor((5 * 1024 * 1024 - bad.length - 100) / 2));
+  const form = new FormData();
+  form.set('_csrf', csrf);
+  form.set('kind', 'events');
+  form.set('file', new Blob([bad], { type: 'text/csv' }), 'bad.csv');
+  const started = Date.now();
+  const { result: status, peakMb } = await peakMemory(async () => (await fetch(`${address}/admin/spreadsheets/preview`, { method: 'POST', headers: { cookie }, body: form })).status);
+  abuse.push(`| An editor uploads 5 MB of ${(bad.split('\n').length - 2).toLocaleString('en-GB')} bad rows | answered ${status} in ${((Date.now() - started) / 1000).toFixed(1)} s | ${peakMb} MB | |`);
+}
+{
+  // 8 readers of every whole-record download at once, while /healthz is asked every 100 ms.
+  const cookie = await signIn();
+  const downloads = ['/data/events.csv', '/data/events.json', '/admin/export/events.csv'];
+  let slowestHealth = 0;
+  let healthChecks = 0;
+  let stop = false;
+  const health = (async () => {
+    while (!stop) {
+      const t0 = performance.now();
+      await (await fetch(`${address}/healthz`)).text();
+      slowestHealth = Math.max(slowestHealth, performance.now() - t0);
+      healthChecks++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const started = Date.now();
+  const { result: codes, peakMb } = await peakMemory(() =>
+    Promise.all(
+      downloads.flatMap((url) =>
+        Array.from({ length: 8 }, async () => {
+          const res = await fetch(`${address}${url}`, { headers: { cookie } });
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      ),
+    ),
+  );
+  stop = true;
+  await health;
+  const tally = Object.entries(codes.reduce<Record<number, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {}))
+    .map(([code, n]) => `${n} × ${code}`)
+    .join(', ');
+  abuse.push(`| 8 readers of each of ${downloads.join(', ')} at once | ${tally} in ${((Date.now() - started) / 1000).toFixed(1)} s | ${peakMb} MB | ${Math.round(slowestHealth)} ms (of ${healthChecks}) |`);
+}
+console.log(`\nAbuse (server's resident memory at its peak; the slowest /healthz meanwhile):\n`);
+console.log('| Scenario | Outcome | Peak memory | Slowest /healthz |');
+console.log('| --- | --- | --- | --- |');
+for (const row of abuse) console.log(row);
 server.disconnect();
 fs.rmSync(dir, { recursive: true, force: true });

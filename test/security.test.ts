@@ -17,6 +17,8 @@ import { makeApp, type TestApp } from './helpers.js';
 import { Client } from './session.js';
 
 const dom = (html: string) => parseHTML(html).document;
+/** What a textarea shows (the DOM library keeps its entities). */
+const shown = (textarea: Element) => dom(`<p>${textarea.innerHTML}</p>`).querySelector('p')!.textContent!;
 
 describe('numbers that are not numbers', () => {
   let t: TestApp;
@@ -571,6 +573,120 @@ describe('imports of any size', () => {
     expect(doc.querySelector('h1')!.textContent).toBe('Spreadsheets');
     expect(doc.querySelector('#file-error')!.textContent).toContain('The file is too large: upload a CSV of at most 1 MB');
     expect(doc.querySelector('.error-summary a[href="#file"]')).not.toBeNull();
+    await t.close();
+  });
+});
+
+describe('for other sites', () => {
+  let t: TestApp;
+  let hostile: { slug: string; name: string };
+  beforeAll(async () => {
+    t = await makeApp({ dataDir: FIXTURE_DATA });
+    const db = t.app.tracker.db;
+    hostile = institution(db, { name: 'Evil" onload="alert(1) & Co' });
+    contact(db, hostile, { date: '2021-04-23' });
+  });
+  afterAll(() => t.close());
+
+  it.each(['/badges/SLUG.svg', '/charts/silences.svg', '/charts/positions/review.svg', '/charts/kinds/halt.svg', '/feed.atom', '/feed.rss', '/feed.json', '/institutions/SLUG/feed.atom', '/data/events.csv', '/data/institutions.csv', '/data/events.json', '/api/institutions'])(
+    '%s may be used by other sites (Cross-Origin-Resource-Policy: cross-origin)',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url: url.replace('SLUG', hostile.slug) });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    },
+  );
+
+  it.each(['/', '/institutions/SLUG', '/admin', '/login'])('%s stays same-origin', async (url) => {
+    const res = await t.app.inject({ method: 'GET', url: url.replace('SLUG', hostile.slug) });
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+  });
+
+  it('opens the full tracker in a new tab from a framed scorecard', async () => {
+    const doc = dom((await t.app.inject({ method: 'GET', url: '/embed/scorecard' })).body);
+    const links = [...doc.querySelectorAll('main a')];
+    expect(links.length).toBeGreaterThan(1);
+    for (const a of links) {
+      expect(a.getAttribute('target')).toBe('_blank');
+      expect(a.getAttribute('rel')).toBe('noopener');
+    }
+  });
+
+  it('offers the scorecard’s embed code on the overview, and escapes every value in the code other sites paste', async () => {
+    const home = dom((await t.app.inject({ method: 'GET', url: '/' })).body);
+    expect(shown(home.querySelector('#embed-code')!)).toBe(
+      '<iframe src="https://tracker.example.org/embed/scorecard" title="Scorecard: Fixture campaign: who will close the scheme?" width="100%" height="600" style="border:0" loading="lazy"></iframe>',
+    );
+    const page = dom((await t.app.inject({ method: 'GET', url: `/institutions/${hostile.slug}` })).body);
+    const pasted = dom(`<div>${shown(page.querySelector('#embed-code')!)}${shown(page.querySelector('#badge-code')!)}</div>`);
+    expect(pasted.querySelector('iframe')!.getAttribute('title')).toBe('Evil" onload="alert(1) & Co on Fixture campaign: who will close the scheme?');
+    expect(pasted.querySelector('iframe')!.getAttribute('onload')).toBeNull();
+    expect(pasted.querySelector('img')!.getAttribute('alt')).toBe('Evil" onload="alert(1) & Co on Fixture campaign: who will close the scheme?');
+    expect(pasted.querySelector('img')!.getAttribute('onload')).toBeNull();
+  });
+
+  it('draws badges no wider than a small screen, stacking a long name on several lines', async () => {
+    const db = t.app.tracker.db;
+    const long = institution(db, { name: 'Hertfordshire Partnership University NHS Foundation Trust' });
+    contact(db, long, { date: '2021-04-23' });
+    const svg = dom((await t.app.inject({ method: 'GET', url: `/badges/${long.slug}.svg` })).body).querySelector('svg')!;
+    expect(Number(svg.getAttribute('width'))).toBeLessThanOrEqual(280);
+    expect(svg.getAttribute('aria-label')).toBe('Hertfordshire Partnership University NHS Foundation Trust · 2,039 days without comment');
+    const lines = [...svg.querySelectorAll('text')].map((x) => x.textContent);
+    expect(lines).toEqual(['Hertfordshire Partnership University NHS', 'Foundation Trust', '2,039 days without comment']);
+    const short = dom((await t.app.inject({ method: 'GET', url: `/badges/${hostile.slug}.svg?ask=review` })).body).querySelector('svg')!;
+    expect([...short.querySelectorAll('text')].map((x) => x.textContent)).toEqual(['Evil" onload="alert(1) & Co', 'Independent review: No position']);
+    expect(short.getAttribute('onload')).toBeNull();
+  });
+});
+
+describe('small things a user hits', () => {
+  it('titles feeds once escaped: plain text in RSS and JSON Feed, HTML in Atom', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    contact(t.app.tracker.db, institution(t.app.tracker.db, { name: 'Devon & Cornwall Police' }), { channel: 'letter', date: '2021-05-01' });
+    const json = (await t.app.inject({ method: 'GET', url: '/feed.json' })).json() as { items: { title: string }[] };
+    expect(json.items[0]!.title).toBe('Approach (letter): Devon & Cornwall Police, 1 May 2021');
+    const { XMLParser } = await import('fast-xml-parser');
+    const xml = new XMLParser({ ignoreAttributes: false, cdataPropName: '#cdata' });
+    const rss = xml.parse((await t.app.inject({ method: 'GET', url: '/feed.rss' })).body) as { rss: { channel: { item: { title: { '#cdata': string } } } } };
+    expect(rss.rss.channel.item.title['#cdata']).toBe('Approach (letter): Devon & Cornwall Police, 1 May 2021');
+    const atom = (await t.app.inject({ method: 'GET', url: '/feed.atom' })).body;
+    expect(atom).toContain('<title type="html"><![CDATA[Approach (letter): Devon &amp; Cornwall Police, 1 May 2021]]></title>');
+    expect(atom).not.toContain('&amp;amp;');
+    await t.close();
+  });
+
+  it('says what was saved, on the page the campaigner lands on', async () => {
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const body = institution(t.app.tracker.db, { name: 'Borsetshire Police' });
+    const editor = await user(t.app.tracker.db);
+    const client = new Client(t.app);
+    await client.signIn(editor.email, editor.password);
+    const draft = await client.post('/admin/events', {
+      _csrf: await client.csrf('/admin/events/new?type=contact'), type: 'contact', institution: body.slug, date: '6 May 2021', channel: 'email', summary: 'Asked to close the scheme', status: 'draft',
+    });
+    expect(draft.headers.location).toBe('/admin');
+    expect(dom((await client.get('/admin')).body).querySelector('main .notice')!.textContent).toBe('The approach was saved as a draft.');
+    const published = await client.post('/admin/events', {
+      _csrf: await client.csrf('/admin/events/new?type=response'), type: 'response', institution: body.slug, date: '7 May 2021', response_type: 'statement', summary: 'Said it would think', source_title: 'Letter', status: 'published',
+    });
+    expect(published.headers.location).toMatch(/^\/events\/\d+$/);
+    const landing = dom((await client.get(published.headers.location as string)).body);
+    expect(landing.querySelector('main .notice')!.textContent).toBe('The response was published.');
+    // Shown once: not again on the next page.
+    expect(dom((await client.get('/admin')).body).querySelector('main .notice')).toBeNull();
+    await t.close();
+  });
+
+  it('serves the stance colours from the one place they are defined', async () => {
+    const { STANCE_COLOURS } = await import('../src/render/stances.js');
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const css = (await t.app.inject({ method: 'GET', url: '/static/stances.css' })).body;
+    for (const [stance, { ink, fill }] of Object.entries(STANCE_COLOURS)) {
+      expect(css).toContain(`.swatch--${stance} { background: ${fill}; }`);
+      expect(css).toMatch(new RegExp(`\\.stance--${stance} \\{[^}]*${ink}`));
+    }
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, 'public/site.css'), 'utf8')).not.toMatch(/#(a8231a|1f5f2f|7a4d00|505a5f|0b3d1a|2e7d46)/i);
     await t.close();
   });
 });

@@ -92,6 +92,8 @@ export const events = sqliteTable(
     index('events_timeline').on(t.status, t.occurredAt, t.id),
     index('events_institution').on(t.institutionId, t.status, t.occurredAt),
     index('events_type').on(t.type, t.status, t.occurredAt),
+    // The whole record in time order, drafts included, a page at a time (spreadsheet exports).
+    index('events_in_time').on(t.occurredAt, t.id).where(sql`${t.deletedAt} IS NULL`),
     // Covers the figure queries (silence, positions, activity) over published, undeleted events.
     index('events_figures')
       .on(t.institutionId, t.type, t.occurredAt, t.id, t.responseType, t.occurredOn)

@@ -1,7 +1,7 @@
 /**
  * How many large downloads (the whole record as CSV or JSON) run at once: a few more wait their
- * turn; the rest are asked to come back (503 with Retry-After). Each running download holds a
- * slot until its response is finished or abandoned.
+ * turn, for at most MAX_WAIT_MS; the rest are asked to come back (503 with Retry-After). Each
+ * running download holds a slot until its response is finished or abandoned.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -14,24 +14,40 @@ declare module 'fastify' {
 }
 
 export const RETRY_AFTER_SECONDS = 10;
+/** How long a download waits for its turn before it is asked to come back. */
+export const MAX_WAIT_MS = 15_000;
 
 export class DownloadSlots {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: ((granted: boolean) => void)[] = [];
 
   constructor(
     readonly max: number,
     readonly queue: number,
+    readonly maxWaitMs = MAX_WAIT_MS,
   ) {}
 
-  /** A slot, once one is free; null at once when too many are already waiting. */
-  acquire(): Promise<() => void> | null {
+  /**
+   * A slot, once one is free; null at once when too many are already waiting, and null after
+   * `maxWaitMs` when none came free in time.
+   */
+  acquire(): Promise<(() => void) | null> | null {
     if (this.running < this.max) {
       this.running++;
       return Promise.resolve(this.releaser());
     }
     if (this.waiting.length >= this.queue) return null;
-    return new Promise((resolve) => this.waiting.push(() => resolve(this.releaser())));
+    return new Promise((resolve) => {
+      const turn = (granted: boolean) => {
+        clearTimeout(timer);
+        resolve(granted ? this.releaser() : null);
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(turn), 1);
+        turn(false);
+      }, this.maxWaitMs);
+      this.waiting.push(turn);
+    });
   }
 
   private releaser(): () => void {
@@ -40,7 +56,7 @@ export class DownloadSlots {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next(true);
       else this.running--;
     };
   }
@@ -48,12 +64,11 @@ export class DownloadSlots {
 
 /** Waits for a download slot, held until the response ends; a 503 with Retry-After when none can be had. */
 export async function holdDownloadSlot(app: FastifyInstance, reply: FastifyReply): Promise<void> {
-  const slot = app.downloadSlots.acquire();
-  if (!slot) {
+  const release = await app.downloadSlots.acquire();
+  if (!release) {
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     throw new RequestProblem(503, `Many people are downloading the whole record just now. Please try again in ${RETRY_AFTER_SECONDS} seconds.`);
   }
-  const release = await slot;
   reply.raw.once('close', release);
 }
 

@@ -3,9 +3,8 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
+import { isForOtherSites } from './security.js';
 
-/** Addresses other sites may read from a browser: the API, the open data, feeds and badges. */
-export const CROSS_ORIGIN = /^\/(api|data|badges)\/|^\/(feed\.(atom|rss|json))|\/feed\.atom$/;
 
 export default fp(async function openapi(app: FastifyInstance, options: { baseUrl: string; title: string }) {
   await app.register(swagger, {
@@ -29,7 +28,7 @@ export default fp(async function openapi(app: FastifyInstance, options: { baseUr
   await app.register(cors, {
     delegator: (request, callback) => {
       const path = (request.url ?? '').split('?')[0] ?? '';
-      callback(null, CROSS_ORIGIN.test(path) ? { origin: '*', methods: ['GET', 'HEAD'] } : { origin: false });
+      callback(null, isForOtherSites(path) ? { origin: '*', methods: ['GET', 'HEAD'] } : { origin: false });
     },
   });
 });

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { Eta } from 'eta';
 import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROOT } from '../config.js';
+import { stanceStylesheet } from '../render/stances.js';
 
 export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views');
 export const PUBLIC_DIR = path.join(PROJECT_ROOT, 'public');
@@ -21,6 +22,10 @@ export default fp(async function views(app: FastifyInstance, options: { producti
     prefix: '/static/',
     maxAge: options.production ? '1d' : 0,
   });
+  const stances = stanceStylesheet();
+  app.get('/static/stances.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', options.production ? 'public, max-age=86400' : 'no-cache').send(stances),
+  );
   // Browsers ask for /favicon.ico whatever the page links; answer with the same icon.
   app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').sendFile('favicon.svg'),

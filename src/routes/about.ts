@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { INSTITUTION_KINDS } from '../domain/vocabulary.js';
 import { institutionRows } from '../db/queries/institutions.js';
 import { campaignView } from '../tracker/tracker.js';
-import { chartSet } from './charts.js';
+import { chartSet } from '../render/charts.js';
+import { chartData } from '../tracker/charts.js';
 import { renderPage } from './page.js';
 import { asOfQuery } from './schemas.js';
 
@@ -23,6 +24,6 @@ export default async function aboutRoutes(app: FastifyInstance) {
       closed: rows.filter((r) => r.kind === kind && !r.active).length,
       source: DIRECTORY_SOURCES[kind],
     })).filter((r) => r.open + r.closed > 0);
-    return renderPage(request, reply, 'about/index', 'About the figures', { campaign: campaignView(app.tracker), directory, calendar: app.tracker.calendar, charts: chartSet(app.tracker, request.asOf, 52), baseUrl: app.tracker.baseUrl });
+    return renderPage(request, reply, 'about/index', 'About the figures', { campaign: campaignView(app.tracker), directory, calendar: app.tracker.calendar, charts: chartSet(chartData(app.tracker, request.asOf, 52)), baseUrl: app.tracker.baseUrl });
   });
 }

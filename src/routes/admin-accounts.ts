@@ -10,7 +10,7 @@ import { checkCsrf } from '../plugins/sessions.js';
 import { RequestProblem } from '../plugins/errors.js';
 import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
-import { renderPage, takeFlash } from './page.js';
+import { renderPage } from './page.js';
 
 const AUDIT_PAGE = 50;
 
@@ -31,7 +31,6 @@ export default async function adminAccountRoutes(app: FastifyInstance) {
       users: db.select().from(users).orderBy(asc(users.name)).all(),
       values,
       errors,
-      flash: takeFlash(request),
       csrf: reply.generateCsrf(),
       me: request.user!.id,
     });

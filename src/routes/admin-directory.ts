@@ -9,7 +9,7 @@ import { RequestProblem } from '../plugins/errors.js';
 import { askRows, campaignRow } from '../db/queries/campaign.js';
 import { actorOf } from './admin.js';
 import { requireUser } from './auth.js';
-import { renderPage, takeFlash } from './page.js';
+import { renderPage } from './page.js';
 
 export default async function adminDirectoryRoutes(app: FastifyInstance) {
   const db = app.tracker.db;
@@ -27,7 +27,7 @@ export default async function adminDirectoryRoutes(app: FastifyInstance) {
     });
 
   app.get('/admin/institutions', async (request, reply) =>
-    renderPage(request, reply, 'admin/institutions', 'Manage institutions', { institutions: institutionRows(db), flash: takeFlash(request) }),
+    renderPage(request, reply, 'admin/institutions', 'Manage institutions', { institutions: institutionRows(db) }),
   );
 
 
@@ -59,8 +59,8 @@ export default async function adminDirectoryRoutes(app: FastifyInstance) {
     return reply.redirect('/admin/institutions', 303);
   });
 
-  const showCampaign = (request: FastifyRequest, reply: FastifyReply, values: CampaignFields, errors: Record<string, string | undefined>, flash: string | null) =>
-    renderPage(request, reply, 'admin/campaign', 'The campaign', { values, errors, asks: askRows(db), flash, csrf: reply.generateCsrf() });
+  const showCampaign = (request: FastifyRequest, reply: FastifyReply, values: CampaignFields, errors: Record<string, string | undefined>) =>
+    renderPage(request, reply, 'admin/campaign', 'The campaign', { values, errors, asks: askRows(db), csrf: reply.generateCsrf() });
 
   app.get('/admin/campaign', async (request, reply) => {
     const c = campaignRow(db);
@@ -72,12 +72,12 @@ export default async function adminDirectoryRoutes(app: FastifyInstance) {
       values[`ask_${ask.id}_title`] = ask.title;
       values[`ask_${ask.id}_description`] = ask.description;
     }
-    return showCampaign(request, reply, values, {}, takeFlash(request));
+    return showCampaign(request, reply, values, {});
   });
 
   app.post<{ Body: CampaignFields }>('/admin/campaign', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const result = saveCampaign(db, request.body ?? {}, actorOf(request), app.now());
-    if (!result.ok) return showCampaign(request, reply.code(400), request.body ?? {}, result.errors, null);
+    if (!result.ok) return showCampaign(request, reply.code(400), request.body ?? {}, result.errors);
     request.session.flash = 'The campaign was saved.';
     return reply.redirect('/admin/campaign', 303);
   });

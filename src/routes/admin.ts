@@ -18,11 +18,12 @@ import { RequestProblem } from '../plugins/errors.js';
 import { campaignView } from '../tracker/tracker.js';
 import { followUp } from '../tracker/follow-up.js';
 import { requireUser } from './auth.js';
-import { renderPage, takeFlash } from './page.js';
+import { renderPage } from './page.js';
 
 type Fields = Record<string, string | string[] | undefined>;
 
 const TITLES: Record<EventType, string> = { contact: 'Log an approach', response: 'Log a response', milestone: 'Log a milestone' };
+const NOUNS: Record<EventType, string> = { contact: 'approach', response: 'response', milestone: 'milestone' };
 
 /** Field errors as the error summary wants them: the first message per field. */
 function byField(errors: FieldError[]): Record<string, string> {
@@ -44,7 +45,7 @@ export default async function adminRoutes(app: FastifyInstance) {
 
 
   app.get('/admin', async (request, reply) =>
-    renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(t, app.now()), flash: takeFlash(request), csrf: reply.generateCsrf() }),
+    renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(t, app.now()), csrf: reply.generateCsrf() }),
   );
 
   const showEventForm = (
@@ -88,7 +89,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     const result = logEvent(t.db, values, eventRules(t.db, t.calendar), actorOf(request), app.now());
     if (!result.ok) return showEventForm(request, reply.code(400), values, byField(result.errors));
     const published = values.status === 'published';
-    request.session.flash = `${TITLES[values.type].replace('Log a', 'The').replace('The an', 'The')} was ${published ? 'published' : 'saved as a draft'}.`;
+    request.session.flash = `The ${NOUNS[values.type]} was ${published ? 'published' : 'saved as a draft'}.`;
     return reply.redirect(published ? `/events/${result.ids[0]}` : '/admin', 303);
   });
 
@@ -165,7 +166,7 @@ export default async function adminRoutes(app: FastifyInstance) {
   });
 
   app.get('/admin/password', async (request, reply) =>
-    renderPage(request, reply, 'admin/password', 'Change your password', { errors: {}, done: takeFlash(request) === 'password', csrf: reply.generateCsrf() }),
+    renderPage(request, reply, 'admin/password', 'Change your password', { errors: {}, csrf: reply.generateCsrf() }),
   );
 
   app.post<{ Body: { current?: string; password?: string; confirm?: string } }>('/admin/password', { preHandler: checkCsrf(app) }, async (request, reply) => {
@@ -178,9 +179,9 @@ export default async function adminRoutes(app: FastifyInstance) {
       if (problem) errors.password = problem;
     }
     if (Object.keys(errors).length > 0) {
-      return renderPage(request, reply.code(400), 'admin/password', 'Change your password', { errors, done: false, csrf: reply.generateCsrf() });
+      return renderPage(request, reply.code(400), 'admin/password', 'Change your password', { errors, csrf: reply.generateCsrf() });
     }
-    request.session.flash = 'password';
+    request.session.flash = 'Your password was changed. Any other browser signed in to your account was signed out.';
     return reply.redirect('/admin/password', 303);
   });
 }

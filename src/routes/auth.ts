@@ -6,7 +6,7 @@ import { lockedMinutes, recordFailure, recordSuccess } from '../records/sign-in.
 import { userByEmail } from '../records/users.js';
 import { checkCsrf } from '../plugins/sessions.js';
 import { RequestProblem, wantsJson } from '../plugins/errors.js';
-import { instantLabel } from './format.js';
+import { instantLabel } from '../render/format.js';
 import { renderPage } from './page.js';
 
 const WRONG = 'The email address or password is not right';

@@ -2,8 +2,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { RequestProblem } from '../plugins/errors.js';
 import { campaignView, institutionAsAt, institutionsAsAt, type InstitutionView } from '../tracker/tracker.js';
-import { escapeHtml } from './feeds.js';
-import { plural, stanceLabel } from './format.js';
+import { badgeLayout } from '../render/badges.js';
+import { plural, stanceLabel } from '../render/format.js';
 import { renderPage } from './page.js';
 import { asOfQuery } from './schemas.js';
 
@@ -14,24 +14,7 @@ export function badgeText(i: InstitutionView, ask: { slug: string; title: string
   return [i.name, i.approached ? 'not waiting for a comment' : 'not approached'];
 }
 
-const CHAR = 6.6;
 const COLOURS: Record<string, string> = { none: '#505a5f', refused: '#a8231a', considering: '#7a4d00', committed: '#1f5f2f', done: '#1f5f2f' };
-
-export function badgeSvg(label: string, value: string, colour: string): string {
-  const left = Math.round(label.length * CHAR + 12);
-  const right = Math.round(value.length * CHAR + 12);
-  const width = left + right;
-  const text = `${label} · ${value}`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="22" role="img" aria-label="${escapeHtml(text)}">
-<title>${escapeHtml(text)}</title>
-<rect width="${left}" height="22" fill="#3d1f6b"/>
-<rect x="${left}" width="${right}" height="22" fill="${colour}"/>
-<g fill="#fff" font-family="DejaVu Sans,Verdana,Geneva,sans-serif" font-size="11">
-<text x="6" y="15">${escapeHtml(label)}</text>
-<text x="${left + 6}" y="15">${escapeHtml(value)}</text>
-</g>
-</svg>`;
-}
 
 /** Lets any site frame this response (embeds only; every other page refuses framing). */
 function allowFraming(reply: FastifyReply): void {
@@ -54,7 +37,7 @@ export default async function badgeRoutes(app: FastifyInstance) {
     return reply
       .type('image/svg+xml; charset=utf-8')
       .header('cache-control', request.asOfRaw ? 'public, max-age=86400' : 'public, max-age=300')
-      .send(badgeSvg(label, value, colour));
+      .viewAsync('svg/badge', { badge: badgeLayout(label, value, colour) });
   });
 
   app.get('/embed/scorecard', { schema: { querystring: { type: 'object', properties: asOfQuery } } }, async (request, reply) => {

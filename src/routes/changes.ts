@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { endOfLondonDay, instantOf, parseMoment } from '../domain/calendar.js';
 import { changes } from '../tracker/changes.js';
 import { campaignView } from '../tracker/tracker.js';
-import { instantLabel, periodStartLabel } from './format.js';
+import { instantLabel, periodStartLabel } from '../render/format.js';
 import { renderPage } from './page.js';
 import { asOfQuery } from './schemas.js';
 

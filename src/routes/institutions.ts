@@ -4,7 +4,8 @@ import { INSTITUTION_KINDS, isOneOf, STANCES, type InstitutionKind } from '../do
 import { RequestProblem } from '../plugins/errors.js';
 import { bySilence, campaignView, institutionAsAt, institutionHistory, institutionsAsAt, type InstitutionView } from '../tracker/tracker.js';
 import { citeInstitution } from './citation.js';
-import { longDate, silencePhrase } from './format.js';
+import { longDate, silencePhrase } from '../render/format.js';
+import { badgeSnippet, embedSnippet } from '../render/embeds.js';
 import { renderPage } from './page.js';
 import { asOfQuery } from './schemas.js';
 
@@ -84,8 +85,10 @@ export default async function institutionRoutes(app: FastifyInstance) {
       const description = institution.silence
         ? `${institution.name}: ${silencePhrase(institution.silence)}, first approached ${longDate(institution.silence.since)}`
         : `${institution.name}: positions and history`;
-      const embedCode = `<iframe src="${t.baseUrl}/embed/institutions/${institution.slug}" title="${institution.name} on ${campaign.title}" width="100%" height="360" style="border:0"></iframe>`;
-      return renderPage(request, reply, 'institutions/show', institution.name, { institution, events, asks: campaign.asks, citation, embedCode, badgeUrl: `${t.baseUrl}/badges/${institution.slug}.svg` }, description, {
+      const pageUrl = `${t.baseUrl}/institutions/${institution.slug}`;
+      const embedCode = embedSnippet(`${t.baseUrl}/embed/institutions/${institution.slug}`, `${institution.name} on ${campaign.title}`, 360);
+      const badgeCode = badgeSnippet(pageUrl, `${t.baseUrl}/badges/${institution.slug}.svg`, `${institution.name} on ${campaign.title}`);
+      return renderPage(request, reply, 'institutions/show', institution.name, { institution, events, asks: campaign.asks, citation, embedCode, badgeCode }, description, {
         institutionFeed: { title: `${institution.name} (Atom)`, href: `/institutions/${institution.slug}/feed.atom` },
       });
     },

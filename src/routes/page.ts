@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { campaignView } from '../tracker/tracker.js';
 import { isoInstant } from '../domain/calendar.js';
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
-import * as format from './format.js';
+import * as format from '../render/format.js';
 
 export interface PageContext {
   title: string;
@@ -25,6 +25,8 @@ export interface PageContext {
   keep: [string, string][];
   /** The absolute address of this page, for sharing. */
   canonical: string;
+  /** A one-off message for the signed-in person, from the action that brought them here. */
+  flash?: string | null;
   /** An institution page's own feed. */
   institutionFeed?: { title: string; href: string };
   /** A campaigners' page (sign-in, /admin): always as it is now, with no time travel. */
@@ -82,6 +84,8 @@ export function renderPage(
     ...extra,
     description: description ?? campaign.summary,
     csrf: request.user ? reply.generateCsrf() : undefined,
+    // A message saved before a redirect is shown once, on whichever page the person lands.
+    flash: request.user ? takeFlash(request) : null,
   };
   return reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
 }

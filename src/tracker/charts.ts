@@ -48,3 +48,29 @@ export function stanceByKind(t: Tracker, asOf: number, ask: string): KindRow[] {
 export function longestSilences(t: Tracker, asOf: number, limit: number): InstitutionView[] {
   return bySilence(institutionsAsAt(t, asOf).filter((i) => i.silence !== null)).slice(0, limit);
 }
+
+export interface ChartData {
+  asks: { slug: string; title: string }[];
+  /** The weeks shown. */
+  positions: LadderPoint[];
+  /** Every week, for what the summary says of the whole history. */
+  history: LadderPoint[];
+  kinds: { ask: { slug: string; title: string }; rows: KindRow[] }[];
+  silences: InstitutionView[];
+}
+
+/**
+ * What every chart shows as at T. `weeks` keeps only the latest weeks of the positions over
+ * time (the overview shows the last half-year; /charts the whole history).
+ */
+export function chartData(t: Tracker, asOf: number, weeks?: number): ChartData {
+  const asks = campaignView(t).asks.map(({ slug, title }) => ({ slug, title }));
+  const history = positionsOverTime(t, asOf);
+  return {
+    asks,
+    positions: weeks === undefined ? history : history.slice(-weeks),
+    history,
+    kinds: asks.map((ask) => ({ ask, rows: stanceByKind(t, asOf, ask.slug) })),
+    silences: longestSilences(t, asOf, 10),
+  };
+}

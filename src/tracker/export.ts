@@ -13,7 +13,7 @@ import { EVENT_COLUMNS, INSTITUTION_COLUMNS } from '../domain/spreadsheets.js';
 import { timeline, type EventView, type Tracker } from './tracker.js';
 
 /** Rows per page of a download: small enough that a page never holds up other requests for long. */
-export const EXPORT_PAGE = 500;
+export const EXPORT_PAGE = 250;
 
 export type Cell = string | number | null;
 

@@ -143,3 +143,25 @@ describe('how many downloads run at once', () => {
     await t.close();
   });
 });
+
+describe('download slots', () => {
+  it('grant at once up to the limit, then in turn, refuse past the queue, and give up after the longest wait', async () => {
+    const { DownloadSlots } = await import('../../src/plugins/downloads.js');
+    const slots = new DownloadSlots(1, 2, 50);
+    const first = await slots.acquire()!;
+    expect(first).toBeTypeOf('function');
+    const second = slots.acquire()!;
+    const third = slots.acquire()!;
+    expect(slots.acquire()).toBeNull(); // the queue is full
+    first!();
+    const granted = await second;
+    expect(granted).toBeTypeOf('function');
+    // The third waits past the longest wait while the second holds the slot.
+    expect(await third).toBeNull();
+    granted!();
+    granted!(); // releasing twice frees one slot only
+    const again = await slots.acquire()!;
+    expect(again).toBeTypeOf('function');
+    expect(await slots.acquire()).toBeNull();
+  });
+});

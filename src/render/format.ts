@@ -80,3 +80,6 @@ export function headline(count: AskCount & { title: string }): string {
   const verb = STANCE_VERBS[top].replace(/^has /, n === 1 ? 'has ' : 'have ').replace(/^is /, n === 1 ? 'is ' : 'are ');
   return `${n} of ${count.involved} institutions involved ${verb} “${count.title}”.`;
 }
+
+/** The order charts and tables list stances in: the top of the ladder first. */
+export { STANCE_STACK } from './stances.js';

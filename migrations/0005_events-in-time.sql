@@ -1,0 +1,1 @@
+CREATE INDEX `events_in_time` ON `events` (`occurred_at`,`id`) WHERE "events"."deleted_at" IS NULL;
