@@ -2,6 +2,7 @@
  * The tracker on the benchmark database, plus `/bench/fixed/:bytes`: a route that sends a fixed
  * buffer of that many bytes from the same process, the ceiling for a page of that size.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
@@ -16,3 +17,12 @@ app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', async (request, re
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 process.send?.({ address: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` });
 process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+
+// The longest the event loop was held up, since the last time the benchmark asked.
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+process.on('message', (message: string) => {
+  if (message !== 'event-loop') return;
+  process.send?.({ longestBlockMs: Math.round(delay.max / 1e6) });
+  delay.reset();
+});

@@ -1,12 +1,12 @@
 /** Builds the application: plugins first, then the routes. Read it as the route index. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
 import asOf from './plugins/as-of.js';
 import downloads from './plugins/downloads.js';
 import openapi from './plugins/openapi.js';
-import errors from './plugins/errors.js';
+import errors, { handleError } from './plugins/errors.js';
 import security from './plugins/security.js';
 import sessions from './plugins/sessions.js';
 import tracker from './plugins/tracker.js';
@@ -32,9 +32,17 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The configuration the app was built with. */
     config: Config;
+    /** Every route the app serves: method, address pattern and schema. */
+    routeTable: RouteEntry[];
     /** The clock (epoch ms); tests pin it. */
     now: () => number;
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  schema: FastifySchema | undefined;
 }
 
 export interface AppOptions {
@@ -51,6 +59,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Only a configured proxy may say who the client is (X-Forwarded-For); by default nobody may.
     trustProxy: typeof config.trustProxy === 'number' ? hopsWithin(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
+    // An address the router cannot read (bad percent-encoding, a parameter too long) gets the
+    // tracker's own error page or JSON, like every other bad request.
+    frameworkErrors: (error, request, reply) => void handleError(error, request, reply),
     // A client must send its whole request in time: slow bodies and slow headers are dropped.
     requestTimeout: config.requestTimeoutMs,
     // A client that takes nothing for a minute (a stalled download, say) is dropped.
@@ -61,6 +72,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   app.decorate('config', config);
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, schema: route.schema });
+  });
   app.decorate('now', options.now ?? Date.now);
 
   await app.register(security, { rateLimitPerMinute: config.rateLimitPerMinute });

@@ -12,7 +12,7 @@ import { loadConfig, parseTrustProxy, PROJECT_ROOT } from '../src/config.js';
 import { safeNext } from '../src/routes/auth.js';
 import { neutraliseCell, restoreCell } from '../src/domain/spreadsheets.js';
 import fc from 'fast-check';
-import { FIXTURE_DATA, institution, contact, user } from './factories.js';
+import { FIXTURE_DATA, institution, contact, user, type MadeInstitution } from './factories.js';
 import { makeApp, type TestApp } from './helpers.js';
 import { Client } from './session.js';
 
@@ -579,7 +579,7 @@ describe('imports of any size', () => {
 
 describe('for other sites', () => {
   let t: TestApp;
-  let hostile: { slug: string; name: string };
+  let hostile: MadeInstitution;
   beforeAll(async () => {
     t = await makeApp({ dataDir: FIXTURE_DATA });
     const db = t.app.tracker.db;

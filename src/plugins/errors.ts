@@ -45,6 +45,7 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
     403: 'You cannot do this',
     404: 'Page not found',
     413: 'The upload could not be accepted',
+    414: 'The address is too long',
     429: 'Too many requests',
     503: 'The tracker is busy',
   };
@@ -52,7 +53,9 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
   const page = pageContext(request, parameter === 'as_of' ? `Error: ${title}` : title, siteTitle);
   // A moment that could not be read is shown again in the time-travel form, with the problem beside it.
   const asOfValue = parameter === 'as_of' ? String((request.query as Record<string, unknown> | undefined)?.as_of ?? '') : null;
-  return reply.type('text/html; charset=utf-8').viewAsync('errors/error', { page, status, message, parameter, asOfValue });
+  // Rendered with the app's view renderer: a request the router refused has a bare reply.
+  const html = await request.server.view('errors/error', { page, status, message, parameter, asOfValue });
+  return reply.type('text/html; charset=utf-8').send(html);
 }
 
 /**
@@ -85,7 +88,20 @@ function uploadProblem(request: FastifyRequest, error: FastifyError): string | n
 export default fp(async function errors(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => refuseInfinities(request));
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request, reply) =>
+    send(request, reply, 404, 'There is no page at this address. It may have moved, or the link may be mistyped.', null),
+  );
+});
+
+/** The one error handler: every refused or failed request, whichever layer refused it, ends here. */
+export async function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  {
+    // An address the router refused never reached the hooks that set the moment shown.
+    if (!(typeof request.asOf === 'number' && request.asOf > 0)) {
+      request.asOf = request.server.now();
+      request.asOfRaw = null;
+    }
     if (error instanceof RequestProblem) return send(request, reply, error.statusCode, error.message, error.parameter);
     if (error.validation) {
       const parameter = parameterOf(error);
@@ -104,12 +120,12 @@ export default fp(async function errors(app: FastifyInstance) {
       request.log.error(error);
       return send(request, reply, 500, `A figure could not be computed: ${error.message}`, null);
     }
+    if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH' || error.code === 'FST_ERR_ASYNC_CONSTRAINT') {
+      return send(request, reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, 'This address is not one the tracker can read: part of it is malformed or too long.', null);
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error(error);
     return send(request, reply, status, status >= 500 ? 'The tracker could not answer this request. Please try again later.' : error.message, null);
-  });
+  }
+}
 
-  app.setNotFoundHandler(async (request, reply) =>
-    send(request, reply, 404, 'There is no page at this address. It may have moved, or the link may be mistyped.', null),
-  );
-});

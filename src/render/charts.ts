@@ -30,6 +30,14 @@ export interface ChartDrawing {
 
 export type ChartWidth = 'wide' | 'narrow';
 
+/**
+ * Pages show a chart with an HTML legend beside it; an image for another site carries its own
+ * legend inside.
+ */
+export interface ChartOptions {
+  legend: boolean;
+}
+
 const SIZES: Record<ChartWidth, { width: number; font: number }> = {
   wide: { width: 720, font: 14 },
   // Shown at 288 px on a 320 px screen, 14-unit words are 11 px tall.
@@ -41,11 +49,13 @@ const GAP = 1;
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
-function legend(width: ChartWidth, y: number): { items: ChartDrawing['legend']; height: number } {
+function legend(width: ChartWidth, y: number, shown: boolean): { items: ChartDrawing['legend']; height: number; bottom: number } {
+  if (!shown) return { items: [], height: 0, bottom: y };
   const perRow = width === 'wide' ? 5 : 3;
   const column = SIZES[width].width / perRow;
   const items = STANCE_STACK.map((s, i) => ({ x: 10 + (i % perRow) * column, y: y + Math.floor(i / perRow) * 22, fill: STANCE_COLOURS[s].fill, text: stanceLabel(s) }));
-  return { items, height: Math.ceil(STANCE_STACK.length / perRow) * 22 };
+  const height = Math.ceil(STANCE_STACK.length / perRow) * 22;
+  return { items, height, bottom: y + height };
 }
 
 /** `history` is the whole series, when `points` shows only a part of it. */
@@ -60,7 +70,7 @@ export function positionsSummary(points: LadderPoint[], ask: { slug: string; tit
   );
 }
 
-export function positionsChart(points: LadderPoint[], ask: { slug: string; title: string }, width: ChartWidth, history: LadderPoint[] = points): ChartDrawing {
+export function positionsChart(points: LadderPoint[], ask: { slug: string; title: string }, width: ChartWidth, options: ChartOptions, history: LadderPoint[] = points): ChartDrawing {
   const { width: W, font } = SIZES[width];
   const top = 20;
   const bottom = 200;
@@ -85,13 +95,13 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
   // The narrow chart puts its dates on two lines, so neither runs into the other.
   if (width === 'wide') texts.push({ x: left, y: bottom + 18, text: firstDate }, { x: W - 10, y: bottom + 18, text: lastDate, anchor: 'end' });
   else texts.push({ x: left, y: bottom + 18, text: `From ${firstDate}` }, { x: W - 10, y: bottom + 36, text: `to ${lastDate}`, anchor: 'end' });
-  const key = legend(width, bottom + (width === 'wide' ? 35 : 52));
+  const key = legend(width, bottom + (width === 'wide' ? 35 : 52), options.legend);
   return {
     id: `positions-${ask.slug}-${width}`,
     title: `Positions on “${ask.title}” over time`,
     description: positionsSummary(points, ask, history),
     width: W,
-    height: key.items[0]!.y + key.height,
+    height: key.bottom,
     fontSize: font,
     rects,
     lines: [
@@ -108,7 +118,7 @@ export function kindsSummary(rows: KindRow[], ask: { title: string }): string {
   return rows.map((r) => `${kindsLabel(r.kind)}: ${r.byStance.committed + r.byStance.done} of ${r.involved} committed or done`).join('; ') + ` (on “${ask.title}”).`;
 }
 
-export function kindsChart(rows: KindRow[], ask: { slug: string; title: string }, width: ChartWidth): ChartDrawing {
+export function kindsChart(rows: KindRow[], ask: { slug: string; title: string }, width: ChartWidth, options: ChartOptions): ChartDrawing {
   const { width: W, font } = SIZES[width];
   // Wide: the kind to the left of its bar; narrow: above it.
   const labelAbove = width === 'narrow';
@@ -128,13 +138,13 @@ export function kindsChart(rows: KindRow[], ask: { slug: string; title: string }
     texts.push(labelAbove ? { x: left, y: y - 6, text: kindsLabel(r.kind) } : { x: left - 8, y: y + 15, text: kindsLabel(r.kind), anchor: 'end' });
     texts.push({ x: r2(x + 6), y: y + 15, text: String(r.involved) });
   });
-  const key = legend(width, 20 + rows.length * rowH + 20);
+  const key = legend(width, 20 + rows.length * rowH + 20, options.legend);
   return {
     id: `kinds-${ask.slug}-${width}`,
     title: `Positions on “${ask.title}” by kind of institution`,
     description: kindsSummary(rows, ask),
     width: W,
-    height: key.items[0]!.y + key.height,
+    height: key.bottom,
     fontSize: font,
     rects,
     lines: [],
@@ -185,6 +195,9 @@ export function silencesChart(list: SilenceRow[], width: ChartWidth): ChartDrawi
   };
 }
 
+const ON_PAGE: ChartOptions = { legend: false };
+export const AS_IMAGE: ChartOptions = { legend: true };
+
 /** Every chart of a page, in both widths, with its summary and the figures its table shows. */
 export function chartSet(data: ChartData) {
   const points = data.positions;
@@ -193,11 +206,11 @@ export function chartSet(data: ChartData) {
     positions: data.asks.map((ask) => ({
       ask,
       points,
-      wide: positionsChart(points, ask, 'wide', data.history),
-      narrow: positionsChart(points, ask, 'narrow', data.history),
+      wide: positionsChart(points, ask, 'wide', ON_PAGE, data.history),
+      narrow: positionsChart(points, ask, 'narrow', ON_PAGE, data.history),
       summary: positionsSummary(points, ask, data.history),
     })),
-    kinds: data.kinds.map(({ ask, rows }) => ({ ask, rows, wide: kindsChart(rows, ask, 'wide'), narrow: kindsChart(rows, ask, 'narrow'), summary: kindsSummary(rows, ask) })),
+    kinds: data.kinds.map(({ ask, rows }) => ({ ask, rows, wide: kindsChart(rows, ask, 'wide', ON_PAGE), narrow: kindsChart(rows, ask, 'narrow', ON_PAGE), summary: kindsSummary(rows, ask) })),
     silences: {
       list: data.silences,
       wide: silencesChart(data.silences.map(silenceRow), 'wide'),

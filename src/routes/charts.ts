@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { RequestProblem } from '../plugins/errors.js';
-import { chartSet, kindsChart, positionsChart, silenceRow, silencesChart, type ChartDrawing } from '../render/charts.js';
+import { AS_IMAGE, chartSet, kindsChart, positionsChart, silenceRow, silencesChart, type ChartDrawing } from '../render/charts.js';
 import { chartData, longestSilences, positionsOverTime, stanceByKind } from '../tracker/charts.js';
 import { campaignView } from '../tracker/tracker.js';
 import { renderPage } from './page.js';
@@ -25,11 +25,11 @@ export default async function chartRoutes(app: FastifyInstance) {
     renderPage(request, reply, 'charts/index', 'Charts', { charts: chartSet(chartData(t, request.asOf)), baseUrl: t.baseUrl }),
   );
   app.get<{ Params: { ask: string } }>('/charts/positions/:ask.svg', { schema }, async (request, reply) =>
-    sendSvg(reply, positionsChart(positionsOverTime(t, request.asOf), askOf(request.params.ask), 'wide')),
+    sendSvg(reply, positionsChart(positionsOverTime(t, request.asOf), askOf(request.params.ask), 'wide', AS_IMAGE)),
   );
   app.get<{ Params: { ask: string } }>('/charts/kinds/:ask.svg', { schema }, async (request, reply) => {
     const ask = askOf(request.params.ask);
-    return sendSvg(reply, kindsChart(stanceByKind(t, request.asOf, ask.slug), ask, 'wide'));
+    return sendSvg(reply, kindsChart(stanceByKind(t, request.asOf, ask.slug), ask, 'wide', AS_IMAGE));
   });
   app.get('/charts/silences.svg', { schema }, async (request, reply) => sendSvg(reply, silencesChart(longestSilences(t, request.asOf, 10).map(silenceRow), 'wide')));
 }

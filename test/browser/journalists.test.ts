@@ -57,13 +57,16 @@ interface PageCase {
 }
 
 /** Every inline SVG chart in main: an image with a title, a description, and a size that fits the screen. */
+/** The charts shown (each is drawn twice, one drawing for narrow screens; the other is hidden). */
 async function charts(page: Page) {
-  return page.locator('main svg.chart').evaluateAll((svgs) =>
+  return page.locator('main svg.chart:visible').evaluateAll((svgs) =>
     svgs.map((svg) => ({
       role: svg.getAttribute('role'),
       title: svg.querySelector('title')?.textContent ?? '',
       described: Boolean(svg.querySelector('desc')?.textContent),
       right: Math.round(svg.getBoundingClientRect().right),
+      // How tall its words are on the screen, in CSS pixels.
+      textPx: (Number(svg.querySelector('g')?.getAttribute('font-size')) * svg.getBoundingClientRect().width) / Number(svg.getAttribute('viewBox')!.split(' ')[2]),
     })),
   );
 }
@@ -104,6 +107,7 @@ const PAGES: PageCase[] = [
         expect(s.role).toBe('img');
         expect(s.described, `${s.title} has a description`).toBe(true);
         expect(s.right, `${s.title} fits the screen`).toBeLessThanOrEqual(width);
+        expect(s.textPx, `${s.title}: words legible`).toBeGreaterThanOrEqual(10);
       }
       // The figures are in tables, folded away until asked for.
       expect(await page.locator('main details').count()).toBe(5);
@@ -227,7 +231,10 @@ const PAGES: PageCase[] = [
       expect(await page.locator('.citation').getByRole('link', { name: 'Permanent link' }).getAttribute('href')).toBe('https://tracker.example.org/?as_of=2026-11-22T12:00:00Z');
       const svgs = await charts(page);
       expect(svgs.map((s) => s.title)).toEqual(['Positions on “Halt SIM” over time', 'Positions on “Independent review” over time']);
-      for (const s of svgs) expect(s.right, `${s.title} fits the screen`).toBeLessThanOrEqual(width);
+      for (const s of svgs) {
+        expect(s.right, `${s.title} fits the screen`).toBeLessThanOrEqual(width);
+        expect(s.textPx, `${s.title}: words legible`).toBeGreaterThanOrEqual(10);
+      }
     },
   },
   {
@@ -259,7 +266,7 @@ const PAGES: PageCase[] = [
         `<a href="https://tracker.example.org/institutions/nhs-england"><img src="https://tracker.example.org/badges/nhs-england.svg" alt="NHS England on ${SITE}"></a>`,
       );
       expect(await page.getByLabel('Embed code').inputValue()).toBe(
-        `<iframe src="https://tracker.example.org/embed/institutions/nhs-england" title="NHS England on ${SITE}" width="100%" height="360" style="border:0"></iframe>`,
+        `<iframe src="https://tracker.example.org/embed/institutions/nhs-england" title="NHS England on ${SITE}" width="100%" height="360" style="border:0" loading="lazy"></iframe>`,
       );
     },
   },
@@ -411,7 +418,7 @@ describe('embedding on another site', () => {
 <body style="margin:0 8px;font-family:Georgia,serif">
 <h1>A newsroom’s article</h1>
 <p>The embed, as pasted from the tracker (with this test’s address):</p>
-<iframe id="embed" name="embed" src="${base}/embed/institutions/nhs-england" title="NHS England on the tracker" width="100%" height="360" style="border:0"></iframe>
+<iframe id="embed" name="embed" src="${base}/embed/institutions/nhs-england" title="NHS England on the tracker" width="100%" height="360" style="border:0" loading="lazy"></iframe>
 <p>A normal page of the tracker, which refuses to be framed:</p>
 <iframe id="framed" name="framed" src="${base}/institutions/nhs-england" title="NHS England, the full page" width="100%" height="200"></iframe>
 </body></html>`);
