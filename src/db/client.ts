@@ -18,7 +18,7 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('cache_size = -32768');
   const db = drizzle(sqlite, { schema }) as Db;
   applyMigrations(db);
   // Gathers the statistics the query planner needs to pick the covering indexes.
