@@ -10,6 +10,9 @@ import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems } f
 import { loadCalendar } from '../records/reference-data.js';
 import { seedIfEmpty } from '../records/seed.js';
 
+/** The largest file the command imports in one go. */
+export const MAX_IMPORT_MB = 100;
+
 const USAGE = 'Usage: npm run import -- events|institutions FILE.csv [--dry-run]';
 
 function main(argv: string[]): number {
@@ -21,6 +24,12 @@ function main(argv: string[]): number {
   }
   if (!fs.existsSync(file)) {
     console.error(`No such file: ${file}`);
+    return 2;
+  }
+  // The file is read into memory once (rows are then handled one at a time): its size bounds the import's memory.
+  const megabytes = fs.statSync(file).size / 1024 / 1024;
+  if (megabytes > MAX_IMPORT_MB) {
+    console.error(`${file} is ${Math.ceil(megabytes)} MB; import at most ${MAX_IMPORT_MB} MB at a time (about 300,000 events): split the file. Nothing was imported.`);
     return 2;
   }
   const config = loadConfig();

@@ -170,7 +170,7 @@ describe('importing institutions', () => {
 
 describe('npm run import', () => {
   function cli(args: string[]) {
-    return spawnSync(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/cli/import.ts', ...args], {
+    return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
       cwd: PROJECT_ROOT,
       // vitest sets BASE_URL to "/" for Vite; the command must see a clean environment.
       env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: path.join(dir, 'cli.db') },
@@ -200,5 +200,18 @@ describe('npm run import', () => {
     expect(n.n).toBe(1);
 
     expect(cli(['people', good]).status).toBe(2);
+  });
+
+  it('refuses a file too large to import in one go, saying to split it, and imports nothing', () => {
+    const huge = path.join(dir, 'huge.csv');
+    // A sparse file: 101 MB on paper, nothing on disk.
+    const fd = fs.openSync(huge, 'w');
+    fs.ftruncateSync(fd, 101 * 1024 * 1024);
+    fs.closeSync(fd);
+    const res = cli(['events', huge]);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('import at most 100 MB at a time');
+    expect(res.stderr).toContain('split the file');
+    fs.rmSync(huge);
   });
 });
