@@ -12,10 +12,7 @@ import sessions from './plugins/sessions.js';
 import tracker from './plugins/tracker.js';
 import views from './plugins/views.js';
 import aboutRoutes from './routes/about.js';
-import adminAccountRoutes from './routes/admin-accounts.js';
-import adminDirectoryRoutes from './routes/admin-directory.js';
-import adminRoutes from './routes/admin.js';
-import adminSpreadsheetRoutes from './routes/admin-spreadsheets.js';
+import adminRoutes from './routes/admin/index.js';
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
@@ -102,10 +99,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json
   await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
   await app.register(authRoutes); //        /login, /logout
-  await app.register(adminRoutes); //       /admin/*
-  await app.register(adminAccountRoutes); // /admin/users, /admin/audit (admins)
-  await app.register(adminSpreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
-  await app.register(adminDirectoryRoutes); // /admin/institutions, /admin/campaign (admins)
+  await app.register(adminRoutes); //       /admin/*: the campaigners' workspace (signed in; some routes admins only)
 
   return app;
 }

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { countUsers } from './records/users.js';
+import { userCount } from './tracker/accounts.js';
 
 let config;
 try {
@@ -29,7 +29,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 await app.listen({ port: config.port, host: config.host });
-if (countUsers(app.tracker.db) === 0) {
+if (userCount(app.tracker) === 0) {
   const { port } = app.server.address() as AddressInfo;
   const address = process.env.BASE_URL ? config.baseUrl : `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   console.log(

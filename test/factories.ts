@@ -10,7 +10,7 @@ import type { Channel, EventStatus, InstitutionKind, ResponseType, Stance } from
 import { insertEvent } from '../src/records/events.js';
 import { insertInstitutions } from '../src/records/institutions.js';
 import { createUser } from '../src/records/users.js';
-import type { Role } from '../src/db/schema.js';
+import type { Role } from '../src/domain/vocabulary.js';
 
 /** The fixture data directory: a made-up campaign (asks `halt` and `review`), an empty directory, the real bank holidays. */
 export const FIXTURE_DATA = path.resolve(import.meta.dirname, 'fixtures/data');
@@ -125,5 +125,5 @@ export async function user(db: Db, spec: { email?: string; name?: string; role?:
   const password = spec.password ?? PASSWORD;
   const result = await createUser(db, { email, name: spec.name ?? `User ${n}`, role: spec.role ?? 'editor', password }, { userId: null, name: 'factory' }, Date.now());
   if (!result.ok) throw new Error(`could not create user: ${JSON.stringify(result.errors)}`);
-  return { id: result.id, email, password };
+  return { id: result.value.id, email, password };
 }

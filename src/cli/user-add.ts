@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import type { Role } from '../db/schema.js';
+import type { Role } from '../domain/vocabulary.js';
 import { MIN_PASSWORD_LENGTH } from '../records/passwords.js';
 import { createUser } from '../records/users.js';
 

@@ -4,9 +4,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
+import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Role, Stance } from '../domain/vocabulary.js';
 
-export type Role = 'admin' | 'editor';
 
 export const campaign = sqliteTable('campaign', {
   id: integer('id').primaryKey(),

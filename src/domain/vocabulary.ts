@@ -21,6 +21,9 @@ export type Stance = (typeof STANCES)[number];
 export const EVENT_STATUSES = ['draft', 'published'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
+export const ROLES = ['admin', 'editor'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const KIND_LABELS: Record<InstitutionKind, { one: string; many: string }> = {
   nhs_england: { one: 'NHS England', many: 'NHS England' },
   mental_health_trust: { one: 'Mental health trust', many: 'Mental health trusts' },

@@ -3,7 +3,8 @@ import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CalendarRangeError } from '../domain/calendar.js';
-import { pageContext } from '../routes/page.js';
+import { RecordNotFound } from '../records/errors.js';
+import { pageContext } from '../render/page.js';
 import { signedInUser } from './sessions.js';
 import { campaignView } from '../tracker/tracker.js';
 
@@ -103,6 +104,8 @@ export async function handleError(error: FastifyError, request: FastifyRequest, 
       request.asOfRaw = null;
     }
     if (error instanceof RequestProblem) return send(request, reply, error.statusCode, error.message, error.parameter);
+    // A change asked of a record that does not exist: not a field's problem, and not a server error.
+    if (error instanceof RecordNotFound) return send(request, reply, 404, error.message, null);
     if (error.validation) {
       const parameter = parameterOf(error);
       const message = parameter ? `The parameter “${parameter}” ${error.validation[0]!.message ?? 'is not valid'}.` : error.message;

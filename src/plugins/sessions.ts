@@ -11,7 +11,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessions } from '../db/schema.js';
-import { userById, type UserRow } from '../records/users.js';
+import { userById, type UserRow } from '../db/queries/users.js';
+import type { Actor } from '../records/audit.js';
+import { RequestProblem, wantsJson } from './errors.js';
 
 declare module 'fastify' {
   interface Session {
@@ -149,4 +151,24 @@ export async function signedInUser(request: FastifyRequest): Promise<UserRow | n
 /** preHandler: refuses a state-changing request without a valid CSRF token (403, nothing changes). */
 export function checkCsrf(app: FastifyInstance) {
   return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => app.csrfProtection(request, reply, done);
+}
+
+/** preHandler for the workspace: a signed-in user, of the given role when one is named. */
+export function requireUser(role?: 'admin') {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.user) {
+      if (wantsJson(request) || request.headers.accept === 'application/json') {
+        return reply.code(401).send({ error: 'Unauthorized', statusCode: 401, message: 'Sign in first', parameter: null });
+      }
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    if (role === 'admin' && request.user.role !== 'admin') {
+      throw new RequestProblem(403, 'Only an admin of this tracker can do this.');
+    }
+  };
+}
+
+/** Who is making a change, for the audit log. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { userId: request.user!.id, name: request.user!.name };
 }

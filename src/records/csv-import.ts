@@ -12,7 +12,7 @@ import { directoryLookup } from '../db/queries/institutions.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { EVENT_COLUMNS, INSTITUTION_COLUMNS, restoreCell } from '../domain/spreadsheets.js';
 import { recordAudit, type Actor } from './audit.js';
-import { eventRules, readEventFields } from './event-fields.js';
+import { eventRules, validateEvent } from './event-rules.js';
 import { insertEvent, type EventInput } from './events.js';
 import { insertInstitutions, validateInstitution, type DirectoryLookup, type InstitutionInput } from './institutions.js';
 
@@ -199,9 +199,9 @@ export function importEventsCsv(db: Db, input: CsvInput, context: EventImportCon
     columns,
     context.dryRun ?? false,
     () => (line, values) => {
-      const read = readEventFields(values, rules, { now: context.now, createdBy: context.createdBy });
-      if (!read.event) return { problems: read.errors.map((e) => ({ line, column: e.field, reason: e.reason })) };
-      return { row: { ...read.event, line } };
+      const checked = validateEvent(values, rules, { now: context.now, createdBy: context.createdBy });
+      if (!checked.ok) return { problems: Object.entries(checked.errors).map(([column, reason]) => ({ line, column, reason })) };
+      return { row: { ...checked.value, line } };
     },
     (row) => {
       const id = insertEvent(db, row, context.now);

@@ -6,36 +6,34 @@ import { asks, campaign, institutionAliases, institutions } from '../db/schema.j
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
-import { addError, isHttpUrl, orNull, type FieldErrors } from './fields.js';
-import { validateInstitution, type InstitutionFields } from './institutions.js';
-import { uniqueSlug } from './slug.js';
+import { RecordNotFound } from './errors.js';
+import { addError, isHttpUrl, ok, orNull, type FieldErrors, type Result } from './fields.js';
+import { insertInstitutions, validateInstitution, type InstitutionFields } from './institutions.js';
 
 export type { InstitutionFields };
 
-export function saveInstitution(db: Db, id: number | null, f: InstitutionFields, actor: Actor, now: number): { ok: true; slug: string } | { ok: false; errors: FieldErrors } {
+/**
+ * Adds an institution (id null) or edits one. Its address (slug) never changes, so links keep
+ * working. Throws RecordNotFound for an id that is not in the directory.
+ */
+export function saveInstitution(db: Db, id: number | null, f: InstitutionFields, actor: Actor, now: number): Result<{ slug: string }> {
   const checked = validateInstitution(f, directoryLookup(db), id);
   if (!checked.ok) return checked;
   const { aliases, ...values } = checked.value;
   return db.transaction((tx) => {
-    let slug: string;
-    let institutionId: number;
-    let before: unknown;
     if (id === null) {
-      const taken = new Set(tx.select({ slug: institutions.slug }).from(institutions).all().map((r) => r.slug));
-      slug = uniqueSlug(values.name, taken);
-      institutionId = tx.insert(institutions).values({ ...values, slug, createdAt: now }).returning({ id: institutions.id }).get().id;
-    } else {
-      const row = tx.select().from(institutions).where(eq(institutions.id, id)).get()!;
-      const oldAliases = tx.select({ alias: institutionAliases.alias }).from(institutionAliases).where(eq(institutionAliases.institutionId, id)).all();
-      before = { ...row, aliases: oldAliases.map((a) => a.alias) };
-      slug = row.slug; // the address stays, so links keep working
-      institutionId = id;
-      tx.update(institutions).set(values).where(eq(institutions.id, id)).run();
-      tx.delete(institutionAliases).where(eq(institutionAliases.institutionId, id)).run();
+      const [institutionId] = insertInstitutions(tx, [checked.value], now);
+      recordAudit(tx, actor, { action: 'institution.create', entityType: 'institution', entityId: institutionId!, institutionId, after: checked.value }, now);
+      return ok({ slug: tx.select({ slug: institutions.slug }).from(institutions).where(eq(institutions.id, institutionId!)).get()!.slug });
     }
-    if (aliases.length > 0) tx.insert(institutionAliases).values(aliases.map((alias) => ({ institutionId, alias }))).run();
-    recordAudit(tx, actor, { action: id === null ? 'institution.create' : 'institution.update', entityType: 'institution', entityId: institutionId, institutionId, before, after: { ...values, aliases } }, now);
-    return { ok: true as const, slug };
+    const row = tx.select().from(institutions).where(eq(institutions.id, id)).get();
+    if (!row) throw new RecordNotFound('There is no such institution');
+    const oldAliases = tx.select({ alias: institutionAliases.alias }).from(institutionAliases).where(eq(institutionAliases.institutionId, id)).all();
+    tx.update(institutions).set(values).where(eq(institutions.id, id)).run();
+    tx.delete(institutionAliases).where(eq(institutionAliases.institutionId, id)).run();
+    if (aliases.length > 0) tx.insert(institutionAliases).values(aliases.map((alias) => ({ institutionId: id, alias }))).run();
+    recordAudit(tx, actor, { action: 'institution.update', entityType: 'institution', entityId: id, institutionId: id, before: { ...row, aliases: oldAliases.map((a) => a.alias) }, after: checked.value }, now);
+    return ok({ slug: row.slug });
   });
 }
 
@@ -55,7 +53,7 @@ const RESERVED = new Set<string>([...EVENT_COLUMNS, 'answers', 'due_on', 'due_ov
  * Saves the campaign's text, reply windows and asks. Asks are edited in place (title and
  * description) and new ones added; an ask is never removed, so no stated position is lost.
  */
-export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: number): { ok: true } | { ok: false; errors: FieldErrors } {
+export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: number): Result<null> {
   const errors: FieldErrors = {};
   const title = orNull(f.title);
   const summary = orNull(f.summary);
@@ -103,5 +101,5 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
     const after = { campaign: tx.select().from(campaign).get(), asks: tx.select().from(asks).all() };
     recordAudit(tx, actor, { action: 'campaign.update', entityType: 'campaign', entityId: 1, before, after }, now);
   });
-  return { ok: true };
+  return ok(null);
 }

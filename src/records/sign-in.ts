@@ -10,7 +10,11 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { userByEmail, type UserRow } from '../db/queries/users.js';
 import { signInFailures } from '../db/schema.js';
+import { recordAudit, type Actor } from './audit.js';
+import { addError, hasErrors, type FieldErrors } from './fields.js';
+import { DUMMY_HASH, verifyPassword } from './passwords.js';
 
 interface Rule {
   key: (email: string, ip: string) => string;
@@ -84,4 +88,37 @@ export function recordSuccess(db: Db, email: string, ip: string, now: number): F
     const recent = account && account.firstAt >= now - RULES.account.windowMinutes * MINUTE;
     return recent && account.failures > 0 ? { count: account.failures, since: account.firstAt } : null;
   });
+}
+
+export type SignIn =
+  | { ok: true; user: UserRow; failedBefore: FailedAttempts | null }
+  | { ok: false; status: 400 | 401 | 429; errors: FieldErrors; /** How long to wait before answering, in ms. */ wait: number };
+
+const WRONG = 'The email address or password is not right';
+
+/**
+ * Checks a sign-in: the form filled in, not locked out, the password right, the account active.
+ * Failures are recorded (the message never says which of email or password was wrong); success
+ * clears them and says how many failed attempts came before. `knownBrowser` says whether the
+ * browser has signed in to that account before.
+ */
+export async function attemptSignIn(
+  db: Db,
+  attempt: { email: string; password: string; ip: string; knownBrowser: (userId: number) => boolean },
+  actor: (user: UserRow) => Actor,
+  now: number,
+): Promise<SignIn> {
+  const email = attempt.email.trim();
+  const errors: FieldErrors = {};
+  if (!email) addError(errors, 'email', 'Enter your email address');
+  if (!attempt.password) addError(errors, 'password', 'Enter your password');
+  if (hasErrors(errors)) return { ok: false, status: 400, errors, wait: 0 };
+  const user = userByEmail(db, email);
+  const locked = lockedMinutes(db, email, attempt.ip, now, user !== null && attempt.knownBrowser(user.id));
+  if (locked > 0) return { ok: false, status: 429, errors: { email: `Too many failed sign-ins. Try again in ${locked} minute${locked === 1 ? '' : 's'}.` }, wait: 0 };
+  const right = await verifyPassword(attempt.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !right || !user.active) return { ok: false, status: 401, errors: { email: WRONG }, wait: recordFailure(db, email, attempt.ip, now) };
+  const failedBefore = recordSuccess(db, email, attempt.ip, now);
+  recordAudit(db, actor(user), { action: 'user.sign_in', entityType: 'user', entityId: user.id, after: failedBefore ? { failedAttemptsBefore: failedBefore.count } : undefined }, now);
+  return { ok: true, user, failedBefore };
 }

@@ -4,6 +4,9 @@
  * screen is stacked on several lines instead of shrinking its text.
  */
 import measure from 'anafanafo';
+import type { InstitutionView } from '../tracker/tracker.js';
+import { plural, stanceLabel } from './format.js';
+import { STANCE_COLOURS } from './stances.js';
 
 /** The widest a badge may be: it fits a 320 px screen with the page's margins. */
 export const BADGE_MAX_WIDTH = 280;
@@ -81,4 +84,17 @@ export function badgeLayout(label: string, value: string, colour: string): Badge
     colour,
     stacked: true,
   };
+}
+
+/**
+ * An institution's badge: its days without comment (or whether it was approached), or with an
+ * ask its stance on that ask; the same figure as its page and the API.
+ */
+export function institutionBadge(i: InstitutionView, ask: { slug: string; title: string } | null): Badge {
+  if (ask) {
+    const stance = i.positions[ask.slug]!.stance;
+    return badgeLayout(i.name, `${ask.title}: ${stanceLabel(stance)}`, STANCE_COLOURS[stance].ink);
+  }
+  if (i.silence) return badgeLayout(i.name, `${plural(i.silence.calendarDays, 'day')} without comment`, STANCE_COLOURS.refused.ink);
+  return badgeLayout(i.name, i.approached ? 'not waiting for a comment' : 'not approached', STANCE_COLOURS.none.ink);
 }

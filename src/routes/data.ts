@@ -1,36 +1,29 @@
 /** Open data: the figures and the record as CSV and JSON, as at any moment. Licensed CC BY 4.0. */
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { csvRows } from '../render/csv.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { EventSchema } from '../contract.js';
 import { isoInstant } from '../domain/calendar.js';
-import { pagedBody } from '../render/download.js';
 import { holdDownloadSlot } from '../plugins/downloads.js';
-import { campaignView, institutionsAsAt } from '../tracker/tracker.js';
+import { csvRows } from '../render/csv.js';
+import { pagedBody } from '../render/download.js';
+import { institutionFiguresCsv, LICENCE } from '../render/open-data.js';
 import { eventColumns, eventRecordPages, timelinePages, withSnapshot } from '../tracker/export.js';
-import { asOfQuery, eventSchema } from './schemas.js';
+import { campaignView, institutionFigures } from '../tracker/tracker.js';
+import { AsOfQuery } from './schemas.js';
 
-export const LICENCE = 'CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)';
+export { LICENCE };
 
-export default async function dataRoutes(app: FastifyInstance) {
+export default async function dataRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
-  const schema = { querystring: { type: 'object', properties: asOfQuery } };
+  const schema = { querystring: AsOfQuery };
   const csv = (reply: FastifyReply, name: string, body: string | Readable) =>
     reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).header('cache-control', 'public, max-age=300').send(body);
 
   app.get('/data/institutions.csv', { schema }, async (request, reply) => {
-    const asks = campaignView(t).asks.map((a) => a.slug);
-    const header = [
-      'slug', 'name', 'kind', 'code', 'region', 'country', 'aliases', 'active', 'url',
-      ...asks.flatMap((a) => [`${a}_stance`, `${a}_since`]),
-      'silence_since', 'calendar_days', 'working_days', 'unanswered_contacts', 'last_contact', 'as_of',
-    ];
-    const asOf = isoInstant(request.asOf);
-    const rows = institutionsAsAt(t, request.asOf).map((i) => [
-      i.slug, i.name, i.kind, i.code ?? '', i.region ?? '', i.country ?? '', i.aliases.join('; '), i.active ? 'true' : 'false', i.url,
-      ...asks.flatMap((a) => [i.positions[a]?.stance ?? 'none', i.positions[a]?.since ?? '']),
-      i.silence?.since ?? '', i.silence?.calendarDays ?? '', i.silence?.workingDays ?? '', i.silence?.unansweredContacts ?? '', i.silence?.lastContact ?? '', asOf,
-    ]);
-    return csv(reply, 'institutions.csv', csvRows([header, ...rows]));
+    const { campaign, institutions } = institutionFigures(t, request.asOf);
+    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf));
   });
 
   // The whole record: streamed a page at a time from a snapshot, a few downloads at once.
@@ -46,7 +39,7 @@ export default async function dataRoutes(app: FastifyInstance) {
     const opening = `{"asOf":${JSON.stringify(isoInstant(request.asOf))},"licence":${JSON.stringify(LICENCE)},"attribution":${JSON.stringify(title)},"events":[`;
     const pages = withSnapshot(t, (snapshot) => timelinePages(snapshot, request.asOf));
     // Each event exactly as the API gives it: serialised with the API's own schema.
-    const serialise = reply.compileSerializationSchema(eventSchema);
+    const serialise = reply.compileSerializationSchema(EventSchema as unknown as Record<string, unknown>);
     const body = pagedBody(pages, (events, index) => (index > 0 ? ',' : '') + events.map((e) => serialise({ ...e })).join(','), opening, ']}');
     return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
   });

@@ -1,17 +1,22 @@
+/** The overview: the campaign, its asks, who has committed, the scorecard, the latest events. */
 import type { FastifyInstance } from 'fastify';
-import { headline } from '../render/format.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { chartSet } from '../render/charts.js';
-import { chartData } from '../tracker/charts.js';
-import { citeCounts } from './citation.js';
+import { citeCounts } from '../render/citation.js';
 import { embedSnippet } from '../render/embeds.js';
-import { renderPage } from './page.js';
-import { overview } from '../tracker/tracker.js';
-import { asOfQuery } from './schemas.js';
+import { headline } from '../render/format.js';
+import { renderPage } from '../render/page.js';
+import { overviewPage } from '../tracker/charts.js';
+import { AsOfQuery } from './schemas.js';
 
-export default async function homeRoutes(app: FastifyInstance) {
-  app.get('/', { schema: { querystring: { type: 'object', properties: asOfQuery } } }, async (request, reply) => {
-    const data = overview(app.tracker, request.asOf);
-    const citation = citeCounts(data.counts, request.asOf, data.campaign.title, app.tracker.baseUrl);
-    return renderPage(request, reply, 'home/index', 'Overview', { overview: data, headline, citation, embedCode: embedSnippet(`${app.tracker.baseUrl}/embed/scorecard`, `Scorecard: ${data.campaign.title}`, 600), charts: chartSet(chartData(app.tracker, request.asOf, 26)), baseUrl: app.tracker.baseUrl }, citation.sentence);
+export default async function homeRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const t = app.tracker;
+
+  app.get('/', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
+    const { overview, charts } = overviewPage(t, request.asOf, 26);
+    const citation = citeCounts(overview.counts, request.asOf, overview.campaign.title, t.baseUrl);
+    const embedCode = embedSnippet(`${t.baseUrl}/embed/scorecard`, `Scorecard: ${overview.campaign.title}`, 600);
+    return renderPage(request, reply, 'home/index', 'Overview', { overview, headline, citation, embedCode, charts: chartSet(charts), baseUrl: t.baseUrl }, citation.sentence);
   });
 }

@@ -1,96 +1,46 @@
+/** The directory of institutions, and each institution's page. */
 import type { FastifyInstance } from 'fastify';
-import { regions } from '../db/queries/events.js';
-import { INSTITUTION_KINDS, isOneOf, STANCES, type InstitutionKind } from '../domain/vocabulary.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { isOneOf, STANCES } from '../domain/vocabulary.js';
 import { RequestProblem } from '../plugins/errors.js';
-import { bySilence, campaignView, institutionAsAt, institutionHistory, institutionsAsAt, type InstitutionView } from '../tracker/tracker.js';
-import { citeInstitution } from './citation.js';
-import { longDate, silencePhrase } from '../render/format.js';
+import { citeInstitution } from '../render/citation.js';
 import { badgeSnippet, embedSnippet } from '../render/embeds.js';
-import { renderPage } from './page.js';
-import { asOfQuery } from './schemas.js';
+import { longDate, silencePhrase } from '../render/format.js';
+import { renderPage } from '../render/page.js';
+import { directoryPage } from '../tracker/directory.js';
+import { institutionPage } from '../tracker/tracker.js';
+import { institutionOr404 } from './lookups.js';
+import { AsOfQuery, DirectoryQuery, SlugParams } from './schemas.js';
 
-export interface DirectoryQuery {
-  q?: string;
-  kind?: InstitutionKind | '';
-  region?: string;
-  approached?: 'yes' | 'no' | '';
-  sort?: 'name' | 'silence' | 'activity';
-  [stanceFilter: `stance_${string}`]: string | undefined;
-}
-
-const directorySchema = {
-  querystring: {
-    type: 'object',
-    properties: {
-      ...asOfQuery,
-      q: { type: 'string', maxLength: 200 },
-      kind: { type: 'string', enum: [...INSTITUTION_KINDS, ''] },
-      region: { type: 'string', maxLength: 100 },
-      approached: { type: 'string', enum: ['yes', 'no', ''] },
-      sort: { type: 'string', enum: ['name', 'silence', 'activity'] },
-    },
-  },
-};
-
-export function filterDirectory(all: InstitutionView[], query: DirectoryQuery, askSlugs: string[]): InstitutionView[] {
-  const needle = query.q?.trim().toLowerCase();
-  let rows = all.filter(
-    (i) =>
-      (!query.kind || i.kind === query.kind) &&
-      (!query.region || i.region === query.region) &&
-      (!query.approached || i.approached === (query.approached === 'yes')) &&
-      (!needle || i.name.toLowerCase().includes(needle) || i.aliases.some((a) => a.toLowerCase().includes(needle)) || i.code?.toLowerCase() === needle) &&
-      askSlugs.every((ask) => {
-        const wanted = query[`stance_${ask}`];
-        return !wanted || i.positions[ask]?.stance === wanted;
-      }),
-  );
-  if (query.sort === 'silence') rows = bySilence(rows);
-  if (query.sort === 'activity') rows = [...rows].sort((a, b) => (b.lastActivity ?? '').localeCompare(a.lastActivity ?? '') || a.name.localeCompare(b.name));
-  return rows;
-}
-
-export default async function institutionRoutes(app: FastifyInstance) {
+export default async function institutionRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
 
-  app.get<{ Querystring: DirectoryQuery }>('/institutions', { schema: directorySchema }, async (request, reply) => {
-    const asks = campaignView(t).asks;
-    const askSlugs = asks.map((a) => a.slug);
-    for (const ask of askSlugs) {
-      const wanted = request.query[`stance_${ask}`];
-      if (wanted && !isOneOf(STANCES, wanted)) {
-        throw new RequestProblem(400, `“${wanted}” is not a position (${STANCES.join(', ')})`, `stance_${ask}`);
-      }
+  app.get('/institutions', { schema: { querystring: DirectoryQuery } }, async (request, reply) => {
+    const query = request.query as DirectoryQuery;
+    // `stance_<ask>=<stance>`: only institutions at that position on that ask.
+    const stances: Record<string, string> = {};
+    for (const [name, value] of Object.entries(query)) {
+      if (!name.startsWith('stance_') || !value) continue;
+      if (!isOneOf(STANCES, value)) throw new RequestProblem(400, `“${value}” is not a position (${STANCES.join(', ')})`, name);
+      stances[name.slice('stance_'.length)] = value;
     }
-    const all = institutionsAsAt(t, request.asOf);
-    const rows = filterDirectory(all, request.query, askSlugs);
-    return renderPage(request, reply, 'institutions/index', 'Institutions', {
-      rows,
-      total: all.length,
-      asks,
-      regions: regions(t.db),
-      query: request.query,
-    });
+    const page = directoryPage(t, { ...query, stances }, request.asOf);
+    return renderPage(request, reply, 'institutions/index', 'Institutions', { ...page, query });
   });
 
-  app.get<{ Params: { slug: string } }>(
-    '/institutions/:slug',
-    { schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 200 } } }, querystring: { type: 'object', properties: asOfQuery } } },
-    async (request, reply) => {
-      const institution = institutionAsAt(t, request.params.slug, request.asOf);
-      if (!institution) throw new RequestProblem(404, `No institution has the address “${request.params.slug}”. Browse the directory to find it.`, 'slug');
-      const events = institutionHistory(t, institution.id, request.asOf);
-      const campaign = campaignView(t);
-      const citation = citeInstitution(institution, campaign.asks, request.asOf, campaign.title, t.baseUrl);
-      const description = institution.silence
-        ? `${institution.name}: ${silencePhrase(institution.silence)}, first approached ${longDate(institution.silence.since)}`
-        : `${institution.name}: positions and history`;
-      const pageUrl = `${t.baseUrl}/institutions/${institution.slug}`;
-      const embedCode = embedSnippet(`${t.baseUrl}/embed/institutions/${institution.slug}`, `${institution.name} on ${campaign.title}`, 360);
-      const badgeCode = badgeSnippet(pageUrl, `${t.baseUrl}/badges/${institution.slug}.svg`, `${institution.name} on ${campaign.title}`);
-      return renderPage(request, reply, 'institutions/show', institution.name, { institution, events, asks: campaign.asks, citation, embedCode, badgeCode }, description, {
-        institutionFeed: { title: `${institution.name} (Atom)`, href: `/institutions/${institution.slug}/feed.atom` },
-      });
-    },
-  );
+  app.get('/institutions/:slug', { schema: { params: SlugParams, querystring: AsOfQuery } }, async (request, reply) => {
+    const { slug } = request.params;
+    const { institution, events, campaign } = institutionOr404(institutionPage(t, slug, request.asOf), slug);
+    const citation = citeInstitution(institution, campaign.asks, request.asOf, campaign.title, t.baseUrl);
+    const description = institution.silence
+      ? `${institution.name}: ${silencePhrase(institution.silence)}, first approached ${longDate(institution.silence.since)}`
+      : `${institution.name}: positions and history`;
+    const pageUrl = `${t.baseUrl}/institutions/${institution.slug}`;
+    const embedCode = embedSnippet(`${t.baseUrl}/embed/institutions/${institution.slug}`, `${institution.name} on ${campaign.title}`, 360);
+    const badgeCode = badgeSnippet(pageUrl, `${t.baseUrl}/badges/${institution.slug}.svg`, `${institution.name} on ${campaign.title}`);
+    return renderPage(request, reply, 'institutions/show', institution.name, { institution, events, asks: campaign.asks, citation, embedCode, badgeCode }, description, {
+      institutionFeed: { title: `${institution.name} (Atom)`, href: `/institutions/${institution.slug}/feed.atom` },
+    });
+  });
 }

@@ -1,35 +1,33 @@
+/** Every published event, newest first, a page at a time, with filters. */
 import type { FastifyInstance } from 'fastify';
-import { regions } from '../db/queries/events.js';
-import { campaignView, decodeCursor, encodeCursor, timeline } from '../tracker/tracker.js';
-import { checkAsk, TIMELINE_PAGE_SIZE, timelineQueryString, type TimelineQuery } from './api.js';
-import { renderPage } from './page.js';
-import { timelineQuery } from './schemas.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { withQuery } from '../render/links.js';
+import { renderPage } from '../render/page.js';
+import { campaignView, regions, timeline } from '../tracker/tracker.js';
+import { askOr400 } from './lookups.js';
+import { TimelinePageQuery } from './schemas.js';
 
-const pageQuery = {
-  ...timelineQuery,
-  properties: {
-    ...timelineQuery.properties,
-    type: { type: 'string', enum: [...timelineQuery.properties.type.enum, ''] },
-    kind: { type: 'string', enum: [...timelineQuery.properties.kind.enum, ''] },
-  },
-};
+export const TIMELINE_PAGE_SIZE = 50;
 
-export default async function timelineRoutes(app: FastifyInstance) {
+export default async function timelineRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
-  app.get<{ Querystring: TimelineQuery }>('/timeline', { schema: { querystring: pageQuery } }, async (request, reply) => {
+  app.get('/timeline', { schema: { querystring: TimelinePageQuery } }, async (request, reply) => {
     const q = request.query;
-    checkAsk(app, q.ask || undefined);
-    const before = q.before ? decodeCursor(q.before) : null;
-    const page = timeline(t, request.asOf, { type: q.type || undefined, kind: q.kind || undefined, region: q.region || undefined, ask: q.ask || undefined }, before, q.limit ?? TIMELINE_PAGE_SIZE);
-    const keep: (keyof TimelineQuery)[] = ['as_of', 'type', 'kind', 'region', 'ask', 'limit'];
+    if (q.ask) askOr400(t, q.ask);
+    const before = decodeCursor(q.before);
+    const filter = { type: q.type || undefined, kind: q.kind || undefined, region: q.region || undefined, ask: q.ask || undefined };
+    const page = timeline(t, request.asOf, filter, before, q.limit ?? TIMELINE_PAGE_SIZE);
+    const kept = { as_of: q.as_of, type: q.type, kind: q.kind, region: q.region, ask: q.ask, limit: q.limit };
     return renderPage(request, reply, 'timeline/index', 'Timeline', {
       events: page.events,
       query: q,
       asks: campaignView(t).asks,
-      regions: regions(t.db),
+      regions: regions(t),
       isFirstPage: before === null,
-      firstHref: `/timeline${timelineQueryString(q, null, keep)}`,
-      nextHref: page.next ? `/timeline${timelineQueryString(q, encodeCursor(page.next), keep)}` : null,
+      firstHref: withQuery('/timeline', kept),
+      nextHref: page.next ? withQuery('/timeline', { ...kept, before: encodeCursor(page.next) }) : null,
     });
   });
 }

@@ -3,6 +3,7 @@
  * or down the ladder; silences begun and ended. Built from the same figures as every page, as
  * at each end of the period.
  */
+import { endOfLondonDay, instantOf, parseMoment } from '../domain/calendar.js';
 import { rung } from '../domain/positions.js';
 import type { Stance } from '../domain/vocabulary.js';
 import { campaignView, institutionsAsAt, timeline, type EventView, type Tracker } from './tracker.js';
@@ -67,4 +68,41 @@ export function changes(t: Tracker, from: number, to: number): Changes {
     silencesBegun,
     silencesEnded,
   };
+}
+
+const WEEK = 7 * 86_400_000;
+/** How far ahead of the server's clock a moment may be (clock differences). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+
+/**
+ * The period of /changes: `from` is exclusive (a date alone starts the period at the beginning
+ * of that day), `to` inclusive (a date alone ends it at the end of that day); neither may be in
+ * the future. Each problem is reported against its field.
+ */
+export function changesPeriod(query: { from?: string | undefined; to?: string | undefined }, asOf: number, now: number): { from: number; to: number } | { errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const bound = (name: 'from' | 'to'): number | null => {
+    const text = query[name]?.trim();
+    if (!text) return null;
+    const parsed = parseMoment(text);
+    if (!parsed.ok) {
+      errors[name] = parsed.message;
+      return null;
+    }
+    const { instant, date, dateOnly } = parsed.value;
+    const value = dateOnly ? (name === 'from' ? instantOf(date) - 1 : endOfLondonDay(date)) : instant;
+    if ((dateOnly ? instantOf(date) : value) > now + FUTURE_TOLERANCE_MS) {
+      errors[name] = `“${text}” is in the future; the tracker shows what was known up to now.`;
+      return null;
+    }
+    return Math.min(value, now);
+  };
+  const toValue = bound('to');
+  const fromValue = bound('from');
+  if (Object.keys(errors).length > 0) return { errors };
+  const to = toValue ?? asOf;
+  const from = fromValue ?? to - WEEK;
+  if (from >= to) return { errors: { from: 'The start of the period must come before its end.' } };
+  return { from, to };
 }

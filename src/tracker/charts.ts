@@ -3,7 +3,8 @@ import { activity, allPositionStatements } from '../db/queries/events.js';
 import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/calendar.js';
 import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
 import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
-import { bySilence, campaignView, institutionsAsAt, keptAsAt, type InstitutionView, type Tracker } from './tracker.js';
+import { directoryCounts } from './directory.js';
+import { bySilence, campaignView, institutionsAsAt, keptAsAt, overview, type InstitutionView, type Overview, type Tracker } from './tracker.js';
 
 /** The end of each London week (Sunday) from the first event's week, then T itself. */
 export function weekEnds(first: number, asOf: number): number[] {
@@ -73,4 +74,14 @@ export function chartData(t: Tracker, asOf: number, weeks?: number): ChartData {
     kinds: asks.map((ask) => ({ ask, rows: stanceByKind(t, asOf, ask.slug) })),
     silences: longestSilences(t, asOf, 10),
   };
+}
+
+/** The overview: its figures and its charts (positions over the latest `weeks` weeks). */
+export function overviewPage(t: Tracker, asOf: number, weeks: number): { overview: Overview; charts: ChartData } {
+  return { overview: overview(t, asOf), charts: chartData(t, asOf, weeks) };
+}
+
+/** The about page: what each figure means, where the directory comes from, a year of positions. */
+export function aboutPage(t: Tracker, asOf: number) {
+  return { campaign: campaignView(t), directory: directoryCounts(t), calendar: t.calendar, charts: chartData(t, asOf, 52) };
 }

@@ -6,7 +6,8 @@
  */
 import { openSnapshot } from '../db/client.js';
 import { askRows } from '../db/queries/campaign.js';
-import { exportRows, type ExportCursor } from '../db/queries/export.js';
+import { exportRows } from '../db/queries/export.js';
+import type { Cursor } from '../domain/cursor.js';
 import { institutionRows } from '../db/queries/institutions.js';
 import { londonTimeOf } from '../domain/calendar.js';
 import { EVENT_COLUMNS, INSTITUTION_COLUMNS } from '../domain/spreadsheets.js';
@@ -28,7 +29,7 @@ export function eventColumns(t: Tracker): string[] {
  */
 export function* eventRecordPages(t: Tracker, options: { includeDrafts: boolean; asOf?: number }): Generator<Cell[][]> {
   const asks = askRows(t.db).map((a) => a.slug);
-  let after: ExportCursor | null = null;
+  let after: Cursor | null = null;
   for (;;) {
     const rows = exportRows(t.db, { includeDrafts: options.includeDrafts, asOf: options.asOf ?? Number.MAX_SAFE_INTEGER }, after, EXPORT_PAGE);
     if (rows.length === 0) return;
@@ -41,7 +42,7 @@ export function* eventRecordPages(t: Tracker, options: { includeDrafts: boolean;
       ];
     });
     const last = rows[rows.length - 1]!;
-    after = { occurredAt: last.occurredAt, id: last.id };
+    after = { at: last.occurredAt, id: last.id };
   }
 }
 

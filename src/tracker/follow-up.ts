@@ -18,7 +18,7 @@ export const QUEUE_LIMIT = 200;
 
 export function followUp(t: Tracker, asOf: number): FollowUp {
   const today = londonDateOf(asOf);
-  const awaiting = awaitingReply(t.db, asOf, QUEUE_LIMIT).map((c) => ({
+  const awaiting = awaitingReply(t.db, asOf, null, QUEUE_LIMIT).map((c) => ({
     ...c,
     overdue: c.dueOn !== null && today > c.dueOn,
     daysWaiting: daysBetween(c.date, today),

@@ -1,28 +1,33 @@
 /**
- * The tracker as at an instant: institutions with their positions and silence, headline
- * counts, timeline pages and events. Pages, the JSON API (and later feeds and CSV) render
+ * The tracker as at an instant: the campaign, institutions with their positions and silence,
+ * headline counts, timeline pages and events. Pages, the JSON API, feeds, CSV and badges render
  * what these functions return; none of them computes a figure itself.
  */
+import type { EventJson, InstitutionJson } from '../contract.js';
 import type { Db } from '../db/client.js';
 import { askRows, campaignRow } from '../db/queries/campaign.js';
+import { correctionRows } from '../db/queries/corrections.js';
 import {
   activity,
   changeToken,
   eventDetails,
-  latestPublishedAt,
   eventRow,
-  positionInputs,
+  latestPublishedAt,
   outstandingContacts,
+  positionInputs,
   timelineRows,
-  type Cursor,
   type EventRow,
   type TimelineFilter,
 } from '../db/queries/events.js';
-import { institutionRowBySlug, institutionRows, type InstitutionRow } from '../db/queries/institutions.js';
+import { institutionRowBySlug, institutionRows, regions as regionRows, type InstitutionRow } from '../db/queries/institutions.js';
 import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
+import type { Cursor } from '../domain/cursor.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
+import { DEFAULT_REPLY_WINDOWS, type ReplyWindows } from '../domain/reply-due.js';
 import { silenceFrom, type Silence } from '../domain/silence.js';
-import type { Channel, EventType, InstitutionKind, ResponseType, Stance } from '../domain/vocabulary.js';
+import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
+
+export type { TimelineFilter };
 
 export interface Tracker {
   db: Db;
@@ -43,21 +48,13 @@ export interface CampaignView {
   summary: string;
   website: string | null;
   asks: Ask[];
-  replyWindows: { foi: number; default: number };
+  replyWindows: ReplyWindows;
 }
 
-export interface InstitutionView {
+/** An institution as the API gives it, and what pages show besides. */
+export interface InstitutionView extends InstitutionJson {
   id: number;
-  slug: string;
-  name: string;
-  kind: InstitutionKind;
-  code: string | null;
-  region: string | null;
-  country: string | null;
-  aliases: string[];
   website: string | null;
-  active: boolean;
-  url: string;
   positions: Record<string, CurrentPosition>;
   silence: Silence | null;
   /** At least one published event as at T. */
@@ -68,33 +65,15 @@ export interface InstitutionView {
   lastActivity: LondonDate | null;
 }
 
-export interface EventSourceView {
-  title: string;
-  url: string | null;
-  publisher: string | null;
-  publishedOn: string | null;
-}
-
-export interface EventView {
-  id: number;
-  type: EventType;
-  institution: string | null;
+/** An event as the API gives it, and what pages show besides. */
+export interface EventView extends EventJson {
   institutionName: string | null;
   institutionKind: InstitutionKind | null;
-  occurredAt: string;
-  date: string;
   /** London wall-clock time, or null for a date-only event. */
   time: string | null;
-  channel: Channel | null;
-  from: string | null;
-  responseType: ResponseType | null;
-  summary: string;
-  quote: string | null;
-  positions: Record<string, Stance>;
-  sources: EventSourceView[];
-  dueOn: string | null;
-  url: string;
 }
+
+export type EventSourceView = EventJson['sources'][number];
 
 export function campaignView(t: Tracker): CampaignView {
   const row = campaignRow(t.db);
@@ -104,8 +83,18 @@ export function campaignView(t: Tracker): CampaignView {
     summary: row?.summary ?? '',
     website: row?.website ?? null,
     asks,
-    replyWindows: { foi: row?.replyWindowFoi ?? 20, default: row?.replyWindowDefault ?? 10 },
+    replyWindows: { foi: row?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: row?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
   };
+}
+
+/** One of the campaign's asks by its slug, or null. */
+export function askBySlug(t: Tracker, slug: string): Ask | null {
+  return campaignView(t).asks.find((a) => a.slug === slug) ?? null;
+}
+
+/** The NHS England regions of the directory, for filters. */
+export function regions(t: Tracker): string[] {
+  return regionRows(t.db);
 }
 
 function groupBy<T extends { institutionId: number }>(rows: T[]): Map<number, T[]> {
@@ -175,6 +164,19 @@ export function institutionAsAt(t: Tracker, slug: string, asOf: number): Institu
   return withFigures(t, [row], campaignView(t).asks, asOf, row.id)[0]!;
 }
 
+/** What an institution's page (and its API answer) shows: its figures and its history. */
+export interface InstitutionPage {
+  campaign: CampaignView;
+  institution: InstitutionView;
+  events: EventView[];
+}
+
+export function institutionPage(t: Tracker, slug: string, asOf: number): InstitutionPage | null {
+  const institution = institutionAsAt(t, slug, asOf);
+  if (!institution) return null;
+  return { campaign: campaignView(t), institution, events: institutionHistory(t, institution.id, asOf) };
+}
+
 export interface Overview {
   campaign: CampaignView;
   counts: (AskCount & { title: string })[];
@@ -240,7 +242,7 @@ export function timeline(t: Tracker, asOf: number, filter: TimelineFilter, befor
   const rows = timelineRows(t.db, asOf, filter, before, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { events: withDetails(t, page), next: rows.length > limit && last ? { occurredAt: last.occurredAt, id: last.id } : null };
+  return { events: withDetails(t, page), next: rows.length > limit && last ? { at: last.occurredAt, id: last.id } : null };
 }
 
 export type EventLookup = { found: true; event: EventView } | { found: false; reason: 'missing' | 'later' };
@@ -253,15 +255,39 @@ export function eventAsAt(t: Tracker, id: number, asOf: number): EventLookup {
   return { found: true, event: withDetails(t, [row])[0]! };
 }
 
-export function institutionHistory(t: Tracker, institutionId: number, asOf: number): EventView[] {
-  return withDetails(t, timelineRows(t.db, asOf, { institutionId }, null, 10_000));
+export interface Correction {
+  eventId: number;
+  /** The London date it was made. */
+  on: LondonDate;
+  note: string;
+  eventSummary: string;
+  institutionName: string | null;
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  return `${cursor.occurredAt}.${cursor.id}`;
+/** Corrections to published events made up to T, newest first; for one event, or all. */
+export function corrections(t: Tracker, asOf: number, eventId: number | null = null): Correction[] {
+  return correctionRows(t.db, asOf, eventId).map(({ at, ...c }) => ({ ...c, on: londonDateOf(at) }));
 }
 
-export function decodeCursor(text: string): Cursor | null {
-  const m = /^(-?\d{1,15})\.(\d{1,15})$/.exec(text);
-  return m ? { occurredAt: Number(m[1]), id: Number(m[2]) } : null;
+/** What an event's page shows: the event as at T, its corrections, the campaign's asks. */
+export type EventPage = (EventLookup & { found: false }) | { found: true; event: EventView; corrections: Correction[]; campaign: CampaignView };
+
+export function eventPage(t: Tracker, id: number, asOf: number): EventPage {
+  const found = eventAsAt(t, id, asOf);
+  if (!found.found) return found;
+  return { found: true, event: found.event, corrections: corrections(t, asOf, id), campaign: campaignView(t) };
+}
+
+export function institutionHistory(t: Tracker, institutionId: number, asOf: number, limit = 10_000): EventView[] {
+  return withDetails(t, timelineRows(t.db, asOf, { institutionId }, null, limit));
+}
+
+/** The scorecard: every institution approached or on record, with its figures, as at T. */
+export function scorecard(t: Tracker, asOf: number): { campaign: CampaignView; rows: InstitutionView[] } {
+  return { campaign: campaignView(t), rows: institutionsAsAt(t, asOf).filter((i) => i.involved) };
+}
+
+/** Every institution with its figures, and the campaign's asks: the open data's figures. */
+export function institutionFigures(t: Tracker, asOf: number): { campaign: CampaignView; institutions: InstitutionView[] } {
+  return { campaign: campaignView(t), institutions: institutionsAsAt(t, asOf) };
 }

@@ -19,8 +19,8 @@ beforeAll(async () => {
   const editor = await createUser(db, { email: 'editor@example.org', name: 'Eddie Editor', role: 'editor', password: PASSWORD }, system, Date.now());
   const gone = await createUser(db, { email: 'gone@example.org', name: 'Gone User', role: 'editor', password: PASSWORD }, system, Date.now());
   if (!admin.ok || !editor.ok || !gone.ok) throw new Error('could not create users');
-  editorId = editor.id;
-  setUserActive(db, gone.id, false, system, Date.now());
+  editorId = editor.value.id;
+  setUserActive(db, gone.value.id, false, system, Date.now());
 });
 afterAll(async () => t.close());
 beforeEach(() => {
@@ -85,8 +85,8 @@ describe('who may use the workspace', () => {
     if (!made.ok) throw new Error('no user');
     const client = await signedIn('soon@example.org');
     expect((await client.get('/admin')).statusCode).toBe(200);
-    setUserActive(db, made.id, false, system, Date.now());
-    expect(sql<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE user_id = ?', made.id).n).toBe(0);
+    setUserActive(db, made.value.id, false, system, Date.now());
+    expect(sql<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE user_id = ?', made.value.id).n).toBe(0);
     expect((await client.get('/admin')).statusCode).toBe(303);
   });
 });
@@ -341,7 +341,7 @@ describe('changing a password', () => {
     _csrf = await client.csrf('/admin/password');
     expect((await client.post('/admin/password', { _csrf, current: PASSWORD, password: 'a new long password', confirm: 'a new long password' })).statusCode).toBe(303);
     expect((await new Client(t.app).signIn('pw@example.org', 'a new long password')).statusCode).toBe(303);
-    expect(sql<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'user.password' AND entity_id = ?", made.id).n).toBe(1);
+    expect(sql<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'user.password' AND entity_id = ?", made.value.id).n).toBe(1);
   });
 });
 
@@ -468,11 +468,11 @@ describe('users and the audit log (admins)', () => {
     const theirs = await signedIn('temp@example.org');
     const admin = await signedIn('admin@example.org');
     let _csrf = await admin.csrf('/admin/users');
-    expect((await admin.post(`/admin/users/${made.id}/active`, { _csrf, active: 'false' })).statusCode).toBe(303);
+    expect((await admin.post(`/admin/users/${made.value.id}/active`, { _csrf, active: 'false' })).statusCode).toBe(303);
     expect((await theirs.get('/admin')).statusCode).toBe(303);
     expect((await new Client(t.app).signIn('temp@example.org', PASSWORD)).statusCode).toBe(401);
     _csrf = await admin.csrf('/admin/users');
-    await admin.post(`/admin/users/${made.id}/active`, { _csrf, active: 'true' });
+    await admin.post(`/admin/users/${made.value.id}/active`, { _csrf, active: 'true' });
     expect((await new Client(t.app).signIn('temp@example.org', PASSWORD)).statusCode).toBe(303);
   });
 

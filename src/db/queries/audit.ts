@@ -1,3 +1,4 @@
+import type { Cursor } from '../../domain/cursor.js';
 import type { Db } from '../client.js';
 import { prepared } from './events.js';
 
@@ -26,13 +27,13 @@ export interface AuditFilter {
 }
 
 /** The audit log, newest first, in pages (keyset on at, id). */
-export function auditRows(db: Db, filter: AuditFilter, before: { at: number; id: number } | null, limit: number): AuditRow[] {
+export function auditRows(db: Db, filter: AuditFilter, before: Cursor | null, limit: number): AuditRow[] {
   const where = ['1 = 1'];
   if (filter.userId !== undefined) where.push('a.user_id = @userId');
   if (filter.institutionId !== undefined) where.push('a.institution_id = @institutionId');
   if (filter.from !== undefined) where.push('a.at >= @from');
   if (filter.to !== undefined) where.push('a.at < @to');
-  if (before) where.push('(a.at < @beforeAt OR (a.at = @beforeAt AND a.id < @beforeId))');
+  if (before) where.push('(a.at, a.id) < (@beforeAt, @beforeId)');
   return prepared(
     db,
     `SELECT a.id, a.at, a.user_id AS userId, a.actor, a.action, a.entity_type AS entityType, a.entity_id AS entityId,

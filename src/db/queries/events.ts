@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../client.js';
 import type { PositionStatement } from '../../domain/positions.js';
 import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
+import type { Cursor } from '../../domain/cursor.js';
 import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
 
 export const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
@@ -135,11 +136,6 @@ export interface TimelineFilter {
   institutionId?: number | undefined;
 }
 
-export interface Cursor {
-  occurredAt: number;
-  id: number;
-}
-
 /**
  * Published events as at T, newest first, after the cursor (keyset pagination: the cost of a
  * page does not grow with its depth). Returns up to `limit` rows.
@@ -151,7 +147,7 @@ export function timelineRows(db: Db, asOf: number, filter: TimelineFilter, befor
   if (filter.region) where.push('i.region = @region');
   if (filter.institutionId !== undefined) where.push('e.institution_id = @institutionId');
   if (filter.ask) where.push('EXISTS (SELECT 1 FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = e.id AND a.slug = @ask)');
-  if (before) where.push('(e.occurred_at < @beforeAt OR (e.occurred_at = @beforeAt AND e.id < @beforeId))');
+  if (before) where.push('(e.occurred_at, e.id) < (@beforeAt, @beforeId)');
   const sql = `SELECT ${EVENT_COLUMNS} FROM events e LEFT JOIN institutions i ON i.id = e.institution_id
     WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`;
   return prepared(db, sql).all({
@@ -161,7 +157,7 @@ export function timelineRows(db: Db, asOf: number, filter: TimelineFilter, befor
     region: filter.region ?? null,
     institutionId: filter.institutionId ?? null,
     ask: filter.ask ?? null,
-    beforeAt: before?.occurredAt ?? null,
+    beforeAt: before?.at ?? null,
     beforeId: before?.id ?? null,
     limit,
   }) as EventRow[];
@@ -203,11 +199,40 @@ export function eventDetails(db: Db, ids: number[]): { positions: Map<number, Re
   return { positions, sources };
 }
 
-/** The regions that institutions belong to, for filters. */
-export function regions(db: Db): string[] {
-  return (prepared(db, `SELECT DISTINCT region FROM institutions WHERE region IS NOT NULL ORDER BY region`).all() as { region: string }[]).map(
-    (r) => r.region,
-  );
+/** An event as stored (deleted or not), with its first source and its stances by ask slug: what a campaigner edits. */
+export interface EventRecord {
+  id: number;
+  type: EventType;
+  institutionSlug: string | null;
+  institutionId: number | null;
+  occurredAt: number;
+  date: string;
+  hasTime: number;
+  channel: Channel | null;
+  fromName: string | null;
+  responseType: ResponseType | null;
+  answersEventId: number | null;
+  summary: string;
+  quote: string | null;
+  dueOn: string | null;
+  dueOverrideReason: string | null;
+  status: EventStatus;
+  deletedAt: number | null;
+  source: SourceRow | null;
+  stances: Record<string, Stance>;
+}
+
+export function eventRecord(db: Db, id: number): EventRecord | null {
+  const row = prepared(
+    db,
+    `SELECT e.id, e.type, i.slug AS institutionSlug, e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.occurred_on AS date,
+       e.has_time AS hasTime, e.channel, e.from_name AS fromName, e.response_type AS responseType, e.answers_event_id AS answersEventId,
+       e.summary, e.quote, e.due_on AS dueOn, e.due_override_reason AS dueOverrideReason, e.status, e.deleted_at AS deletedAt
+     FROM events e LEFT JOIN institutions i ON i.id = e.institution_id WHERE e.id = @id`,
+  ).get({ id }) as Omit<EventRecord, 'source' | 'stances'> | undefined;
+  if (!row) return null;
+  const { positions, sources } = eventDetails(db, [id]);
+  return { ...row, source: sources.get(id)?.[0] ?? null, stances: positions.get(id) ?? {} };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The events in the import columns, for spreadsheets and open data, a page at a time. */
+import type { Cursor } from '../../domain/cursor.js';
 import type { Db } from '../client.js';
 import { prepared } from './events.js';
 
@@ -24,18 +25,13 @@ export interface ExportRow {
   positions: string | null;
 }
 
-export interface ExportCursor {
-  occurredAt: number;
-  id: number;
-}
-
 /**
  * Events that are not deleted (published only, or drafts too) with occurred_at ≤ @asOf, oldest
  * first, after the cursor, each with its first source and its positions: one page, read in
  * index order (events_timeline for published events, events_in_time with drafts), so a page
  * costs the same wherever it is in the record.
  */
-export function exportRows(db: Db, options: { includeDrafts: boolean; asOf: number }, after: ExportCursor | null, limit: number): ExportRow[] {
+export function exportRows(db: Db, options: { includeDrafts: boolean; asOf: number }, after: Cursor | null, limit: number): ExportRow[] {
   const which = options.includeDrafts ? 'e.deleted_at IS NULL' : "e.status = 'published' AND e.deleted_at IS NULL";
   const from = after === null ? '' : 'AND (e.occurred_at, e.id) > (@afterAt, @afterId)';
   return prepared(
@@ -50,5 +46,5 @@ export function exportRows(db: Db, options: { includeDrafts: boolean; asOf: numb
      WHERE ${which} AND e.occurred_at <= @asOf ${from}
      ORDER BY e.occurred_at, e.id
      LIMIT @limit`,
-  ).all({ asOf: options.asOf, afterAt: after?.occurredAt ?? null, afterId: after?.id ?? null, limit }) as ExportRow[];
+  ).all({ asOf: options.asOf, afterAt: after?.at ?? null, afterId: after?.id ?? null, limit }) as ExportRow[];
 }

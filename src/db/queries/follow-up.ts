@@ -17,9 +17,9 @@ export interface AwaitingRow {
 
 /**
  * Published contacts as at T that no comment has followed yet (the same outstanding contacts
- * the silence figure counts), soonest due first.
+ * the silence figure counts), soonest due first; of every institution, or of one.
  */
-export function awaitingReply(db: Db, asOf: number, limit: number): AwaitingRow[] {
+export function awaitingReply(db: Db, asOf: number, institutionId: number | null, limit: number): AwaitingRow[] {
   return prepared(
     db,
     `WITH ${latestCommentCte()}
@@ -27,11 +27,11 @@ export function awaitingReply(db: Db, asOf: number, limit: number): AwaitingRow[
       e.occurred_at AS occurredAt, e.occurred_on AS date, e.channel, e.from_name AS fromName, e.summary, e.due_on AS dueOn
     FROM events e JOIN institutions i ON i.id = e.institution_id
     LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
-    WHERE ${VISIBLE} AND e.type = 'contact' AND ${AFTER_LATEST_COMMENT}
+    WHERE ${VISIBLE} AND e.type = 'contact' AND ${AFTER_LATEST_COMMENT} AND (@institutionId IS NULL OR e.institution_id = @institutionId)
     ORDER BY e.due_on IS NULL, e.due_on, e.occurred_at, e.id
     LIMIT @limit`,
   )
-    .all({ asOf, limit }) as AwaitingRow[];
+    .all({ asOf, limit, institutionId }) as AwaitingRow[];
 }
 
 export interface DraftRow {

@@ -39,3 +39,14 @@ export function directoryLookup(db: Db) {
     idOfSlug: (slug: string) => db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, slug)).get()?.id ?? null,
   };
 }
+
+/** The regions that institutions belong to, for filters. */
+export function regions(db: Db): string[] {
+  return db
+    .selectDistinct({ region: institutions.region })
+    .from(institutions)
+    .where(sql`${institutions.region} IS NOT NULL`)
+    .orderBy(asc(institutions.region))
+    .all()
+    .map((r) => r.region!);
+}

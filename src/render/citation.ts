@@ -5,7 +5,7 @@
 import { isoInstant } from '../domain/calendar.js';
 import type { AskCount } from '../domain/positions.js';
 import type { EventView, InstitutionView } from '../tracker/tracker.js';
-import { headline, instantLabel, longDate, plural, stanceLabel } from '../render/format.js';
+import { headline, instantLabel, longDate, plural, stanceLabel } from './format.js';
 
 export interface Citation {
   sentence: string;

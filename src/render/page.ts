@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { campaignView } from '../tracker/tracker.js';
 import { isoInstant } from '../domain/calendar.js';
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
-import * as format from '../render/format.js';
+import * as format from './format.js';
 
 export interface PageContext {
   title: string;

@@ -4,17 +4,15 @@
  * confirmed. The checked file waits server-side (records/pending-imports), not in the session.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, type CsvInput, type ImportReport } from '../records/csv-import.js';
-import { keepPendingImport, takePendingImport, type ImportKind } from '../records/pending-imports.js';
-import { checkCsrf } from '../plugins/sessions.js';
+import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, type CsvInput, type ImportReport } from '../../records/csv-import.js';
+import { keepPendingImport, takePendingImport, type ImportKind } from '../../records/pending-imports.js';
+import { actorOf, checkCsrf } from '../../plugins/sessions.js';
 import type { Readable } from 'node:stream';
-import { holdDownloadSlot } from '../plugins/downloads.js';
-import { csvRows } from '../render/csv.js';
-import { pagedBody } from '../render/download.js';
-import { eventColumns, eventRecordPages, institutionColumns, institutionRecords, withSnapshot } from '../tracker/export.js';
-import { actorOf } from './admin.js';
-import { requireUser } from './auth.js';
-import { renderPage } from './page.js';
+import { holdDownloadSlot } from '../../plugins/downloads.js';
+import { csvRows } from '../../render/csv.js';
+import { pagedBody } from '../../render/download.js';
+import { eventColumns, eventRecordPages, institutionColumns, institutionRecords, withSnapshot } from '../../tracker/export.js';
+import { renderPage } from '../../render/page.js';
 
 declare module 'fastify' {
   interface Session {
@@ -39,7 +37,6 @@ interface Preview {
 
 export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
   const t = app.tracker;
-  app.addHook('preHandler', requireUser());
 
   const run = (kind: ImportKind, file: CsvInput, dryRun: boolean, request: FastifyRequest): ImportReport<unknown> => {
     const now = app.now();

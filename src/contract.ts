@@ -1,0 +1,69 @@
+/**
+ * The public contract's JSON shapes (DOMAIN.md), declared once in TypeBox: the API serialises
+ * its answers with them, the OpenAPI document describes them, and the tracker's views are
+ * typed from them.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { CHANNELS, EVENT_TYPES, INSTITUTION_KINDS, RESPONSE_TYPES, STANCES } from './domain/vocabulary.js';
+
+/** A value or null, as one JSON type list (`["string", "null"]`), which serialises faster than anyOf. */
+export function Nullable<T extends TSchema>(schema: T) {
+  const s = schema as unknown as { type?: string; enum?: unknown[] };
+  // An enum of texts has no type of its own.
+  const type = s.type ?? 'string';
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...(s.enum ? { enum: [...s.enum, null] } : {}) });
+}
+
+const DateText = Type.String({ format: 'date' });
+const NullableDate = Nullable(Type.String({ format: 'date' }));
+
+export const PositionSchema = Type.Object({ stance: Type.Enum([...STANCES]), since: NullableDate, eventId: Nullable(Type.Integer()) });
+
+export const SilenceSchema = Nullable(
+  Type.Object({
+    since: DateText,
+    calendarDays: Type.Integer(),
+    workingDays: Type.Integer(),
+    unansweredContacts: Type.Integer(),
+    lastContact: DateText,
+  }),
+);
+
+export const InstitutionSchema = Type.Object({
+  slug: Type.String(),
+  name: Type.String(),
+  kind: Type.Enum([...INSTITUTION_KINDS]),
+  code: Nullable(Type.String()),
+  region: Nullable(Type.String()),
+  country: Nullable(Type.String()),
+  aliases: Type.Array(Type.String()),
+  active: Type.Boolean(),
+  url: Type.String(),
+  positions: Type.Record(Type.String(), PositionSchema),
+  silence: SilenceSchema,
+});
+export type InstitutionJson = Static<typeof InstitutionSchema>;
+
+export const SourceSchema = Type.Object({ title: Type.String(), url: Nullable(Type.String()), publisher: Nullable(Type.String()), publishedOn: NullableDate });
+
+export const EventSchema = Type.Object({
+  id: Type.Integer(),
+  type: Type.Enum([...EVENT_TYPES]),
+  institution: Nullable(Type.String()),
+  occurredAt: Type.String({ format: 'date-time' }),
+  date: DateText,
+  channel: Nullable(Type.Enum([...CHANNELS])),
+  from: Nullable(Type.String()),
+  responseType: Nullable(Type.Enum([...RESPONSE_TYPES])),
+  summary: Type.String(),
+  quote: Nullable(Type.String()),
+  positions: Type.Record(Type.String(), Type.Enum([...STANCES])),
+  sources: Type.Array(SourceSchema),
+  dueOn: NullableDate,
+  url: Type.String(),
+});
+/** An event as the API gives it. */
+export type EventJson = Static<typeof EventSchema>;
+
+export const ErrorSchema = Type.Object({ error: Type.String(), statusCode: Type.Integer(), message: Type.String(), parameter: Nullable(Type.String()) });
+

@@ -1,0 +1,65 @@
+/**
+ * Atom, RSS 2.0 and JSON Feed of published events, built with the `feed` library. An Atom title
+ * is HTML (type="html"), so its text is escaped there; RSS and JSON Feed titles are plain text.
+ */
+import { Feed } from 'feed';
+import type { CampaignView, EventView } from '../tracker/tracker.js';
+import { escapeHtml } from './escape.js';
+import { channelLabel, eventTypeLabel, longDate, responseTypeLabel, stanceLabel } from './format.js';
+
+export type FeedFormat = 'atom' | 'rss' | 'json';
+
+export function eventTitle(e: EventView): string {
+  const detail = e.type === 'contact' && e.channel ? ` (${channelLabel(e.channel).toLowerCase()})` : e.type === 'response' && e.responseType ? ` (${responseTypeLabel(e.responseType).toLowerCase()})` : '';
+  return `${eventTypeLabel(e.type)}${detail}: ${e.institutionName ?? 'campaign-wide'}, ${longDate(e.date)}`;
+}
+
+export interface FeedInput {
+  campaign: CampaignView;
+  baseUrl: string;
+  events: EventView[];
+  asOf: number;
+  /** Where the feed's page is (`/` for the whole timeline), its title and what it holds. */
+  path: string;
+  title: string;
+  description: string;
+  /** The addresses of this feed in each format offered. */
+  feedLinks: Partial<Record<FeedFormat, string>>;
+}
+
+export function buildFeed(input: FeedInput, format: FeedFormat): string {
+  const { campaign, baseUrl, events } = input;
+  const updated = events[0] ? new Date(events[0].occurredAt) : new Date(input.asOf);
+  const feed = new Feed({
+    title: input.title,
+    description: input.description,
+    id: `${baseUrl}${input.path}`,
+    link: `${baseUrl}${input.path === '/' ? '/timeline' : input.path}`,
+    language: 'en-GB',
+    updated,
+    generator: 'Campaign accountability tracker',
+    copyright: `Data: CC BY 4.0, ${campaign.title}`,
+    feedLinks: input.feedLinks,
+    author: { name: campaign.title, link: campaign.website ?? baseUrl },
+  });
+  const askTitles = new Map(campaign.asks.map((a) => [a.slug, a.title]));
+  for (const e of events) {
+    const positions = Object.entries(e.positions).map(([ask, stance]) => `${askTitles.get(ask) ?? ask}: ${stanceLabel(stance)}`);
+    const paragraphs = [e.summary, e.quote ? `“${e.quote}”` : '', positions.length > 0 ? `Position stated: ${positions.join('; ')}.` : ''];
+    feed.addItem({
+      title: format === 'atom' ? escapeHtml(eventTitle(e)) : eventTitle(e),
+      id: e.url,
+      link: e.url,
+      description: paragraphs.filter(Boolean).map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
+      date: new Date(e.occurredAt),
+      published: new Date(e.occurredAt),
+    });
+  }
+  return format === 'atom' ? feed.atom1() : format === 'rss' ? feed.rss2() : feed.json1();
+}
+
+export const FEED_TYPES: Record<FeedFormat, string> = {
+  atom: 'application/atom+xml; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};

@@ -1,0 +1,15 @@
+/** The admins' part of the workspace: every route here needs a signed-in admin. */
+import type { FastifyInstance } from 'fastify';
+import { requireUser } from '../../../plugins/sessions.js';
+import auditRoutes from './audit.js';
+import campaignRoutes from './campaign.js';
+import institutionRoutes from './institutions.js';
+import userRoutes from './users.js';
+
+export default async function admins(app: FastifyInstance) {
+  app.addHook('preHandler', requireUser('admin'));
+  await app.register(userRoutes); //        /admin/users, /admin/users/:id/active
+  await app.register(auditRoutes); //       /admin/audit
+  await app.register(institutionRoutes); // /admin/institutions, /admin/institutions/new, /admin/institutions/:slug(/edit)
+  await app.register(campaignRoutes); //    /admin/campaign
+}

@@ -1,0 +1,8 @@
+/** The follow-up queue, where campaigners land: who to chase, and drafts to publish. */
+import type { FastifyInstance } from 'fastify';
+import { renderPage } from '../../render/page.js';
+import { followUp } from '../../tracker/follow-up.js';
+
+export default async function followUpRoutes(app: FastifyInstance) {
+  app.get('/admin', async (request, reply) => renderPage(request, reply, 'admin/index', 'Follow-up', { queue: followUp(app.tracker, app.now()), csrf: reply.generateCsrf() }));
+}

@@ -1,0 +1,22 @@
+/**
+ * The campaigners' workspace under /admin. Every route here needs a signed-in user (this
+ * plugin's hook) and every POST a CSRF token; the admins' routes are a child with a hook of its own.
+ */
+import type { FastifyInstance } from 'fastify';
+import { requireUser } from '../../plugins/sessions.js';
+import admins from './admins/index.js';
+import batchRoutes from './batch.js';
+import eventRoutes from './events.js';
+import followUpRoutes from './follow-up.js';
+import passwordRoutes from './password.js';
+import spreadsheetRoutes from './spreadsheets.js';
+
+export default async function adminRoutes(app: FastifyInstance) {
+  app.addHook('preHandler', requireUser());
+  await app.register(followUpRoutes); //    /admin
+  await app.register(eventRoutes); //       /admin/events/new, /admin/events, /admin/events/:id/(edit|delete|restore|publish)
+  await app.register(batchRoutes); //       /admin/contacts/batch
+  await app.register(spreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
+  await app.register(passwordRoutes); //    /admin/password
+  await app.register(admins); //            admins only: /admin/users, /admin/audit, /admin/institutions, /admin/campaign
+}

@@ -1,0 +1,62 @@
+/** The directory of institutions: filtered and sorted as at T, and as the about page counts it. */
+import { institutionRowBySlug, institutionRows, type InstitutionRow } from '../db/queries/institutions.js';
+import { INSTITUTION_KINDS, type InstitutionKind } from '../domain/vocabulary.js';
+import { bySilence, campaignView, institutionsAsAt, regions, type Ask, type InstitutionView, type Tracker } from './tracker.js';
+
+export interface DirectoryFilter {
+  q?: string | undefined;
+  kind?: InstitutionKind | '' | undefined;
+  region?: string | undefined;
+  approached?: 'yes' | 'no' | '' | undefined;
+  sort?: 'name' | 'silence' | 'activity' | undefined;
+  /** Ask slug → the stance wanted. */
+  stances?: Record<string, string>;
+}
+
+export function filterDirectory(all: InstitutionView[], filter: DirectoryFilter): InstitutionView[] {
+  const needle = filter.q?.trim().toLowerCase();
+  const stances = Object.entries(filter.stances ?? {}).filter(([, wanted]) => wanted);
+  let rows = all.filter(
+    (i) =>
+      (!filter.kind || i.kind === filter.kind) &&
+      (!filter.region || i.region === filter.region) &&
+      (!filter.approached || i.approached === (filter.approached === 'yes')) &&
+      (!needle || i.name.toLowerCase().includes(needle) || i.aliases.some((a) => a.toLowerCase().includes(needle)) || i.code?.toLowerCase() === needle) &&
+      stances.every(([ask, wanted]) => i.positions[ask]?.stance === wanted),
+  );
+  if (filter.sort === 'silence') rows = bySilence(rows);
+  if (filter.sort === 'activity') rows = [...rows].sort((a, b) => (b.lastActivity ?? '').localeCompare(a.lastActivity ?? '') || a.name.localeCompare(b.name));
+  return rows;
+}
+
+export interface DirectoryPage {
+  rows: InstitutionView[];
+  total: number;
+  asks: Ask[];
+  regions: string[];
+}
+
+export function directoryPage(t: Tracker, filter: DirectoryFilter, asOf: number): DirectoryPage {
+  const all = institutionsAsAt(t, asOf);
+  return { rows: filterDirectory(all, filter), total: all.length, asks: campaignView(t).asks, regions: regions(t) };
+}
+
+/** Institutions as the directory holds them (without figures), by name: for the workspace's lists. */
+export function directoryRows(t: Tracker): InstitutionRow[] {
+  return institutionRows(t.db);
+}
+
+/** One institution as the directory holds it, or null. */
+export function directoryRow(t: Tracker, slug: string): InstitutionRow | null {
+  return institutionRowBySlug(t.db, slug);
+}
+
+/** How many institutions of each kind the directory holds, open and closed. */
+export function directoryCounts(t: Tracker): { kind: InstitutionKind; open: number; closed: number }[] {
+  const rows = institutionRows(t.db);
+  return INSTITUTION_KINDS.map((kind) => ({
+    kind,
+    open: rows.filter((r) => r.kind === kind && r.active).length,
+    closed: rows.filter((r) => r.kind === kind && !r.active).length,
+  })).filter((r) => r.open + r.closed > 0);
+}
