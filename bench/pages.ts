@@ -10,7 +10,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { PROJECT_ROOT } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
-import { addDays, instantOf } from '../src/domain/calendar.js';
+import { addDays } from '../src/domain/calendar.js';
 import { CHANNELS, RESPONSE_TYPES, STANCES } from '../src/domain/vocabulary.js';
 import { insertEvent } from '../src/records/events.js';
 import { insertInstitutions } from '../src/records/institutions.js';

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DEFAULT_REPLY_WINDOWS } from '../domain/reply-due.js';
 import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Role, Stance } from '../domain/vocabulary.js';
 
 
@@ -12,8 +13,8 @@ export const campaign = sqliteTable('campaign', {
   title: text('title').notNull(),
   summary: text('summary').notNull(),
   website: text('website'),
-  replyWindowDefault: integer('reply_window_default').notNull().default(10),
-  replyWindowFoi: integer('reply_window_foi').notNull().default(20),
+  replyWindowDefault: integer('reply_window_default').notNull().default(DEFAULT_REPLY_WINDOWS.default),
+  replyWindowFoi: integer('reply_window_foi').notNull().default(DEFAULT_REPLY_WINDOWS.foi),
 });
 
 export const asks = sqliteTable('asks', {

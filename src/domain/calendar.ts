@@ -232,10 +232,6 @@ export class WorkingCalendar {
     if (!this.covers(date)) throw new CalendarRangeError(date, this.firstYear, this.lastYear);
   }
 
-  holidayOn(date: LondonDate): BankHoliday | undefined {
-    return this.holidays.find((h) => h.date === date);
-  }
-
   isWorkingDay(date: LondonDate): boolean {
     this.assertCovers(date);
     return isoWeekday(date) <= 5 && !this.holidaySet.has(dayNumber(date));

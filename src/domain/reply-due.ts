@@ -5,8 +5,6 @@
  */
 import type { LondonDate, WorkingCalendar } from './calendar.js';
 import { londonDateOf } from './calendar.js';
-import { byOccurrence, countsAsAt, type HistoryEvent } from './history.js';
-import { isComment } from './silence.js';
 import type { Channel } from './vocabulary.js';
 
 export interface ReplyWindows {
@@ -26,16 +24,7 @@ export function replyDueOn(contactDate: LondonDate, channel: Channel | null, win
   return calendar.addWorkingDays(contactDate, replyWindow(channel, windows));
 }
 
-export type ContactState = 'answered' | 'overdue' | 'awaiting';
-
-/** A contact is answered once a comment follows it; overdue when T's date is after its due date. */
-export function contactState(
-  contact: HistoryEvent & { dueOn: LondonDate | null },
-  history: readonly HistoryEvent[],
-  asOf: number,
-): ContactState {
-  const answered = history.some((e) => isComment(e) && countsAsAt(e, asOf) && byOccurrence(e, contact) > 0);
-  if (answered) return 'answered';
-  if (contact.dueOn !== null && londonDateOf(asOf) > contact.dueOn) return 'overdue';
-  return 'awaiting';
+/** An unanswered contact is overdue from the day after its reply due date. */
+export function isOverdue(dueOn: LondonDate | null, asOf: number): boolean {
+  return dueOn !== null && londonDateOf(asOf) > dueOn;
 }

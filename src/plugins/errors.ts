@@ -5,22 +5,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CalendarRangeError } from '../domain/calendar.js';
 import { RecordNotFound } from '../records/errors.js';
 import { pageContext } from '../render/page.js';
+import { RequestProblem, wantsJson } from './problems.js';
 import { signedInUser } from './sessions.js';
+
+export { RequestProblem, wantsJson };
 import { campaignView } from '../tracker/tracker.js';
 
-/** An error meant for the person who made the request, with the parameter at fault. */
-export class RequestProblem extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly parameter: string | null = null,
-  ) {
-    super(message);
-    this.name = 'RequestProblem';
-  }
-}
-
-export const wantsJson = (request: FastifyRequest): boolean => /^\/(api|healthz)(\/|$|\?)/.test(request.url);
 
 function parameterOf(error: FastifyError): string | null {
   const first = error.validation?.[0];
@@ -53,7 +43,8 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
   const title = titles[status] ?? (status >= 500 ? 'Something went wrong' : 'There is a problem with the address');
   const page = pageContext(request, parameter === 'as_of' ? `Error: ${title}` : title, siteTitle);
   // A moment that could not be read is shown again in the time-travel form, with the problem beside it.
-  const asOfValue = parameter === 'as_of' ? String((request.query as Record<string, unknown> | undefined)?.as_of ?? '') : null;
+  const given = (request.query as Record<string, unknown> | undefined)?.as_of;
+  const asOfValue = parameter === 'as_of' ? (typeof given === 'string' ? given : '') : null;
   // Rendered with the app's view renderer: a request the router refused has a bare reply.
   const html = await request.server.view('errors/error', { page, status, message, parameter, asOfValue });
   return reply.type('text/html; charset=utf-8').send(html);

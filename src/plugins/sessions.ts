@@ -13,7 +13,7 @@ import type { Db } from '../db/client.js';
 import { sessions } from '../db/schema.js';
 import { userById, type UserRow } from '../db/queries/users.js';
 import type { Actor } from '../records/audit.js';
-import { RequestProblem, wantsJson } from './errors.js';
+import { RequestProblem, wantsJson } from './problems.js';
 
 declare module 'fastify' {
   interface Session {

@@ -146,13 +146,6 @@ export class InstitutionMatcher {
     this.tiers[tier]!.set(k, ids);
   }
 
-  /** Remembers a name just added, so later rows of the same import can refer to it. */
-  remember(row: { id: number; slug: string; name: string; code: string | null }, aliases: string[]): void {
-    this.names.set(row.id, row.name);
-    for (const key of [row.slug, row.code, row.name]) if (key) this.add(0, key, row.id);
-    for (const alias of aliases) this.add(1, alias, row.id);
-  }
-
   has(text: string): boolean {
     return this.tiers.some((tier) => tier.has(text.trim().toLowerCase()));
   }

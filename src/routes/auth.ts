@@ -12,7 +12,9 @@ import { LoginQuery } from './schemas.js';
  * character is percent-encoded, so the address is always a valid Location header.
  */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(next) || next.length > 2000) return '/admin';
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.length > 2000) return '/admin';
+  // No backslash (some browsers read it as a slash) and no control character.
+  if ([...next].some((c) => c === '\\' || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) return '/admin';
   try {
     const base = 'http://tracker.invalid';
     const url = new URL(next, base);

@@ -1,6 +1,7 @@
 /** The campaigners' follow-up queue: who to chase, as at an instant. */
 import { awaitingReply, drafts, type AwaitingRow, type DraftRow } from '../db/queries/follow-up.js';
 import { daysBetween, londonDateOf } from '../domain/calendar.js';
+import { isOverdue } from '../domain/reply-due.js';
 import { bySilence, institutionsAsAt, type InstitutionView, type Tracker } from './tracker.js';
 
 export interface AwaitingContact extends AwaitingRow {
@@ -20,7 +21,7 @@ export function followUp(t: Tracker, asOf: number): FollowUp {
   const today = londonDateOf(asOf);
   const awaiting = awaitingReply(t.db, asOf, null, QUEUE_LIMIT).map((c) => ({
     ...c,
-    overdue: c.dueOn !== null && today > c.dueOn,
+    overdue: isOverdue(c.dueOn, asOf),
     daysWaiting: daysBetween(c.date, today),
   }));
   // Overdue first (longest overdue at the top), then the rest by due date.

@@ -32,7 +32,7 @@ export function eventFormChoices(t: Tracker, type: EventType, institutionSlug: s
 export function eventAsFields(t: Tracker, id: number): { fields: Record<string, string>; type: EventType; published: boolean; deleted: boolean } | null {
   const e = eventRecord(t.db, id);
   if (!e) return null;
-  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const text = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
   return {
     type: e.type,
     published: e.status === 'published',

@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
 import { currentPositions, headlineCounts, rung, type PositionStatement } from '../../src/domain/positions.js';
-import { contactState, replyDueOn, replyWindow } from '../../src/domain/reply-due.js';
+import { isOverdue, replyDueOn, replyWindow } from '../../src/domain/reply-due.js';
 import { isComment, outstandingContacts, silence } from '../../src/domain/silence.js';
 import type { ResponseType, Stance } from '../../src/domain/vocabulary.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
@@ -171,14 +171,13 @@ describe('reply due dates', () => {
   });
 
   it.each([
-    ['awaiting on its due date', [] as HistoryEvent[], endOfLondonDay('2021-05-10'), 'awaiting'],
-    ['overdue the day after', [] as HistoryEvent[], instantOf('2021-05-11'), 'overdue'],
-    ['answered by a later statement', [ev('statement', '2021-05-12')], at('2021-05-20'), 'answered'],
-    ['not answered by an acknowledgement', [ev('acknowledgement', '2021-04-26')], at('2021-05-20'), 'overdue'],
-    ['not answered by a statement made before it', [ev('statement', '2021-04-20')], at('2021-05-20'), 'overdue'],
-    ['not answered by a statement after T', [ev('statement', '2021-05-21')], at('2021-05-20'), 'overdue'],
-  ] as const)('a contact is %s', (_name, others, asOf, state) => {
-    const contact = { ...ev('contact', '2021-04-23'), dueOn: '2021-05-10' };
-    expect(contactState(contact, [contact, ...others], asOf)).toBe(state);
+    ['on its due date, at the last moment (BST)', '2021-05-10', '2021-05-10T22:59:59.999Z', false],
+    ['the day after, from London midnight (BST)', '2021-05-10', '2021-05-10T23:00:00.000Z', true],
+    ['on its due date, at the last moment (GMT)', '2021-12-06', '2021-12-06T23:59:59.999Z', false],
+    ['the day after, from London midnight (GMT)', '2021-12-06', '2021-12-07T00:00:00.000Z', true],
+    ['long before', '2021-05-10', '2021-04-23T09:00:00.000Z', false],
+    ['with no due date', null, '2030-01-01T00:00:00.000Z', false],
+  ] as const)('an unanswered contact due %s is overdue: %s', (_name, dueOn, at, overdue) => {
+    expect(isOverdue(dueOn, Date.parse(at))).toBe(overdue);
   });
 });
