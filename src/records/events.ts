@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { eventPositions, events, eventSources } from '../db/schema.js';
 import type { Db } from '../db/client.js';
 import { instantOf, type LondonDate } from '../domain/calendar.js';
-import type { Channel, EventStatus, EventType, ResponseType, Stance } from '../domain/vocabulary.js';
+import type { Stance } from '../domain/vocabulary.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -14,27 +14,18 @@ export interface SourceInput {
   publishedOn: LondonDate | null;
 }
 
-export interface EventInput {
-  type: EventType;
-  institutionId: number | null;
+/** An event to write: its own columns (the drizzle schema's), its date and time as typed, its positions and sources. */
+export type EventInput = Required<
+  Pick<typeof events.$inferInsert, 'type' | 'institutionId' | 'channel' | 'fromName' | 'responseType' | 'answersEventId' | 'summary' | 'quote' | 'dueOn' | 'status' | 'createdBy'>
+> & {
   date: LondonDate;
   /** `HH:MM` London time, or null for a date-only event. */
   time: string | null;
-  channel: Channel | null;
-  fromName: string | null;
-  responseType: ResponseType | null;
-  answersEventId: number | null;
-  summary: string;
-  quote: string | null;
-  /** The reply due date, for contacts. */
-  dueOn: LondonDate | null;
   /** Why `dueOn` differs from the computed date, when overridden. */
   dueOverrideReason?: string | null;
-  status: EventStatus;
   positions: { askId: number; stance: Stance }[];
   sources: SourceInput[];
-  createdBy: string;
-}
+};
 
 /** The event's own columns (not who logged it or when), as both inserting and editing write them. */
 export function eventColumns(input: EventInput) {

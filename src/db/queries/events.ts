@@ -5,10 +5,11 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../client.js';
+import type { events } from '../schema.js';
 import type { PositionStatement } from '../../domain/positions.js';
 import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
 import type { Cursor } from '../../domain/cursor.js';
-import type { Channel, EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
+import type { EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
 
 export const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
 const COMMENT_TYPES = COMMENT_RESPONSE_TYPES.map((t) => `'${t}'`).join(', ');
@@ -102,25 +103,19 @@ export function activity(db: Db, asOf: number): Activity[] {
   return prepared(db, sql).all({ asOf }) as Activity[];
 }
 
-export interface EventRow {
-  id: number;
-  type: EventType;
-  institutionId: number | null;
+/** An event's columns as stored (the drizzle schema's row). */
+type EventColumns = typeof events.$inferSelect;
+
+/** An event as the timeline reads it: its own columns, its date and its institution's. */
+export type EventRow = Pick<EventColumns, 'id' | 'type' | 'institutionId' | 'occurredAt' | 'channel' | 'fromName' | 'responseType' | 'answersEventId' | 'summary' | 'quote' | 'dueOn' | 'status'> & {
+  /** The London date (occurred_on). */
+  date: string;
+  /** 1 when a time of day was given. */
+  hasTime: number;
   institutionSlug: string | null;
   institutionName: string | null;
   institutionKind: InstitutionKind | null;
-  occurredAt: number;
-  date: string;
-  hasTime: number;
-  channel: Channel | null;
-  fromName: string | null;
-  responseType: ResponseType | null;
-  answersEventId: number | null;
-  summary: string;
-  quote: string | null;
-  dueOn: string | null;
-  status: EventStatus;
-}
+};
 
 const EVENT_COLUMNS = `e.id, e.type, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName,
   i.kind AS institutionKind, e.occurred_at AS occurredAt, e.occurred_on AS date, e.has_time AS hasTime, e.channel,
@@ -200,24 +195,7 @@ export function eventDetails(db: Db, ids: number[]): { positions: Map<number, Re
 }
 
 /** An event as stored (deleted or not), with its first source and its stances by ask slug: what a campaigner edits. */
-export interface EventRecord {
-  id: number;
-  type: EventType;
-  institutionSlug: string | null;
-  institutionId: number | null;
-  occurredAt: number;
-  date: string;
-  hasTime: number;
-  channel: Channel | null;
-  fromName: string | null;
-  responseType: ResponseType | null;
-  answersEventId: number | null;
-  summary: string;
-  quote: string | null;
-  dueOn: string | null;
-  dueOverrideReason: string | null;
-  status: EventStatus;
-  deletedAt: number | null;
+export interface EventRecord extends EventRow, Pick<EventColumns, 'dueOverrideReason' | 'deletedAt'> {
   source: SourceRow | null;
   stances: Record<string, Stance>;
 }
@@ -225,9 +203,7 @@ export interface EventRecord {
 export function eventRecord(db: Db, id: number): EventRecord | null {
   const row = prepared(
     db,
-    `SELECT e.id, e.type, i.slug AS institutionSlug, e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.occurred_on AS date,
-       e.has_time AS hasTime, e.channel, e.from_name AS fromName, e.response_type AS responseType, e.answers_event_id AS answersEventId,
-       e.summary, e.quote, e.due_on AS dueOn, e.due_override_reason AS dueOverrideReason, e.status, e.deleted_at AS deletedAt
+    `SELECT ${EVENT_COLUMNS}, e.due_override_reason AS dueOverrideReason, e.deleted_at AS deletedAt
      FROM events e LEFT JOIN institutions i ON i.id = e.institution_id WHERE e.id = @id`,
   ).get({ id }) as Omit<EventRecord, 'source' | 'stances'> | undefined;
   if (!row) return null;
