@@ -1,11 +1,14 @@
-/** Builds a real app on a fresh SQLite file in a temporary folder, with the shipped data loaded. */
+/** Builds a real app on a fresh SQLite file in a temporary folder; and what tests share to read its pages. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { parseHTML } from 'linkedom';
+import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { instantOf } from '../src/domain/calendar.js';
+import { user } from './factories.js';
+import { Client } from './session.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -53,4 +56,25 @@ export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The data a fresh installation ships (data/): only test/shipped-data.test.ts uses it. */
+export const SHIPPED_DATA = path.join(PROJECT_ROOT, 'data');
+
+/** A page's document, to look for elements and their text. */
+export const dom = (html: string): Document => parseHTML(html).document as unknown as Document;
+
+/** What a textarea shows (the DOM library keeps its entities). */
+export const shown = (textarea: Element): string => dom(`<p>${textarea.innerHTML}</p>`).querySelector('p')!.textContent!;
+
+/** The visible words of an element, white space collapsed. */
+export const words = (element: Element | null | undefined): string => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** A browser-like client signed in as a new user of that role (made with the factory). */
+export async function signedIn(t: TestApp, role: 'admin' | 'editor' = 'editor', remoteAddress?: string): Promise<{ client: Client; user: { id: number; email: string; password: string } }> {
+  const made = await user(t.app.tracker.db, { role });
+  const client = new Client(t.app, remoteAddress ? { remoteAddress } : {});
+  const res = await client.signIn(made.email, made.password);
+  if (res.statusCode !== 303) throw new Error(`could not sign in: ${res.statusCode}`);
+  return { client, user: made };
 }
