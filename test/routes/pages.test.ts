@@ -16,7 +16,7 @@ async function buildStory() {
   const t = await makeApp({ dataDir: FIXTURE_DATA });
   const db = t.app.tracker.db;
   const board = institution(db, { name: 'National Scheme Board', kind: 'nhs_england', country: 'England' });
-  const network = institution(db, { name: 'Scheme Founders Network', kind: 'other', country: null, aliases: ['SFN'] });
+  const network = institution(db, { name: 'Scheme Founders Network', kind: 'other', aliases: ['SFN'] });
   const police = institution(db, { name: 'Borsetshire Police', kind: 'police_force', code: 'borsetshire', aliases: ['BISP'] });
   const trust = institution(db, { name: 'Felpersham Mental Health NHS Trust', kind: 'mental_health_trust', code: 'RZ1', region: 'South East', aliases: ['BISP'] });
   const welsh = institution(db, { name: 'Ambridge Constabulary', kind: 'police_force', code: 'ambridge', country: 'Wales' });
