@@ -4,53 +4,58 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
-import { importEventsCsv } from '../../src/records/csv-import.js';
-import { makeApp, TEST_NOW } from '../helpers.js';
+import { contact, FIXTURE_DATA, institution } from '../factories.js';
+import { makeApp, tempDir, TEST_NOW } from '../helpers.js';
 
 const backup = (databasePath: string, target: string) =>
   spawnSync(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/cli/backup.ts', target], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: databasePath },
+    env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: databasePath, DATA_DIR: FIXTURE_DATA },
     encoding: 'utf8',
   });
 
 describe('npm run backup', () => {
   it('copies the live database while the app has it open, and the copy restores', async () => {
-    const t = await makeApp();
-    const result = importEventsCsv(
-      t.app.tracker.db,
-      'institution,date,type,channel,summary,source_title\nkent,2021-06-01,contact,email,Asked Kent Police about SIM,Email\n',
-      { calendar: t.app.tracker.calendar, now: TEST_NOW, createdBy: 'test' },
-    );
-    expect(result.written).toBe(1);
+    const t = await makeApp({ dataDir: FIXTURE_DATA });
+    const db = t.app.tracker.db;
+    const body = institution(db, { name: 'Backup Constabulary', kind: 'police_force', code: 'backup-constabulary' });
+    contact(db, body, { date: '2021-06-01', summary: 'Asked Backup Constabulary about the scheme' });
     const target = path.join(t.dir, 'copies', 'backup.db');
     const res = backup(t.databasePath, target);
     expect(res.status, res.stderr).toBe(0);
-    expect(res.stdout).toContain('Backed up');
+    expect(res.stdout).toContain(`Backed up ${t.databasePath} to ${target}`);
 
     // Changes after the backup are not in it.
-    importEventsCsv(t.app.tracker.db, 'institution,date,type,channel,summary,source_title\nkent,2021-06-02,contact,email,Later,Email\n', {
-      calendar: t.app.tracker.calendar, now: TEST_NOW, createdBy: 'test',
-    });
-    const live = (await t.app.inject({ method: 'GET', url: '/api/institutions/kent-police' })).json();
-    expect(live.events).toHaveLength(2);
+    contact(db, body, { date: '2021-06-02', summary: 'Later' });
+    const live = (await t.app.inject({ method: 'GET', url: `/api/institutions/${body.slug}` })).json();
+    expect(live.events.map((e: { summary: string }) => e.summary)).toEqual(['Later', 'Asked Backup Constabulary about the scheme']);
 
     // Restore: serve the copy.
-    const restored = await buildApp(loadConfig({ DATABASE_PATH: target, LOG_REQUESTS: 'false' }), { now: () => TEST_NOW });
-    const api = (await restored.inject({ method: 'GET', url: '/api/institutions/kent-police' })).json();
-    expect(api.events.map((e: { summary: string }) => e.summary)).toEqual(['Asked Kent Police about SIM']);
-    expect(api.institution.silence).toMatchObject({ since: '2021-06-01' });
+    const restored = await buildApp(loadConfig({ DATABASE_PATH: target, DATA_DIR: FIXTURE_DATA, LOG_REQUESTS: 'false' }), { now: () => TEST_NOW });
+    const api = (await restored.inject({ method: 'GET', url: `/api/institutions/${body.slug}` })).json();
+    expect(api.institution.name).toBe('Backup Constabulary');
+    expect(api.events.map((e: { summary: string }) => e.summary)).toEqual(['Asked Backup Constabulary about the scheme']);
+    expect(api.institution.silence).toMatchObject({ since: '2021-06-01', lastContact: '2021-06-01', unansweredContacts: 1 });
     await restored.close();
 
-    expect(backup(t.databasePath, target).status).toBe(1); // never overwrites
-    expect(backup(t.databasePath, t.databasePath).status).toBe(2);
+    const copied = fs.statSync(target).mtimeMs;
+    const again = backup(t.databasePath, target);
+    expect(again.status).toBe(1); // never overwrites
+    expect(again.stderr).toContain('already exists');
+    expect(fs.statSync(target).mtimeMs).toBe(copied);
+    const onItself = backup(t.databasePath, t.databasePath);
+    expect(onItself.status).toBe(2);
+    expect(onItself.stderr).toContain('another file than the database itself');
     await t.close();
   });
 
   it('says so when there is no database', () => {
-    const res = backup('/nonexistent/tracker.db', '/tmp/x.db');
+    const dir = tempDir();
+    const target = path.join(dir, 'x.db');
+    const res = backup(path.join(dir, 'nonexistent', 'tracker.db'), target);
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('There is no database');
-    expect(fs.existsSync('/tmp/x.db')).toBe(false);
+    expect(fs.existsSync(target)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -15,10 +15,10 @@ import {
   WorkingCalendar,
 } from '../../src/domain/calendar.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
-import { PROJECT_ROOT } from '../../src/config.js';
-import path from 'node:path';
+import { FIXTURE_DATA } from '../factories.js';
 
-const calendar = loadCalendar(path.join(PROJECT_ROOT, 'data'));
+/** The fixture's bank holiday list: the real bank holidays of England and Wales, 2018 to 2027. */
+const calendar = loadCalendar(FIXTURE_DATA);
 const utc = (iso: string) => Date.parse(iso);
 
 describe('London dates of instants (BST changes, midnight)', () => {

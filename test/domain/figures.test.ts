@@ -1,6 +1,4 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config.js';
 import { endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
 import { currentPositions, headlineCounts, rung, type PositionStatement } from '../../src/domain/positions.js';
@@ -8,8 +6,10 @@ import { isOverdue, replyDueOn, replyWindow } from '../../src/domain/reply-due.j
 import { isComment, outstandingContacts, silence } from '../../src/domain/silence.js';
 import type { ResponseType, Stance } from '../../src/domain/vocabulary.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
+import { FIXTURE_DATA } from '../factories.js';
 
-const calendar = loadCalendar(path.join(PROJECT_ROOT, 'data'));
+/** The fixture's bank holiday list: the real bank holidays of England and Wales, 2018 to 2027. */
+const calendar = loadCalendar(FIXTURE_DATA);
 
 let nextId = 1;
 function ev(kind: 'contact' | ResponseType | 'milestone', date: string, time: string | null = null, status: 'published' | 'draft' = 'published'): HistoryEvent {
@@ -142,7 +142,7 @@ describe('headline counts', () => {
     positions: { halt: { stance: halt, since: null, eventId: null }, review: { stance: review, since: null, eventId: null } },
   });
 
-  it('counts the seed story: on review 1 committed, 1 considering, 2 with no position, of 4', () => {
+  it('counts, on review, 1 committed, 1 considering and 2 with no position, of 4 involved', () => {
     const counts = headlineCounts([p('none', 'none'), p('none', 'none'), p('none', 'committed'), p('none', 'considering')], ['halt', 'review']);
     expect(counts[1]).toEqual({ ask: 'review', involved: 4, byStance: { none: 2, refused: 0, considering: 1, committed: 1, done: 0 } });
     expect(counts[0]!.byStance.none).toBe(4);

@@ -10,18 +10,50 @@ import { instantOf } from '../../src/domain/calendar.js';
 import { describeError, importEventsCsv, importInstitutionsCsv } from '../../src/records/csv-import.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { seedIfEmpty } from '../../src/records/seed.js';
+import { FIXTURE_DATA, institution, type MadeInstitution } from '../factories.js';
 import { tempDir, TEST_NOW } from '../helpers.js';
 
-const DATA = path.join(PROJECT_ROOT, 'data');
-const calendar = loadCalendar(DATA);
-const HEADER = 'institution,date,time,type,channel,response_type,from,summary,quote,source_title,source_url,source_publisher,source_date,status,halt,review';
+const calendar = loadCalendar(FIXTURE_DATA);
+const COLUMNS = ['institution', 'date', 'time', 'type', 'channel', 'response_type', 'from', 'summary', 'quote', 'source_title', 'source_url', 'source_publisher', 'source_date', 'status', 'halt', 'review'] as const;
+const HEADER = COLUMNS.join(',');
+type Row = Record<(typeof COLUMNS)[number], string>;
+
+/** A letter to Wessex Police: a good row, which each test changes as it needs. */
+const BASE: Row = {
+  institution: 'Wessex Police',
+  date: '2021-06-01',
+  time: '',
+  type: 'contact',
+  channel: 'letter',
+  response_type: '',
+  from: 'Fixture Coalition',
+  summary: 'Letter asking Wessex Police to close the scheme',
+  quote: '',
+  source_title: 'Letter',
+  source_url: 'https://example.org/letter',
+  source_publisher: 'Fixture Coalition',
+  source_date: '2021-06-01',
+  status: 'published',
+  halt: '',
+  review: '',
+};
+const cell = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+const row = (changes: Partial<Row> = {}) => COLUMNS.map((c) => cell({ ...BASE, ...changes }[c])).join(',');
+const GOOD = row();
 
 let dir: string;
 let db: Db;
+/** The directory each test starts from: a police force, a trust sharing its scheme's name (WISP), a network. */
+let police: MadeInstitution;
+let trust: MadeInstitution;
+let network: MadeInstitution;
 beforeEach(() => {
   dir = tempDir();
   db = openDatabase(path.join(dir, 'tracker.db'));
-  seedIfEmpty(db, DATA, calendar, TEST_NOW);
+  seedIfEmpty(db, FIXTURE_DATA, calendar, TEST_NOW);
+  police = institution(db, { name: 'Wessex Police', kind: 'police_force', code: 'wessex', aliases: ['WISP'] });
+  trust = institution(db, { name: 'Wessex Partnership NHS Foundation Trust', kind: 'mental_health_trust', code: 'RZZ', region: 'South West', aliases: ['WISP', 'Wessex Mental Health NHS Trust'] });
+  network = institution(db, { name: 'Intensive Support Network', kind: 'other', aliases: ['ISN'] });
 });
 afterEach(() => {
   db.$client.close();
@@ -31,75 +63,101 @@ afterEach(() => {
 const count = (table: typeof events | typeof institutions | typeof eventPositions | typeof eventSources) =>
   db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 const run = (csv: string, dryRun = false) => importEventsCsv(db, csv, { calendar, now: TEST_NOW, createdBy: 'test', dryRun });
-const GOOD = 'Surrey Police,2021-06-01,,contact,letter,,StopSIM Coalition,Letter asking Surrey Police to halt SHIPP,,Letter,https://example.org/letter,StopSIM Coalition,2021-06-01,published,,';
 
 describe('importing events', () => {
   it('writes a valid file, with positions, sources and the reply due date', () => {
-    const before = count(events);
+    expect(count(events)).toBe(0);
     const result = run([
       HEADER,
       GOOD,
-      'surrey-police,10/06/2021,14:05,response,,statement,,Surrey Police agrees to an independent review,"We will, ""gladly"", review it.",Reply,https://example.org/reply,Surrey Police,2021-06-10,published,considering,committed',
-      ',11 June 2021,,milestone,,,,Campaign-wide day of action,,Press release,,StopSIM Coalition,,published,,',
+      row({ institution: 'wessex-police', date: '10/06/2021', time: '14:05', type: 'response', channel: '', response_type: 'statement', from: '', summary: 'Wessex Police agrees to an independent review', quote: 'We will, "gladly", review it.', source_title: 'Reply', source_url: 'https://example.org/reply', source_publisher: 'Wessex Police', source_date: '2021-06-10', halt: 'considering', review: 'committed' }),
+      row({ institution: '', date: '11 June 2021', type: 'milestone', channel: '', from: '', summary: 'Campaign-wide day of action', source_title: 'Press release', source_url: '', source_date: '' }),
     ].join('\n'));
     expect(result.problems).toEqual([]);
     expect(result.written).toBe(3);
-    expect(count(events)).toBe(before + 3);
+    expect(count(events)).toBe(3);
     const rows = db.$client.prepare('SELECT * FROM events ORDER BY id DESC LIMIT 3').all() as Record<string, unknown>[];
     const [milestone, response, contact] = rows;
-    expect(contact).toMatchObject({ type: 'contact', channel: 'letter', occurred_on: '2021-06-01', due_on: '2021-06-15', has_time: 0 });
-    expect(response).toMatchObject({ type: 'response', response_type: 'statement', occurred_on: '2021-06-10', occurred_at: instantOf('2021-06-10', '14:05'), quote: 'We will, "gladly", review it.' });
+    // A letter on Tuesday 1 June 2021 is due 10 working days later (the fixture campaign's reply window).
+    expect(contact).toMatchObject({ type: 'contact', institution_id: police.id, channel: 'letter', occurred_on: '2021-06-01', due_on: '2021-06-15', has_time: 0, from_name: 'Fixture Coalition' });
+    expect(response).toMatchObject({ type: 'response', institution_id: police.id, response_type: 'statement', occurred_on: '2021-06-10', occurred_at: instantOf('2021-06-10', '14:05'), quote: 'We will, "gladly", review it.' });
     expect(milestone).toMatchObject({ type: 'milestone', institution_id: null, occurred_on: '2021-06-11' });
     const positions = db.$client.prepare('SELECT a.slug, p.stance FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = ? ORDER BY a.slug').all(response!.id);
     expect(positions).toEqual([{ slug: 'halt', stance: 'considering' }, { slug: 'review', stance: 'committed' }]);
+    expect(count(eventPositions)).toBe(2);
+    const sources = db.$client.prepare('SELECT event_id, title, url, publisher, published_on FROM event_sources ORDER BY event_id').all();
+    expect(sources).toEqual([
+      { event_id: contact!.id, title: 'Letter', url: 'https://example.org/letter', publisher: 'Fixture Coalition', published_on: '2021-06-01' },
+      { event_id: response!.id, title: 'Reply', url: 'https://example.org/reply', publisher: 'Wessex Police', published_on: '2021-06-10' },
+      { event_id: milestone!.id, title: 'Press release', url: null, publisher: 'Fixture Coalition', published_on: null },
+    ]);
   });
 
   it.each([
-    ['surrey police', 'the name, in another case'],
-    ['SURREY-POLICE', 'the slug, in another case'],
-    ['surrey', 'the data.police.uk id'],
-    ['RXX', 'an ODS code'],
-    ['rxx', 'an ODS code in lower case'],
-    ['HIN', 'an alias'],
-    ['southern health nhs foundation trust', 'a former name'],
-  ])('matches the institution %j (%s)', (institution) => {
-    const result = run(`${HEADER}\n${GOOD.replace('Surrey Police', institution)}`);
+    ['wessex police', 'the name, in another case', () => police],
+    ['WESSEX-POLICE', 'the slug, in another case', () => police],
+    ['wessex', 'the police force id', () => police],
+    ['RZZ', 'an ODS code', () => trust],
+    ['rzz', 'an ODS code in lower case', () => trust],
+    ['ISN', 'an alias', () => network],
+    ['  isn ', 'an alias in another case, with spaces around it', () => network],
+    ['wessex mental health nhs trust', 'a former name', () => trust],
+  ])('matches the institution %j (%s)', (name, _how, expected) => {
+    const result = run(`${HEADER}\n${row({ institution: name })}`);
     expect(result.problems).toEqual([]);
     expect(result.written).toBe(1);
+    expect(result.preview[0]).toMatchObject({ institutionId: expected().id, institutionName: expected().name });
+    const written = db.$client.prepare('SELECT institution_id FROM events').all();
+    expect(written).toEqual([{ institution_id: expected().id }]);
   });
 
-  it('refuses an alias shared by two institutions, naming both', () => {
-    const result = run(`${HEADER}\n${GOOD.replace('Surrey Police', 'SHIPP')}`);
-    expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]!.reason).toMatch(/more than one institution.*Surrey Police/);
+  it('refuses an alias shared by two institutions, naming both, and says to use the slug or code', () => {
+    const result = run(`${HEADER}\n${row({ institution: 'WISP' })}\n${row({ institution: 'wisp' })}`);
+    expect(result.written).toBe(0);
+    expect(count(events)).toBe(0);
+    expect(result.problems.map((p) => [p.line, p.column])).toEqual([[2, 'institution'], [3, 'institution']]);
+    for (const problem of result.problems) {
+      expect(problem.reason).toMatch(/could mean more than one institution/);
+      expect(problem.reason).toContain(police.name);
+      expect(problem.reason).toContain(trust.name);
+      expect(problem.reason).toMatch(/use its slug or code/);
+    }
+    // Each of the two is still found by its slug or its code.
+    expect(run(`${HEADER}\n${row({ institution: police.slug })}\n${row({ institution: 'RZZ' })}`).written).toBe(2);
   });
 
   const future = '2026-11-23';
   it.each([
-    ['an unknown institution', GOOD.replace('Surrey Police', 'Ministry of Magic'), 'institution', /Ministry of Magic/],
-    ['a missing institution on a contact', GOOD.replace('Surrey Police', ''), 'institution', /only a milestone/],
-    ['an unknown type', GOOD.replace(',contact,', ',visit,'), 'type', /not an event type/],
-    ['a missing type', GOOD.replace(',contact,', ',,'), 'type', /missing/],
-    ['an unknown channel', GOOD.replace(',letter,', ',pigeon,'), 'channel', /not a channel/],
-    ['a contact with no channel', GOOD.replace(',letter,', ',,'), 'channel', /choose how the approach was made/],
-    ['an unknown stance', `${GOOD.replace(',contact,letter,', ',response,,').replace(',,StopSIM Coalition,Letter', ',statement,StopSIM Coalition,Letter').slice(0, -2)},,maybe`, 'review', /not a stance/],
-    ['a malformed date', GOOD.replace('2021-06-01', '1st of June'), 'date', /enter a date like/],
-    ['an impossible date', GOOD.replace('2021-06-01', '31/06/2021'), 'date', /not a real date/],
-    ['a future date', GOOD.replace('2021-06-01', future), 'date', /in the future/],
-    ['later today', GOOD.replace('2021-06-01,', '2026-11-22,13:00'), 'time', /in the future/],
-    ['a date outside the bank holiday list', GOOD.replace('2021-06-01', '2016-06-01'), 'date', /outside the bank holiday list/],
-    ['a missing date', GOOD.replace('2021-06-01', ''), 'date', /enter the date/],
-    ['a bad time', GOOD.replace('2021-06-01,', '2021-06-01,25:00'), 'time', /time/],
-    ['a missing summary', GOOD.replace('Letter asking Surrey Police to halt SHIPP', ''), 'summary', /say what was asked/],
-    ['a source address that is not http(s)', GOOD.replace('https://example.org/letter', 'javascript:alert(1)'), 'source_url', /http/],
-    ['a published event without a source', `Surrey Police,2021-06-01,,contact,letter,,,Letter,,,,,,published,,`, 'source_title', /needs a source/],
-    ['an unknown status', GOOD.replace(',published,', ',live,'), 'status', /not a status/],
-    ['a response type on a contact', GOOD.replace(',letter,,', ',letter,statement,'), 'response_type', /only a response/],
-  ])('refuses %s and writes nothing', (_name, row, column, reason) => {
-    const before = count(events);
-    const result = run(`${HEADER}\n${GOOD}\n${row}\n${GOOD}`);
+    ['an unknown institution', row({ institution: 'Ministry of Magic' }), 'institution', /no institution has the slug, code, name or alias “Ministry of Magic”/],
+    ['a missing institution on a contact', row({ institution: '' }), 'institution', /only a milestone/],
+    ['an unknown type', row({ type: 'visit' }), 'type', /not an event type/],
+    ['a missing type', row({ type: '' }), 'type', /missing/],
+    ['an unknown channel', row({ channel: 'pigeon' }), 'channel', /“pigeon” is not a channel/],
+    ['a contact with no channel', row({ channel: '' }), 'channel', /^choose how the approach was made \(email, letter, foi, phone, meeting, social_media, press_enquiry, petition, other\)$/],
+    ['a channel on a response', row({ type: 'response', response_type: 'statement' }), 'channel', /only an approach \(a contact\) has a channel/],
+    ['a response with no response type', row({ type: 'response', channel: '' }), 'response_type', /^choose the kind of response \(acknowledgement, holding_reply, no_comment, statement, foi_response\)$/],
+    ['an unknown stance', row({ type: 'response', channel: '', response_type: 'statement', review: 'maybe' }), 'review', /“maybe” is not a stance/],
+    ['a stance on a contact', row({ halt: 'committed' }), 'halt', /an approach states no position/],
+    ['a malformed date', row({ date: '1st of June' }), 'date', /enter a date like/],
+    ['an impossible date', row({ date: '31/06/2021' }), 'date', /not a real date/],
+    ['a future date', row({ date: future }), 'date', /in the future/],
+    ['later today', row({ date: '2026-11-22', time: '13:00' }), 'time', /2026-11-22 13:00 is in the future/],
+    ['a date outside the bank holiday list', row({ date: '2016-06-01' }), 'date', /outside the bank holiday list \(2018 to 2027\)/],
+    ['a missing date', row({ date: '' }), 'date', /^enter the date$/],
+    ['a bad time', row({ time: '25:00' }), 'time', /time/],
+    ['a missing summary on a contact', row({ summary: '' }), 'summary', /^say what was asked$/],
+    ['a missing summary on a response', row({ type: 'response', channel: '', response_type: 'statement', summary: '' }), 'summary', /^say what happened$/],
+    ['a missing summary on a milestone', row({ type: 'milestone', channel: '', summary: '' }), 'summary', /^say what happened$/],
+    ['a source address that is not http(s)', row({ source_url: 'javascript:alert(1)' }), 'source_url', /http/],
+    ['a source with no title', row({ source_title: '', status: 'draft' }), 'source_title', /a source needs a title/],
+    ['a published event without a source', row({ from: '', summary: 'Letter', source_title: '', source_url: '', source_publisher: '', source_date: '' }), 'source_title', /needs a source/],
+    ['an unknown status', row({ status: 'live' }), 'status', /not a status/],
+    ['a response type on a contact', row({ response_type: 'statement' }), 'response_type', /only a response/],
+  ])('refuses %s and writes nothing', (_name, bad, column, reason) => {
+    const result = run(`${HEADER}\n${GOOD}\n${bad}\n${GOOD}`);
     expect(result.written).toBe(0);
-    expect(count(events)).toBe(before);
+    expect(count(events)).toBe(0);
+    expect(result.problems.every((e) => e.line === 3), JSON.stringify(result.problems)).toBe(true);
     const error = result.problems.find((e) => e.column === column);
     expect(error, JSON.stringify(result.problems)).toBeDefined();
     expect(error!.line).toBe(3);
@@ -107,9 +165,10 @@ describe('importing events', () => {
   });
 
   it('reports every bad row with its line, even past a multi-line quoted field', () => {
-    const result = run([HEADER, GOOD.replace('Letter asking', '"Letter\nasking"').replace('"Letter\nasking" Surrey Police to halt SHIPP', '"Letter\nasking Surrey Police to halt SHIPP"'), GOOD.replace(',letter,', ',pigeon,'), GOOD.replace('2021-06-01', 'soon')].join('\n'));
+    const result = run([HEADER, row({ summary: 'Letter\nasking Wessex Police to close the scheme' }), row({ channel: 'pigeon' }), row({ date: 'soon' })].join('\n'));
     expect(result.problems.map((e) => [e.line, e.column])).toEqual([[4, 'channel'], [5, 'date']]);
     expect(describeError(result.problems[0]!)).toMatch(/^line 4, column “channel”: “pigeon” is not a channel/);
+    expect(result.written).toBe(0);
   });
 
   it('refuses a header with an unknown column or without a required one', () => {
@@ -118,27 +177,37 @@ describe('importing events', () => {
     expect(run(HEADER).problems[0]!.reason).toMatch(/no rows/);
   });
 
+  it('knows a column for each of the campaign’s asks, and no other', () => {
+    const result = run(`${HEADER},publish\n${GOOD},`);
+    expect(result.problems).toEqual([{ line: 1, column: 'publish', reason: '“publish” is not a column the tracker knows' }]);
+  });
+
   it('refuses a row with the wrong number of values', () => {
-    const result = run(`${HEADER}\nSurrey Police,2021-06-01`);
+    const result = run(`${HEADER}\nWessex Police,2021-06-01`);
     expect(result.problems[0]).toMatchObject({ line: 2, column: null });
+    expect(result.written).toBe(0);
   });
 
   it('writes nothing on a dry run but reports what would be written', () => {
-    const before = count(events);
     const result = run(`${HEADER}\n${GOOD}`, true);
     expect(result.problems).toEqual([]);
     expect(result.preview).toHaveLength(1);
+    expect(result.preview[0]).toMatchObject({ line: 2, type: 'contact', institutionId: police.id, institutionName: 'Wessex Police', date: '2021-06-01', dueOn: '2021-06-15' });
+    expect(result.valid).toBe(1);
     expect(result.written).toBe(0);
-    expect(count(events)).toBe(before);
+    expect(count(events)).toBe(0);
+    expect(count(eventSources)).toBe(0);
   });
 
   it('imports 10,000 rows in one go', () => {
-    const before = count(events);
-    const rows = Array.from({ length: 10_000 }, (_, i) => GOOD.replace('Letter asking', `Letter ${i} asking`));
+    const rows = Array.from({ length: 10_000 }, (_, i) => row({ summary: `Letter ${i} asking Wessex Police to close the scheme` }));
     const result = run([HEADER, ...rows].join('\n'));
     expect(result.problems).toEqual([]);
-    expect(count(events)).toBe(before + 10_000);
-    expect(count(eventSources)).toBeGreaterThanOrEqual(10_000);
+    expect(result.written).toBe(10_000);
+    expect(count(events)).toBe(10_000);
+    expect(count(eventSources)).toBe(10_000);
+    const byInstitution = db.$client.prepare('SELECT institution_id, count(*) AS n FROM events GROUP BY institution_id').all();
+    expect(byInstitution).toEqual([{ institution_id: police.id, n: 10_000 }]);
   });
 });
 
@@ -146,58 +215,94 @@ describe('importing institutions', () => {
   const HEAD = 'name,kind,code,region,country,aliases,website';
   it('adds institutions with aliases and a unique slug', () => {
     const before = count(institutions);
-    const result = importInstitutionsCsv(db, `${HEAD}\nMental Health Alliance,other,,,England,MHA;The Alliance,https://example.org\n`, { now: TEST_NOW });
+    const result = importInstitutionsCsv(db, `${HEAD}\nMental Health Alliance,other,,,England,MHA;The Alliance,https://example.org\nWessex Police!,other,,,,,\n`, { now: TEST_NOW });
     expect(result.problems).toEqual([]);
-    expect(count(institutions)).toBe(before + 1);
-    const row = db.$client.prepare("SELECT slug FROM institutions WHERE name = 'Mental Health Alliance'").get();
-    expect(row).toEqual({ slug: 'mental-health-alliance' });
-    expect(run(`${HEADER}\n${GOOD.replace('Surrey Police', 'mha')}`).written).toBe(1);
+    expect(result.written).toBe(2);
+    expect(count(institutions)).toBe(before + 2);
+    const alliance = db.$client.prepare("SELECT id, slug, kind, country, website FROM institutions WHERE name = 'Mental Health Alliance'").get() as { id: number };
+    expect(alliance).toMatchObject({ slug: 'mental-health-alliance', kind: 'other', country: 'England', website: 'https://example.org' });
+    expect(db.$client.prepare('SELECT alias FROM institution_aliases WHERE institution_id = ? ORDER BY alias').all(alliance.id)).toEqual([{ alias: 'MHA' }, { alias: 'The Alliance' }]);
+    // “Wessex Police!” would have Wessex Police's address: it gets one of its own.
+    expect(db.$client.prepare("SELECT slug FROM institutions WHERE name = 'Wessex Police!'").get()).toEqual({ slug: `${police.slug}-2` });
+    // Events then find the new institution by its other names.
+    const imported = run(`${HEADER}\n${row({ institution: 'mha' })}\n${row({ institution: 'the alliance' })}`);
+    expect(imported.written).toBe(2);
+    expect(imported.preview.map((e) => e.institutionId)).toEqual([alliance.id, alliance.id]);
   });
 
   it.each([
-    ['a duplicate name', 'Surrey Police,police_force,,,England,,', 'name'],
+    ['a duplicate name', 'Wessex Police,police_force,,,England,,', 'name'],
+    ['a name repeated in the file', 'Fine Body,other,,,,,', 'name'],
     ['an unknown kind', 'New Body,charity,,,,,', 'kind'],
-    ['a used code', 'New Body,other,RXX,,,,', 'code'],
+    ['a used code', 'New Body,other,RZZ,,,,', 'code'],
     ['a bad website', 'New Body,other,,,,,ftp://x', 'website'],
     ['a missing name', ',other,,,,,', 'name'],
-  ])('refuses %s and writes nothing', (_name, row, column) => {
+  ])('refuses %s and writes nothing', (_name, bad, column) => {
     const before = count(institutions);
-    const result = importInstitutionsCsv(db, `${HEAD}\nFine Body,other,,,,,\n${row}\n`, { now: TEST_NOW });
+    const result = importInstitutionsCsv(db, `${HEAD}\nFine Body,other,,,,,\n${bad}\n`, { now: TEST_NOW });
     expect(result.problems.map((e) => e.column)).toContain(column);
+    expect(result.problems.every((e) => e.line === 3)).toBe(true);
+    expect(result.written).toBe(0);
     expect(count(institutions)).toBe(before);
   });
 });
 
 describe('npm run import', () => {
+  const cliDb = () => path.join(dir, 'cli.db');
   function cli(args: string[]) {
     return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
       cwd: PROJECT_ROOT,
       // vitest sets BASE_URL to "/" for Vite; the command must see a clean environment.
-      env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: path.join(dir, 'cli.db') },
+      env: { ...process.env, BASE_URL: 'https://tracker.example.org', DATABASE_PATH: cliDb(), DATA_DIR: FIXTURE_DATA },
       encoding: 'utf8',
     });
   }
 
   it('imports a good file, refuses a bad one with line, column and reason, and exits non-zero', () => {
+    const directory = path.join(dir, 'institutions.csv');
     const good = path.join(dir, 'good.csv');
     const bad = path.join(dir, 'bad.csv');
-    fs.writeFileSync(good, `${HEADER}\n${GOOD}\n`);
-    fs.writeFileSync(bad, `${HEADER}\n${GOOD}\n${GOOD.replace(',letter,', ',pigeon,')}\n`);
+    fs.writeFileSync(directory, 'name,kind,code,region,country,aliases,website\nWessex Police,police_force,wessex,,England,WISP,\n');
+    fs.writeFileSync(good, `${HEADER}\n${GOOD}\n${row({ institution: 'wessex', type: 'response', channel: '', response_type: 'statement', date: '2021-06-02', summary: 'Wessex Police will review the scheme', review: 'committed' })}\n`);
+    fs.writeFileSync(bad, `${HEADER}\n${GOOD}\n${row({ channel: 'pigeon' })}\n`);
+
+    // On a new database the command loads the campaign of DATA_DIR first: its directory is empty.
+    const unknown = cli(['events', good, '--dry-run']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('line 2, column “institution”: no institution has the slug, code, name or alias “Wessex Police”');
+
+    const institutionsDry = cli(['institutions', directory, '--dry-run']);
+    expect(institutionsDry.status, institutionsDry.stderr).toBe(0);
+    expect(institutionsDry.stdout).toContain('all 1 rows are valid (dry run: nothing was imported)');
+    const institutionsImported = cli(['institutions', directory]);
+    expect(institutionsImported.status, institutionsImported.stderr).toBe(0);
+    expect(institutionsImported.stdout).toContain('imported 1 institutions');
 
     const dry = cli(['events', good, '--dry-run']);
     expect(dry.status, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/valid \(dry run/);
+    expect(dry.stdout).toMatch(/all 2 rows are valid \(dry run/);
 
     const refused = cli(['events', bad]);
     expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('1 problem; nothing was imported.');
     expect(refused.stderr).toMatch(/line 3, column “channel”: “pigeon” is not a channel/);
 
     const imported = cli(['events', good]);
     expect(imported.status, imported.stderr).toBe(0);
-    const check = openDatabase(path.join(dir, 'cli.db'));
-    const n = check.$client.prepare("SELECT count(*) AS n FROM events WHERE summary LIKE 'Letter asking%'").get() as { n: number };
+    expect(imported.stdout).toContain('imported 2 events');
+    const check = openDatabase(cliDb());
+    const campaign = check.$client.prepare('SELECT title FROM campaign').get();
+    const asks = check.$client.prepare('SELECT slug FROM asks ORDER BY sort_order').all();
+    const written = check.$client.prepare('SELECT e.summary, i.name FROM events e JOIN institutions i ON i.id = e.institution_id ORDER BY e.id').all();
+    const stated = check.$client.prepare('SELECT a.slug, p.stance FROM event_positions p JOIN asks a ON a.id = p.ask_id').all();
     check.$client.close();
-    expect(n.n).toBe(1);
+    expect(campaign).toEqual({ title: 'Fixture campaign: who will close the scheme?' });
+    expect(asks).toEqual([{ slug: 'halt' }, { slug: 'review' }]);
+    expect(written).toEqual([
+      { summary: 'Letter asking Wessex Police to close the scheme', name: 'Wessex Police' },
+      { summary: 'Wessex Police will review the scheme', name: 'Wessex Police' },
+    ]);
+    expect(stated).toEqual([{ slug: 'review', stance: 'committed' }]);
 
     expect(cli(['people', good]).status).toBe(2);
   });
@@ -212,6 +317,7 @@ describe('npm run import', () => {
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('import at most 100 MB at a time');
     expect(res.stderr).toContain('split the file');
+    expect(fs.existsSync(cliDb())).toBe(false);
     fs.rmSync(huge);
   });
 });

@@ -4,8 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { addDays, endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
@@ -17,24 +16,23 @@ import { insertEvent } from '../../src/records/events.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { seedIfEmpty } from '../../src/records/seed.js';
 import { institutionsAsAt, type Tracker } from '../../src/tracker/tracker.js';
+import { FIXTURE_DATA, institution, response, type MadeInstitution } from '../factories.js';
 import { tempDir, TEST_NOW } from '../helpers.js';
 
-const DATA = path.join(PROJECT_ROOT, 'data');
-const calendar = loadCalendar(DATA);
-let dir: string;
-let db: Db;
-let tracker: Tracker;
+const calendar = loadCalendar(FIXTURE_DATA);
 
-beforeAll(() => {
-  dir = tempDir();
-  db = openDatabase(path.join(dir, 'tracker.db'));
-  seedIfEmpty(db, DATA, calendar, TEST_NOW);
-  tracker = { db, databasePath: path.join(dir, 'tracker.db'), calendar, baseUrl: 'https://tracker.example.org' };
-});
-afterAll(() => {
-  db.$client.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+/** A database of the test's own, seeded with the fixture campaign (its asks, an empty directory), removed when the test ends. */
+function freshTracker(): { db: Db; dir: string; tracker: Tracker } {
+  const dir = tempDir();
+  const databasePath = path.join(dir, 'tracker.db');
+  const db = openDatabase(databasePath);
+  seedIfEmpty(db, FIXTURE_DATA, calendar, TEST_NOW);
+  onTestFinished(() => {
+    db.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { db, dir, tracker: { db, databasePath, calendar, baseUrl: 'https://tracker.example.org' } };
+}
 
 function random(seed: number) {
   return () => {
@@ -45,11 +43,18 @@ function random(seed: number) {
 
 describe('figures from SQL agree with the domain rules', () => {
   it('for silence and positions over random histories, as at many moments', () => {
+    const { db, tracker } = freshTracker();
     const rnd = random(7);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-    const ids = (db.$client.prepare("SELECT id FROM institutions WHERE kind = 'police_force' LIMIT 25").all() as { id: number }[]).map((r) => r.id);
+    const kinds = ['police_force', 'mental_health_trust', 'icb', 'nhs_england', 'other'] as const;
+    const made = Array.from({ length: 25 }, (_, i) => institution(db, { name: `Random Body ${i + 1}`, kind: kinds[i % kinds.length] }));
+    // Institutions no event ever names: their figures are those of an empty history.
+    const quiet = Array.from({ length: 3 }, (_, i) => institution(db, { name: `Quiet Body ${i + 1}`, kind: 'police_force' }));
+    const ids = made.map((m) => m.id);
+    const compareIds = [...ids, ...quiet.map((q) => q.id)];
     const asks = db.$client.prepare('SELECT id, slug FROM asks').all() as { id: number; slug: string }[];
-    const history = new Map<number, (HistoryEvent & { stances: Record<string, Stance> })[]>(ids.map((id) => [id, []]));
+    expect(asks.map((a) => a.slug).sort()).toEqual(['halt', 'review']);
+    const history = new Map<number, (HistoryEvent & { stances: Record<string, Stance> })[]>(compareIds.map((id) => [id, []]));
 
     db.transaction((tx) => {
       for (let i = 0; i < 1500; i++) {
@@ -72,42 +77,83 @@ describe('figures from SQL agree with the domain rules', () => {
         history.get(institutionId)!.push({ id, type, responseType, status, occurredAt: instantOf(date, time), date, stances });
       }
     });
+    // Every one of the 25 has a history, and the random histories hold every kind of event.
+    expect(ids.every((id) => history.get(id)!.length > 0)).toBe(true);
+    const all = [...history.values()].flat();
+    expect(new Set(all.map((e) => e.responseType ?? e.type))).toEqual(new Set(['contact', 'milestone', ...RESPONSE_TYPES]));
+    expect(new Set(all.map((e) => e.status))).toEqual(new Set(['published', 'draft']));
 
     const moments = [instantOf('2021-03-19'), instantOf('2021-03-25', '09:00'), instantOf('2021-03-25', '09:00') - 1, endOfLondonDay('2021-04-10'), instantOf('2021-04-28', '01:30'), endOfLondonDay('2021-06-30'), TEST_NOW];
     let compared = 0;
+    let silent = 0;
+    let stated = 0;
     for (const asOf of moments) {
       const views = new Map(institutionsAsAt(tracker, asOf).map((v) => [v.id, v]));
-      for (const id of ids) {
+      expect(views.size).toBe(compareIds.length);
+      for (const id of compareIds) {
         const events = history.get(id)!;
         const view = views.get(id)!;
-        expect(view.silence, `institution ${id} as at ${new Date(asOf).toISOString()}`).toEqual(silence(events, asOf, calendar));
+        const expected = silence(events, asOf, calendar);
+        expect(view.silence, `institution ${id} as at ${new Date(asOf).toISOString()}`).toEqual(expected);
         const statements: PositionStatement[] = events.flatMap((e) => Object.entries(e.stances).map(([ask, stance]) => ({ ...e, ask, stance })));
-        expect(view.positions).toEqual(currentPositions(statements, asks.map((a) => a.slug), asOf));
+        const positions = currentPositions(statements, asks.map((a) => a.slug), asOf);
+        expect(view.positions).toEqual(positions);
         expect(view.involved).toBe(events.some((e) => e.status === 'published' && e.occurredAt <= asOf));
+        if (expected !== null) silent++;
+        if (Object.values(positions).some((p) => p.stance !== 'none')) stated++;
         compared++;
       }
     }
-    expect(compared).toBe(moments.length * ids.length);
+    expect(compared).toBe(moments.length * compareIds.length);
+    // The comparison saw silences and stated positions, not only empty figures.
+    expect(silent).toBeGreaterThan(0);
+    expect(stated).toBeGreaterThan(0);
+    for (const q of quiet) {
+      const view = institutionsAsAt(tracker, TEST_NOW).find((v) => v.id === q.id)!;
+      expect(view).toMatchObject({ silence: null, involved: false, positions: { halt: { stance: 'none' }, review: { stance: 'none' } } });
+    }
   });
 });
 
 describe('figures as at now', () => {
+  /** An institution, and another whose statement of 2021 makes "now" later than the latest published event. */
+  function setUp(): { db: Db; tracker: Tracker; body: MadeInstitution } {
+    const fresh = freshTracker();
+    const earlier = institution(fresh.db, { name: 'Earlier Trust', kind: 'mental_health_trust' });
+    response(fresh.db, earlier, { date: '2021-05-06', responseType: 'statement', positions: { review: 'committed' } });
+    const body = institution(fresh.db, { name: 'Wessex Constabulary', kind: 'police_force', code: 'wessex' });
+    return { ...fresh, body };
+  }
+
   it('change as soon as an event is added, even from another connection', () => {
-    const before = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === 'wiltshire-police')!;
+    const { tracker, body } = setUp();
+    const before = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === body.slug)!;
     expect(before.silence).toBeNull();
-    const other = openDatabase(path.join(dir, 'tracker.db'));
-    const result = importEventsCsv(other, 'institution,date,type,channel,summary,source_title\nwiltshire,2026-11-02,contact,email,Asked Wiltshire Police about SIM,Email\n', {
+    expect(before.involved).toBe(false);
+    const other = openDatabase(tracker.databasePath);
+    const result = importEventsCsv(other, 'institution,date,type,channel,summary,source_title\nwessex,2026-11-02,contact,email,Asked Wessex Constabulary about the scheme,Email\n', {
       calendar, now: TEST_NOW, createdBy: 'test',
     });
     other.$client.close();
     expect(result.problems).toEqual([]);
-    const after = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === 'wiltshire-police')!;
-    expect(after.silence).toMatchObject({ since: '2026-11-02', calendarDays: 20, unansweredContacts: 1 });
+    expect(result.written).toBe(1);
+    const after = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === body.slug)!;
+    // Approached on Monday 2 November 2026, as at Sunday 22 November: 20 days, 14 working days.
+    expect(after.silence).toEqual({ since: '2026-11-02', calendarDays: 20, workingDays: 14, unansweredContacts: 1, lastContact: '2026-11-02' });
+    expect(after.involved).toBe(true);
   });
 
   it('move on with the date', () => {
-    const today = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === 'wiltshire-police')!;
-    const tomorrow = institutionsAsAt(tracker, TEST_NOW + 86_400_000).find((i) => i.slug === 'wiltshire-police')!;
+    const { tracker, body, db } = setUp();
+    const result = importEventsCsv(db, 'institution,date,type,channel,summary,source_title\nwessex,2026-11-02,contact,email,Asked Wessex Constabulary about the scheme,Email\n', {
+      calendar, now: TEST_NOW, createdBy: 'test',
+    });
+    expect(result.written).toBe(1);
+    const today = institutionsAsAt(tracker, TEST_NOW).find((i) => i.slug === body.slug)!;
+    const tomorrow = institutionsAsAt(tracker, TEST_NOW + 86_400_000).find((i) => i.slug === body.slug)!;
+    expect(today.silence).toMatchObject({ since: '2026-11-02', calendarDays: 20, workingDays: 14 });
+    // Sunday 22 to Monday 23 November 2026: a day and a working day more.
+    expect(tomorrow.silence).toMatchObject({ since: '2026-11-02', calendarDays: 21, workingDays: 15 });
     expect(tomorrow.silence!.calendarDays).toBe(today.silence!.calendarDays + 1);
   });
 });
