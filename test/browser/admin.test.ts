@@ -2,40 +2,129 @@
  * The campaigners' workspace in a real browser: Debian's Chromium driven by playwright-core,
  * checked with axe-core (see support.ts).
  *
- * The app runs in-process on a fresh database with the shipped data, its clock pinned to
- * 12:00 on 22 November 2026 (see test/helpers.ts). A campaigner signs in through the real
- * /login form. Every workspace page, and each form in its error state, is checked at 320 and
- * 1280 CSS px: no axe violation, no horizontal page overflow, a full-page screenshot in
- * test-results/screenshots/admin-<name>-<width>.png. Then the keyboard alone, a campaigner's
- * whole journey from logging approaches to a published response on the public pages, and
- * signing out.
+ * The app runs in-process on a fresh database with the fixture campaign and the story told in
+ * support.ts (tellStory), its clock pinned to 12:00 on 22 November 2026 (see test/helpers.ts).
+ * On the app the workspace pages are read from, an admin (the campaigner) has also been at work
+ * (see tellWorkspaceStory): an editor added, an email to the trust logged and published, two
+ * drafts waiting (one without a source), the closed trust given its successor. A campaigner signs
+ * in through the real /login form. Every workspace page, and each form in its error state, is
+ * checked at 320 and 1280 CSS px: no axe violation, no horizontal page overflow, a full-page
+ * screenshot in test-results/screenshots/admin-<name>-<width>.png. Then the keyboard alone, an
+ * admin's work and a campaigner's whole journey from a batch letter to a published commitment on
+ * the public pages (each on an app of its own), and signing out.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { WorkingCalendar } from '../../src/domain/calendar.js';
+import type { Db } from '../../src/db/client.js';
+import { saveInstitution } from '../../src/records/directory.js';
+import { eventRules } from '../../src/records/event-rules.js';
+import { logEvent, publishEvent } from '../../src/records/log-events.js';
 import { createUser } from '../../src/records/users.js';
-import { makeApp, type TestApp } from '../helpers.js';
-import { bodyText, checkLayout as checkPageLayout, focused, launchBrowser, openPage, screenshot, tabTo, unexpected, WIDTHS } from './support.js';
+import { FIXTURE_DATA } from '../factories.js';
+import { makeApp, TEST_NOW, type TestApp } from '../helpers.js';
+import { bodyText, checkLayout as checkPageLayout, focused, launchBrowser, openPage, screenshot, STORY, STORY_DIRECTORY_SIZE, tabTo, tellStory, unexpected, WIDTHS, type Story } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
+const SITE = 'Fixture campaign: who will close the scheme?';
 const CAMPAIGNER = { email: 'campaigner@example.org', name: 'Cam Paigner' };
-const TRUST = 'Surrey and Borders Partnership NHS Foundation Trust';
-const TRUST_SLUG = 'surrey-and-borders-partnership-nhs-foundation-trust';
+/** The editor the campaigner added before the tests look at the workspace. */
+const EDITOR = { email: 'edna@example.org', name: 'Edna Editor' };
+const TRUST = STORY.trust;
+
+/** An app on the fixture campaign with the story told, the campaigner (an admin) able to sign in, listening on a port of its own. */
+interface Workspace {
+  t: TestApp;
+  base: string;
+  story: Story;
+  campaignerId: number;
+}
+
+async function workspace(): Promise<Workspace> {
+  const t = await makeApp({ dataDir: FIXTURE_DATA });
+  const story = tellStory(t.app.tracker.db);
+  const made = await createUser(t.app.tracker.db, { ...CAMPAIGNER, role: 'admin', password: PASSWORD }, { userId: null, name: 'test' }, TEST_NOW);
+  if (!made.ok) throw new Error('could not create the campaigner');
+  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return { t, base, story, campaignerId: made.value.id };
+}
+
+interface WorkspaceHistory {
+  campaignerId: number;
+  /** The editor the campaigner added. */
+  editorId: number;
+  /** The email to the trust of Monday 9 November 2026, logged as a draft then published (reply due Monday 23 November 2026). */
+  trustEmail: number;
+  /** Fenland's statement of Friday 20 November 2026 refusing to close the scheme: a draft with a source. */
+  fenlandDraft: number;
+  /** A campaign-wide milestone of Saturday 21 November 2026: a draft with no source, which cannot be published yet. */
+  milestoneDraft: number;
+}
+
+/**
+ * What the campaigner did in the workspace before the tests look at it, through the tracker's own
+ * write functions (so each change has its audit row): six changes.
+ */
+async function tellWorkspaceStory(db: Db, calendar: WorkingCalendar, story: Story, campaignerId: number): Promise<WorkspaceHistory> {
+  const actor = { userId: campaignerId, name: CAMPAIGNER.name };
+  const editor = await createUser(db, { ...EDITOR, role: 'editor', password: 'another long passphrase' }, actor, TEST_NOW);
+  if (!editor.ok) throw new Error('could not add the editor');
+  const rules = eventRules(db, calendar);
+  const log = (fields: Record<string, string>): number => {
+    const result = logEvent(db, fields, rules, actor, TEST_NOW);
+    if (!result.ok) throw new Error(`could not log ${JSON.stringify(result.errors)}`);
+    return result.value.id;
+  };
+  const trustEmail = log({
+    type: 'contact',
+    institution: story.trust.slug,
+    date: '9 November 2026',
+    channel: 'email',
+    from: STORY.campaigner,
+    summary: 'Email asking the trust when it will decide on an independent review.',
+    source_title: 'Email to the trust, 9 November 2026',
+    status: 'draft',
+  });
+  const published = publishEvent(db, trustEmail, actor, TEST_NOW);
+  if (!published.ok) throw new Error('could not publish the email');
+  const fenlandDraft = log({
+    type: 'response',
+    institution: story.fenland.slug,
+    date: '20 November 2026',
+    response_type: 'statement',
+    summary: 'The trust said it would not close the scheme.',
+    halt: 'refused',
+    source_title: 'Letter from Fenland, 20 November 2026',
+    status: 'draft',
+  });
+  const milestoneDraft = log({ type: 'milestone', date: '21 November 2026', summary: 'The campaign handed in its petition.', status: 'draft' });
+  const closed = saveInstitution(
+    db,
+    story.closed.id,
+    { name: STORY.closed, kind: 'mental_health_trust', code: 'RZ0', region: 'South East', country: 'England', aliases: '', website: '', active: 'false', successor: story.trust.slug },
+    actor,
+    TEST_NOW,
+  );
+  if (!closed.ok) throw new Error(`could not edit the closed trust: ${JSON.stringify(closed.errors)}`);
+  return { campaignerId, editorId: editor.value.id, trustEmail, fenlandDraft, milestoneDraft };
+}
 
 let t: TestApp;
 let base: string;
+let story: Story;
+let history: WorkspaceHistory;
 let browser: Browser;
 /** The cookies of a campaigner who signed in through /login, for tests that start signed in. */
 let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
 
 beforeAll(async () => {
-  t = await makeApp();
-  const made = await createUser(t.app.tracker.db, { ...CAMPAIGNER, role: 'admin', password: PASSWORD }, { userId: null, name: 'test' }, Date.now());
-  if (!made.ok) throw new Error('could not create the campaigner');
-  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  let campaignerId: number;
+  ({ t, base, story, campaignerId } = await workspace());
+  history = await tellWorkspaceStory(t.app.tracker.db, t.app.tracker.calendar, story, campaignerId);
   browser = await launchBrowser();
 
   const { context, page } = await openPage(browser, 1280);
-  await signIn(page);
+  await signIn(page, base);
   signedIn = await context.storageState();
   await context.close();
 });
@@ -50,14 +139,13 @@ beforeEach(() => {
   t.app.tracker.db.$client.prepare('DELETE FROM sign_in_failures').run();
 });
 
-/** Signs in through the /login form, as a person would. */
-async function signIn(page: Page, email = CAMPAIGNER.email, password = PASSWORD): Promise<void> {
-  await page.goto(base + '/login');
+/** Signs in through the /login form of the app at `at`, as a person would. */
+async function signIn(page: Page, at: string, email = CAMPAIGNER.email, password = PASSWORD): Promise<void> {
+  await page.goto(at + '/login');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForURL(`${base}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([page.waitForURL(`${at}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
-
 
 /** Does what submits a form (a click, or Enter), and waits for the page that answers it to load; returns its status. */
 async function submitting(page: Page, action: Promise<unknown>): Promise<number> {
@@ -75,10 +163,22 @@ const submit = (page: Page, button: string) => submitting(page, page.getByRole('
 /** Saves a full-page screenshot as admin-<name>-<width>.png, then checks axe, overflow and small-screen layout (see support.ts). */
 const checkLayout = (page: Page, name: string, width: number) => checkPageLayout(page, `admin-${name}`, width);
 
+/** Checks the page as it stands at both widths, then goes back to 1280 px. */
+async function checkBothWidths(page: Page, name: string): Promise<void> {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await checkLayout(page, name, width);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const summaryLinks = (page: Page) => page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+
 interface WorkspaceCase {
   /** Screenshots: admin-<name>-<width>.png. */
   name: string;
-  url: string;
+  /** The page's address (a function when it depends on the story's ids and slugs). */
+  url: string | ((s: Story, h: WorkspaceHistory) => string);
   signedIn: boolean;
   /** The status of the page as finally shown (after `act`, if any). */
   status: number;
@@ -86,8 +186,10 @@ interface WorkspaceCase {
   shows: string[];
   /** What a person does on the page before it is checked (such as submitting a form); returns the status of the answer. */
   act?: (page: Page) => Promise<number>;
-  check?: (page: Page) => Promise<void>;
+  check?: (page: Page, s: Story, h: WorkspaceHistory) => Promise<void>;
 }
+
+const urlOf = (c: WorkspaceCase) => (typeof c.url === 'string' ? c.url : c.url(story, history));
 
 const WORKSPACE: WorkspaceCase[] = [
   {
@@ -128,10 +230,40 @@ const WORKSPACE: WorkspaceCase[] = [
     signedIn: true,
     status: 200,
     heading: 'Follow-up',
-    shows: [`Signed in as ${CAMPAIGNER.name}`, 'Approaches awaiting a reply', 'Without comment, longest first', 'NHS England', 'Drafts waiting to be published', 'Log the same approach to many institutions'],
+    shows: [
+      `Signed in as ${CAMPAIGNER.name}`,
+      'Approaches awaiting a reply (4)',
+      'Without comment, longest first (3)',
+      // 23 April 2021 to 22 November 2026.
+      `${STORY.national}: 2,039 days without comment (1,409 working days), since 23 April 2021.`,
+      // Monday 2 November and Monday 9 November 2026 to Sunday 22 November 2026.
+      `${STORY.mercia}: 20 days without comment (14 working days), since 2 November 2026.`,
+      `${TRUST}: 13 days without comment (9 working days), since 9 November 2026.`,
+      'Drafts waiting to be published (2)',
+      'Needs a source before it can be published.',
+      'Log the same approach to many institutions',
+    ],
     check: async (page) => {
       expect(await page.locator('nav[aria-label="Campaigners"] [aria-current="page"]').innerText()).toBe('Follow-up');
       expect(await page.getByRole('button', { name: /^Sign out/ }).count()).toBe(1);
+      // Overdue first, then by reply due date: the national body's two approaches of 23 April 2021
+      // (due 10 May 2021), Mercia Police's letter (due 16 November 2026), then the trust's email
+      // (due Monday 23 November 2026, not yet overdue).
+      const awaiting = page.locator('#awaiting + .table-scroll tbody tr');
+      expect(await awaiting.locator('th').allInnerTexts()).toEqual([STORY.national, STORY.national, STORY.mercia, TRUST]);
+      expect((await awaiting.locator('td[data-label="Reply due"]').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '))).toEqual([
+        '10 May 2021 Overdue',
+        '10 May 2021 Overdue',
+        '16 November 2026 Overdue',
+        '23 November 2026',
+      ]);
+      expect(await page.locator('#silent + .silent li a[href^="/institutions/"]').allInnerTexts()).toEqual([STORY.national, STORY.mercia, TRUST]);
+      // Newest first: the milestone without a source (no Publish button), then Fenland's statement.
+      const drafts = page.locator('#drafts + .drafts > li');
+      expect(await drafts.locator('strong').allInnerTexts()).toEqual(['Milestone: campaign-wide', `Response: ${STORY.fenland}`]);
+      expect(await drafts.nth(0).getByRole('button').count()).toBe(0);
+      expect(await drafts.nth(0).getByRole('link', { name: 'Add a source to the milestone: campaign-wide, 21 November 2026' }).getAttribute('href')).toMatch(/^\/admin\/events\/\d+\/edit$/);
+      expect(await drafts.nth(1).getByRole('button', { name: `Publish the response: ${STORY.fenland}, 20 November 2026` }).count()).toBe(1);
     },
   },
   {
@@ -141,16 +273,20 @@ const WORKSPACE: WorkspaceCase[] = [
     status: 200,
     heading: 'Log an approach',
     shows: ['Institution', 'How the approach was made', 'What was asked', 'Reply due date', 'Publish now?'],
+    check: async (page) => {
+      // The closed trust can still be chosen (older records name it), and says it is closed.
+      expect(await page.locator('#institution option').allInnerTexts()).toContain(`${STORY.closed} (closed)`);
+    },
   },
   {
-    name: 'event-response-nhs-england',
-    url: '/admin/events/new?type=response&institution=nhs-england',
+    name: 'event-response-national',
+    url: (s) => `/admin/events/new?type=response&institution=${s.national.slug}`,
     signedIn: true,
     status: 200,
     heading: 'Log a response',
-    shows: ['Kind of response', 'Their words, verbatim (optional)', 'Position stated on each ask', 'Halt SIM', 'Independent review'],
-    check: async (page) => {
-      expect(await page.locator('#institution').inputValue()).toBe('nhs-england');
+    shows: ['Kind of response', 'Their words, verbatim (optional)', 'Position stated on each ask', 'Close the scheme', 'Independent review'],
+    check: async (page, s) => {
+      expect(await page.locator('#institution').inputValue()).toBe(s.national.slug);
     },
   },
   {
@@ -163,7 +299,7 @@ const WORKSPACE: WorkspaceCase[] = [
   },
   {
     name: 'event-errors',
-    url: '/admin/events/new?type=contact&institution=nhs-england',
+    url: (s) => `/admin/events/new?type=contact&institution=${s.national.slug}`,
     signedIn: true,
     status: 400,
     heading: 'Log an approach',
@@ -173,10 +309,10 @@ const WORKSPACE: WorkspaceCase[] = [
       await page.getByLabel('How the approach was made').selectOption({ label: 'Letter' });
       return submit(page, 'Save');
     },
-    check: async (page) => {
-      expect(await page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#date', '#summary']);
+    check: async (page, s) => {
+      expect(await summaryLinks(page)).toEqual(['#date', '#summary']);
       expect(await page.locator('#date').inputValue(), 'what was typed is kept').toBe('31/04/2021');
-      expect(await page.locator('#institution').inputValue()).toBe('nhs-england');
+      expect(await page.locator('#institution').inputValue()).toBe(s.national.slug);
       expect(await page.locator('#channel').inputValue()).toBe('letter');
       for (const id of ['date', 'summary']) {
         expect(await page.locator(`#${id}`).getAttribute('aria-invalid')).toBe('true');
@@ -198,6 +334,19 @@ const WORKSPACE: WorkspaceCase[] = [
     check: async (page) => {
       expect(await page.locator('details.picker').getAttribute('open')).not.toBeNull();
       expect(await page.getByLabel(`${TRUST} (South East)`).isVisible()).toBe(true);
+      // Every open institution, by kind, with its region where it has one; the closed trust is not offered.
+      expect(await page.locator('details.picker label').allInnerTexts()).toEqual([
+        STORY.national,
+        `${STORY.downland} (South East)`,
+        `${STORY.fenland} (East of England)`,
+        `${TRUST} (South East)`,
+        STORY.borsetshire,
+        STORY.mercia,
+        STORY.police,
+        `${STORY.icb} (South East)`,
+        STORY.network,
+      ]);
+      expect(await page.locator('#select_region option').allInnerTexts()).toEqual(['Any region', 'East of England', 'South East']);
     },
   },
   {
@@ -240,7 +389,7 @@ const WORKSPACE: WorkspaceCase[] = [
       return submit(page, 'Change password');
     },
     check: async (page) => {
-      expect(await page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#current', '#confirm']);
+      expect(await summaryLinks(page)).toEqual(['#current', '#confirm']);
       expect(await page.locator('#current').inputValue(), 'passwords are never sent back').toBe('');
     },
   },
@@ -249,11 +398,12 @@ const WORKSPACE: WorkspaceCase[] = [
 /** Opens the case's page, does what it says, then checks its status, heading, text and layout at one width. */
 async function checkWorkspaceCase(c: WorkspaceCase, width: number): Promise<void> {
   const { context, page, problems } = await openPage(browser, width, 900, c.signedIn ? { storageState: signedIn } : {});
+  const url = urlOf(c);
   try {
-    const response = await page.goto(base + c.url, { waitUntil: 'load' });
-    expect(response?.status(), `status of ${c.url}`).toBe(200);
+    const response = await page.goto(base + url, { waitUntil: 'load' });
+    expect(response?.status(), `status of ${url}`).toBe(200);
     const status = c.act ? await c.act(page) : 200;
-    expect(status, `status after acting on ${c.url}`).toBe(c.status);
+    expect(status, `status after acting on ${url}`).toBe(c.status);
     expect(await page.getAttribute('html', 'lang')).toBe('en-GB');
     const headerBackground = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(headerBackground, 'site.css applied').not.toBe('rgba(0, 0, 0, 0)');
@@ -261,9 +411,9 @@ async function checkWorkspaceCase(c: WorkspaceCase, width: number): Promise<void
     await expect.poll(() => page.locator('h1').count()).toBe(1);
     expect((await page.locator('h1').innerText()).trim()).toBe(c.heading);
     const text = await bodyText(page);
-    for (const s of c.shows) expect(text, `${c.url} shows “${s}”`).toContain(s);
+    for (const s of c.shows) expect(text, `${url} shows “${s}”`).toContain(s);
     expect(text).not.toMatch(/undefined|\[object Object\]|NaN/);
-    await c.check?.(page);
+    await c.check?.(page, story, history);
 
     await checkLayout(page, c.name, width);
 
@@ -273,12 +423,11 @@ async function checkWorkspaceCase(c: WorkspaceCase, width: number): Promise<void
   }
 }
 
-describe.each(WORKSPACE)('$name ($url)', (c) => {
+describe.each(WORKSPACE)('$name', (c) => {
   test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', (width) => checkWorkspaceCase(c, width));
 });
 
 describe('keyboard alone', () => {
-
   test('sign in with Tab, typing and Enter', async () => {
     const { context, page } = await openPage(browser, 1280);
     try {
@@ -322,7 +471,7 @@ describe('keyboard alone', () => {
   test('on the event form, each link of the error summary moves focus to its field', async () => {
     const { context, page } = await openPage(browser, 1280, 720, { storageState: signedIn });
     try {
-      await page.goto(base + '/admin/events/new?type=contact&institution=nhs-england');
+      await page.goto(`${base}/admin/events/new?type=contact&institution=${story.national.slug}`);
       await tabTo(page, (f) => f.id === 'date');
       await page.keyboard.type('31/04/2021');
       // Enter in a text field submits the form.
@@ -330,9 +479,9 @@ describe('keyboard alone', () => {
       expect(await page.locator('.error-summary').isVisible()).toBe(true);
       await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('error-summary');
 
-      for (const field of ['institution', 'date', 'channel', 'summary']) {
-        const links = await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-        if (!links.includes(`#${field}`)) continue;
+      const links = await summaryLinks(page);
+      expect(links).toEqual(['#date', '#channel', '#summary']);
+      for (const field of ['date', 'channel', 'summary']) {
         // Back to the summary, then along its links to this one.
         await page.locator('.error-summary').focus();
         await tabTo(page, (f) => f.href === `#${field}`, 10);
@@ -341,8 +490,6 @@ describe('keyboard alone', () => {
         const top = await page.locator(`label[for="${field}"]`).evaluate((el) => el.getBoundingClientRect().top);
         expect(top, `the label of #${field} is in view`).toBeGreaterThanOrEqual(0);
       }
-      const links = await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      expect(links).toEqual(['#date', '#channel', '#summary']);
     } finally {
       await context.close();
     }
@@ -365,119 +512,126 @@ describe('keyboard alone', () => {
 });
 
 describe("a campaigner's journey", () => {
-  let context: BrowserContext;
-  let page: Page;
-  /** A visitor who is not signed in, reading the public pages. */
-  let publicContext: BrowserContext;
-  let visitor: Page;
+  // Its steps follow one another, so the journey is one test, on an app of its own.
+  test('from a batch letter to the mental health trusts of the South East to a published commitment on the public pages', { timeout: 240_000 }, async () => {
+    const w = await workspace();
+    const { context, page } = await openPage(browser, 1280);
+    /** A visitor who is not signed in, reading the public pages. */
+    const { context: publicContext, page: visitor } = await openPage(browser, 1280);
+    const at = w.base;
+    const trustSlug = w.story.trust.slug;
+    const positionOnReview = async () => {
+      await visitor.goto(`${at}/institutions/${trustSlug}`);
+      return (await visitor.locator('.positions h3', { hasText: 'Independent review' }).innerText()).replace(/\s+/g, ' ');
+    };
+    try {
+      // Signs in.
+      await signIn(page, at);
+      expect(await page.locator('h1').innerText()).toBe('Follow-up');
+      expect(await page.locator('#awaiting').innerText()).toBe('Approaches awaiting a reply (3)');
 
-  beforeAll(async () => {
-    ({ context, page } = await openPage(browser, 1280));
-    ({ context: publicContext, page: visitor } = await openPage(browser, 1280));
-  });
-  afterAll(async () => {
-    await context?.close();
-    await publicContext?.close();
-  });
+      // Logs a letter to every mental health trust in the South East: the trust and Downland, not
+      // the closed trust, nor the integrated care board of the same region.
+      await page.getByRole('link', { name: 'Log the same approach to many institutions' }).click();
+      await page.waitForURL(`${at}/admin/contacts/batch`);
+      await page.getByLabel('Every institution of this kind').selectOption({ label: 'Mental health trusts' });
+      await page.getByLabel('In this NHS England region').selectOption({ label: 'South East' });
+      await page.getByLabel('Date', { exact: true }).fill('2 November 2026');
+      await page.getByLabel('How the approach was made').selectOption({ label: 'Letter' });
+      await page.getByLabel('From', { exact: true }).fill(STORY.campaigner);
+      await page.getByLabel('What was asked').fill('Letter to every mental health trust in the South East asking each to close the scheme and commission an independent review.');
+      await page.getByLabel('Title', { exact: true }).fill('Letter to South East mental health trusts, 2 November 2026');
+      await page.getByLabel('Publish now?').selectOption({ label: 'Publish now' });
+      expect(await submit(page, 'Log the approaches')).toBe(303);
+      expect(page.url()).toBe(`${at}/admin`);
+      expect(await page.getByRole('status').innerText()).toBe('Logged 2 approaches and published them.');
+      await screenshot(page, 'admin-journey-batch-logged-1280', false);
+      const awaiting = await page.locator('#awaiting + .table-scroll tbody th').allInnerTexts();
+      expect(awaiting).toContain(TRUST);
+      expect(awaiting).toContain(STORY.downland);
+      expect(awaiting).not.toContain(STORY.closed);
+      expect(awaiting).not.toContain(STORY.icb);
+      expect(awaiting).toHaveLength(5);
 
-  const positionOnReview = async () => {
-    await visitor.goto(`${base}/institutions/${TRUST_SLUG}`);
-    return (await visitor.locator('.positions h3', { hasText: 'Independent review' }).innerText()).replace(/\s+/g, ' ');
-  };
+      // Logs a statement from the trust as a draft, which the public cannot see.
+      expect(await positionOnReview(), 'before: the trust said in 2021 it was considering').toBe('Independent review: Considering');
+      const row = page.locator('#awaiting + .table-scroll tbody tr', { has: page.locator('th', { hasText: TRUST }) });
+      await row.getByRole('link', { name: `Log a reply from ${TRUST}` }).click();
+      await page.waitForURL(/\/admin\/events\/new\?type=response/);
+      expect(await page.locator('h1').innerText()).toBe('Log a response');
+      expect(await page.getByLabel('Institution', { exact: true }).inputValue()).toBe(trustSlug);
+      expect(await page.getByLabel('Answers the approach (optional)').locator('option:checked').innerText()).toContain('2 November 2026');
 
-  test('signs in', async () => {
-    await signIn(page);
-    expect(await page.locator('h1').innerText()).toBe('Follow-up');
-  });
+      await page.getByLabel('Date', { exact: true }).fill('16/11/2026');
+      await page.getByLabel('Kind of response').selectOption({ label: 'Statement' });
+      await page.getByLabel('What happened').fill('The trust wrote that it will commission an independent review of the scheme.');
+      await page.getByLabel('Their words, verbatim (optional)').fill('We will commission an independent review of the scheme and publish its findings.');
+      await page.getByLabel('Independent review', { exact: true }).selectOption({ label: 'Committed' });
+      await page.getByLabel('Title', { exact: true }).fill('Letter from the chief executive, 16 November 2026');
+      await page.getByLabel('Web address (optional)').fill('https://wessex-partnership.example.org/news/review');
+      expect(await page.getByLabel('Publish now?').inputValue(), 'a draft unless told otherwise').toBe('draft');
+      await screenshot(page, 'admin-journey-response-filled-1280');
+      expect(await submit(page, 'Save')).toBe(303);
+      expect(page.url()).toBe(`${at}/admin`);
+      expect(await page.getByRole('status').innerText()).toBe('The response was saved as a draft.');
 
-  test('logs a letter to every mental health trust in the South East', async () => {
-    await page.getByRole('link', { name: 'Log the same approach to many institutions' }).click();
-    await page.waitForURL(`${base}/admin/contacts/batch`);
-    await page.getByLabel('Every institution of this kind').selectOption({ label: 'Mental health trusts' });
-    await page.getByLabel('In this NHS England region').selectOption({ label: 'South East' });
-    await page.getByLabel('Date', { exact: true }).fill('2 November 2026');
-    await page.getByLabel('How the approach was made').selectOption({ label: 'Letter' });
-    await page.getByLabel('From', { exact: true }).fill('StopSIM Coalition');
-    await page.getByLabel('What was asked').fill('Letter to every mental health trust in the South East asking each to halt SIM and commission an independent review.');
-    await page.getByLabel('Title', { exact: true }).fill('Letter to South East mental health trusts, 2 November 2026');
-    await page.getByLabel('Publish now?').selectOption({ label: 'Publish now' });
-    expect(await submit(page, 'Log the approaches')).toBe(303);
-    expect(page.url()).toBe(`${base}/admin`);
-    expect(await page.getByRole('status').innerText()).toContain('Logged 6 approaches');
-    await screenshot(page, 'admin-journey-batch-logged-1280', false);
-    const awaiting = await page.locator('#awaiting + .table-scroll tbody th').allInnerTexts();
-    expect(awaiting).toContain(TRUST);
-  });
+      // Not public yet.
+      expect(await positionOnReview(), 'unchanged by a draft').toBe('Independent review: Considering');
+      expect(await bodyText(visitor)).not.toContain('We will commission an independent review of the scheme and publish its findings.');
+      await visitor.goto(`${at}/`);
+      const scorecardRow = visitor.locator('.scorecard tbody tr', { has: visitor.locator('th', { hasText: TRUST }) });
+      expect(await scorecardRow.locator('td[data-label="Independent review"]').innerText()).toBe('Considering');
+      await visitor.goto(`${at}/timeline?type=response`);
+      expect(await visitor.locator('main article.event .event-title').allInnerTexts()).toEqual([
+        `Response (statement): ${TRUST}`,
+        `Response (statement): ${STORY.police}`,
+        `Response (statement): ${STORY.network}`,
+      ]);
+      expect(await bodyText(visitor)).not.toContain('The trust wrote that it will commission an independent review of the scheme.');
 
-  test('logs a statement from the trust as a draft, which the public cannot see', async () => {
-    expect(await positionOnReview(), 'before: the trust said in 2021 it was considering').toBe('Independent review: Considering');
-    const row = page.locator('#awaiting + .table-scroll tbody tr', { has: page.locator('th', { hasText: TRUST }) });
-    await row.getByRole('link', { name: `Log a reply from ${TRUST}` }).click();
-    await page.waitForURL(/\/admin\/events\/new\?type=response/);
-    expect(await page.locator('h1').innerText()).toBe('Log a response');
-    expect(await page.getByLabel('Institution', { exact: true }).inputValue()).toBe(TRUST_SLUG);
-    expect(await page.getByLabel('Answers the approach (optional)').locator('option:checked').innerText()).toContain('2 November 2026');
+      // Publishes the draft from the follow-up queue.
+      const draft = page.locator('#drafts + .drafts li', { hasText: `Response: ${TRUST}` });
+      await expect.poll(() => draft.count()).toBe(1);
+      // The queue now has work in it (five approaches awaiting a reply, a draft): check it at both widths.
+      expect(await page.locator('#drafts').innerText()).toBe('Drafts waiting to be published (1)');
+      await checkBothWidths(page, 'follow-up-with-drafts');
+      // The draft can also be opened to change it.
+      const edit = await draft.getByRole('link', { name: `Edit the response: ${TRUST}, 16 November 2026` }).getAttribute('href');
+      expect((await page.request.get(at + edit!)).status(), `${edit} opens`).toBe(200);
+      await Promise.all([page.waitForURL(`${at}/admin`), draft.getByRole('button', { name: `Publish the response: ${TRUST}, 16 November 2026` }).click()]);
+      expect(await page.getByRole('status').innerText()).toBe('Published.');
+      expect(await page.locator('#drafts + .drafts li', { hasText: TRUST }).count()).toBe(0);
+      // Answered with a statement: no longer awaiting a reply; Downland still is.
+      const stillAwaiting = await page.locator('#awaiting + .table-scroll tbody th').allInnerTexts();
+      expect(stillAwaiting).not.toContain(TRUST);
+      expect(stillAwaiting).toContain(STORY.downland);
 
-    await page.getByLabel('Date', { exact: true }).fill('16/11/2026');
-    await page.getByLabel('Kind of response').selectOption({ label: 'Statement' });
-    await page.getByLabel('What happened').fill('The trust wrote that it will commission an independent review of SIM.');
-    await page.getByLabel('Their words, verbatim (optional)').fill('We will commission an independent review of the SIM model and publish its findings.');
-    await page.getByLabel('Independent review', { exact: true }).selectOption({ label: 'Committed' });
-    await page.getByLabel('Title', { exact: true }).fill('Letter from the chief executive, 16 November 2026');
-    await page.getByLabel('Web address (optional)').fill('https://www.sabp.nhs.uk/news/sim-review');
-    expect(await page.getByLabel('Publish now?').inputValue(), 'a draft unless told otherwise').toBe('draft');
-    await screenshot(page, 'admin-journey-response-filled-1280');
-    expect(await submit(page, 'Save')).toBe(303);
-    expect(page.url()).toBe(`${base}/admin`);
-    expect(await page.getByRole('status').innerText()).toBe('The response was saved as a draft.');
+      // The public pages show the response.
+      await visitor.goto(`${at}/`);
+      const published = visitor.locator('.scorecard tbody tr', { has: visitor.locator('th', { hasText: TRUST }) });
+      expect(await published.locator('td[data-label="Independent review"]').innerText()).toBe('Committed');
+      expect(await published.locator('td[data-label="Close the scheme"]').innerText()).toBe('No position');
+      // Two of the six institutions now involved (the story's five and Downland, written to) have committed.
+      expect(await bodyText(visitor)).toContain('2 of 6 institutions involved have committed to “Independent review”.');
 
-    // Not public yet.
-    expect(await positionOnReview(), 'unchanged by a draft').toBe('Independent review: Considering');
-    expect(await bodyText(visitor)).not.toContain('We will commission an independent review');
-    await visitor.goto(`${base}/`);
-    const scorecardRow = visitor.locator('.scorecard tbody tr', { has: visitor.locator('th', { hasText: TRUST }) });
-    expect(await scorecardRow.locator('td[data-label="Independent review"]').innerText()).toBe('Considering');
-    await visitor.goto(`${base}/timeline?type=response`);
-    expect(await bodyText(visitor)).not.toContain('The trust wrote that it will commission an independent review of SIM.');
-  });
+      expect(await positionOnReview()).toBe('Independent review: Committed');
+      const institution = await bodyText(visitor);
+      expect(institution).toContain('“We will commission an independent review of the scheme and publish its findings.”');
+      expect(institution).toContain('Letter from the chief executive, 16 November 2026');
+      await screenshot(visitor, 'admin-journey-institution-1280');
 
-  test('publishes the draft from the follow-up queue', async () => {
-    const draft = page.locator('#drafts + .drafts li', { hasText: `Response: ${TRUST}` });
-    await expect.poll(() => draft.count()).toBe(1);
-    // The queue now has work in it (eight approaches awaiting a reply, a draft): check it at both widths.
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await checkLayout(page, `follow-up-with-drafts`, width);
+      // Newest first: the response heads the timeline, under November 2026.
+      await visitor.goto(`${at}/timeline`);
+      const first = visitor.locator('main article.event').first();
+      expect(await first.locator('.event-title').innerText()).toBe(`Response (statement): ${TRUST}`);
+      expect(await first.innerText()).toContain('The trust wrote that it will commission an independent review of the scheme.');
+      expect(await first.innerText()).toContain('Monday 16 November 2026');
+      expect(await bodyText(visitor)).toContain('November 2026');
+    } finally {
+      await context.close();
+      await publicContext.close();
+      await w.t.close();
     }
-    // The draft can also be opened to change it.
-    const edit = await draft.getByRole('link', { name: `Edit the response: ${TRUST}, 16 November 2026` }).getAttribute('href');
-    expect((await page.request.get(base + edit!)).status(), `${edit} opens`).toBe(200);
-    await Promise.all([page.waitForURL(`${base}/admin`), draft.getByRole('button', { name: `Publish the response: ${TRUST}, 16 November 2026` }).click()]);
-    expect(await page.getByRole('status').innerText()).toBe('Published.');
-    expect(await page.locator('#drafts + .drafts li', { hasText: TRUST }).count()).toBe(0);
-    // Answered with a statement: no longer awaiting a reply.
-    expect(await page.locator('#awaiting + .table-scroll tbody th').allInnerTexts()).not.toContain(TRUST);
-  });
-
-  test('the public pages show the response', async () => {
-    await visitor.goto(`${base}/`);
-    const scorecardRow = visitor.locator('.scorecard tbody tr', { has: visitor.locator('th', { hasText: TRUST }) });
-    expect(await scorecardRow.locator('td[data-label="Independent review"]').innerText()).toBe('Committed');
-    expect(await scorecardRow.locator('td[data-label="Halt SIM"]').innerText()).toBe('No position');
-
-    expect(await positionOnReview()).toBe('Independent review: Committed');
-    const institution = await bodyText(visitor);
-    expect(institution).toContain('“We will commission an independent review of the SIM model and publish its findings.”');
-    expect(institution).toContain('Letter from the chief executive, 16 November 2026');
-    await screenshot(visitor, 'admin-journey-institution-1280');
-
-    // Newest first: the response heads the timeline, under November 2026.
-    await visitor.goto(`${base}/timeline`);
-    const first = visitor.locator('main article.event').first();
-    expect(await first.locator('.event-title').innerText()).toBe(`Response (statement): ${TRUST}`);
-    expect(await first.innerText()).toContain('The trust wrote that it will commission an independent review of SIM.');
-    expect(await first.innerText()).toContain('Monday 16 November 2026');
-    expect(await bodyText(visitor)).toContain('November 2026');
   });
 });
 
@@ -485,7 +639,7 @@ describe('signing out', () => {
   test('the header’s Sign out button ends the session; /admin then asks to sign in', async () => {
     const { context, page } = await openPage(browser, 1280);
     try {
-      await signIn(page);
+      await signIn(page, base);
       await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: /^Sign out/ }).click()]);
       expect(await page.getByRole('button', { name: /^Sign out/ }).count()).toBe(0);
       await page.goto(`${base}/admin`);
@@ -498,23 +652,27 @@ describe('signing out', () => {
 });
 
 /*
- * The admins' pages: users, the audit log, spreadsheets, the directory, the campaign, and
- * correcting a published event. They run after the journey above, so the audit log has changes in it.
+ * The admins' pages: users, the audit log (with the campaigner's changes of tellWorkspaceStory in
+ * it), spreadsheets, the directory, the campaign, and correcting a published event.
  */
 
 /** The import columns (see the README), with the campaign's two asks. */
 const EVENTS_HEADER = 'institution,date,time,type,channel,response_type,from,summary,quote,source_title,source_url,source_publisher,source_date,status,halt,review';
 const letterTo = (institution: string, summary: string) =>
-  `${institution},2021-06-01,,contact,letter,,StopSIM Coalition,${summary},,Letter of 1 June 2021,https://example.org/letters/2021-06-01,StopSIM Coalition,2021-06-01,published,,`;
-const GOOD_CSV = [EVENTS_HEADER, letterTo('Kent Police', 'Asked Kent Police to halt SIM and review it.'), letterTo('Sussex Police', 'Asked Sussex Police to halt SIM and review it.')].join('\n');
+  `${institution},2021-06-01,,contact,letter,,${STORY.campaigner},${summary},,Letter of 1 June 2021,https://example.org/letters/2021-06-01,${STORY.campaigner},2021-06-01,published,,`;
+const GOOD_CSV = [
+  EVENTS_HEADER,
+  letterTo(STORY.borsetshire, 'Asked Borsetshire Police to close the scheme and review it.'),
+  letterTo(STORY.fenland, 'Asked the Fenland trust to close the scheme and review it.'),
+].join('\n');
 const BAD_CSV = [
   EVENTS_HEADER,
-  letterTo('Kent Police', 'Fine.'),
-  letterTo('Kent Police', 'Bad channel.').replace(',letter,', ',pigeon,'),
-  letterTo('Kent Police', 'Bad date.').replace('2021-06-01,,', '31/02/2021,,'),
+  letterTo(STORY.borsetshire, 'Fine.'),
+  letterTo(STORY.borsetshire, 'Bad channel.').replace(',letter,', ',pigeon,'),
+  letterTo(STORY.borsetshire, 'Bad date.').replace('2021-06-01,,', '31/02/2021,,'),
+  // The name the two Wessex bodies share names neither.
+  letterTo(STORY.sharedAlias, 'Ambiguous.'),
 ].join('\n');
-/** Surrey Police’s statement of 6 May 2021 in the shipped data: a published event. */
-const PUBLISHED_EVENT = 4;
 
 /** Chooses the kind of file and the file itself, as a person would, and asks for the check; returns the status of the answer. */
 async function uploadEvents(page: Page, name: string, csv: string): Promise<number> {
@@ -523,8 +681,6 @@ async function uploadEvents(page: Page, name: string, csv: string): Promise<numb
   return submit(page, 'Check the file');
 }
 
-const summaryLinks = (page: Page) => page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-
 const ADMIN_PAGES: WorkspaceCase[] = [
   {
     name: 'users',
@@ -532,10 +688,12 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     signedIn: true,
     status: 200,
     heading: 'Users',
-    shows: ['Everyone who can sign in, or could', CAMPAIGNER.name, CAMPAIGNER.email, 'Admin', 'Active', 'You', 'Add a user', 'Editors log, edit and publish events', 'First password'],
+    shows: ['Everyone who can sign in, or could', CAMPAIGNER.name, CAMPAIGNER.email, 'Admin', 'Active', 'You', EDITOR.name, EDITOR.email, 'Add a user', 'Editors log, edit and publish events', 'First password'],
     check: async (page) => {
-      // An admin cannot deactivate themselves.
+      // An admin cannot deactivate themselves, but can deactivate the editor.
       expect(await page.getByRole('button', { name: new RegExp(`^Deactivate ${CAMPAIGNER.name}`) }).count()).toBe(0);
+      const editor = page.locator('tbody tr', { has: page.locator('th', { hasText: EDITOR.name }) });
+      expect((await editor.innerText()).replace(/\s+/g, ' ')).toContain(`${EDITOR.email} Editor Active Deactivate`);
       expect(await page.locator('#password').getAttribute('autocomplete')).toBe('new-password');
     },
   },
@@ -566,14 +724,26 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     signedIn: true,
     status: 200,
     heading: 'Audit log',
-    shows: ['Every change, who made it and when, newest first', 'Filter', 'event.publish', 'event.create', CAMPAIGNER.name, TRUST],
+    shows: ['Every change, who made it and when, newest first', 'Filter', 'event.publish', 'event.create', 'institution.update', 'user.create', CAMPAIGNER.name, TRUST, STORY.fenland, STORY.closed],
     act: async (page) => {
       // The newest change, opened: what it was before and after.
       await page.locator('.audit details summary').first().click();
       return 200;
     },
-    check: async (page) => {
-      expect(await page.locator('.audit > li').count()).toBeGreaterThan(5);
+    check: async (page, s, h) => {
+      // Newest first: the campaigner's six changes, then the campaigner's own account being made
+      // (each sign-in is listed too, however many the tests have made: left out here).
+      const changes = (await page.locator('.audit > li > p').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ')).filter((text) => !text.endsWith('(user.sign_in)'));
+      const at = '12:00 on 22 November 2026';
+      expect(changes).toEqual([
+        `${at}: ${CAMPAIGNER.name} edited institution ${s.closed.id} (${STORY.closed}) (institution.update)`,
+        `${at}: ${CAMPAIGNER.name} logged event ${h.milestoneDraft} (event.create)`,
+        `${at}: ${CAMPAIGNER.name} logged event ${h.fenlandDraft} (${STORY.fenland}) (event.create)`,
+        `${at}: ${CAMPAIGNER.name} published event ${h.trustEmail} (${TRUST}) (event.publish)`,
+        `${at}: ${CAMPAIGNER.name} logged event ${h.trustEmail} (${TRUST}) (event.create)`,
+        `${at}: ${CAMPAIGNER.name} added user ${h.editorId} (user.create)`,
+        `${at}: test added user ${h.campaignerId} (user.create)`,
+      ]);
       expect(await page.locator('.audit details[open] pre').first().isVisible()).toBe(true);
       expect(await page.locator('#user option').allInnerTexts()).toContain(CAMPAIGNER.name);
     },
@@ -595,7 +765,7 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     signedIn: true,
     status: 200,
     heading: 'Spreadsheets',
-    shows: ['Check before importing', 'All 2 rows can be imported. Nothing has been written yet.', 'Kent Police', 'Sussex Police', '1 June 2021', 'Asked Sussex Police to halt SIM and review it.', 'Published', 'Cancel'],
+    shows: ['Check before importing', 'All 2 rows can be imported. Nothing has been written yet.', STORY.borsetshire, STORY.fenland, '1 June 2021', 'Asked the Fenland trust to close the scheme and review it.', 'Published', 'Cancel'],
     act: (page) => uploadEvents(page, 'letters.csv', GOOD_CSV),
     check: async (page) => {
       expect(await page.getByRole('button', { name: 'Import 2 events' }).isVisible()).toBe(true);
@@ -608,10 +778,17 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     signedIn: true,
     status: 400,
     heading: 'Spreadsheets',
-    shows: ['Nothing was imported: the file has 2 problems', 'Line 3, column “channel”: “pigeon” is not a channel', 'Line 4, column “date”: 31/02/2021 is not a real date', 'Correct the file and upload it again.'],
+    shows: [
+      'Nothing was imported: the file has 3 problems',
+      'Line 3, column “channel”: “pigeon” is not a channel',
+      'Line 4, column “date”: 31/02/2021 is not a real date',
+      // The name the two Wessex bodies share is refused, naming both.
+      `Line 5, column “institution”: “${STORY.sharedAlias}” could mean more than one institution (${STORY.police}; ${TRUST}); use its slug or code`,
+      'Correct the file and upload it again.',
+    ],
     act: (page) => uploadEvents(page, 'letters-with-mistakes.csv', BAD_CSV),
     check: async (page) => {
-      expect(await page.locator('.error-summary li').count()).toBe(2);
+      expect(await page.locator('.error-summary li').count()).toBe(3);
       expect(await page.getByRole('button', { name: /^Import/ }).count(), 'nothing to confirm').toBe(0);
     },
   },
@@ -621,10 +798,16 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     signedIn: true,
     status: 200,
     heading: 'Manage institutions',
-    shows: ['Add an institution', 'Every institution in the directory', 'Surrey Police', 'Camden and Islington NHS Foundation Trust', 'Closed'],
-    check: async (page) => {
-      expect(await page.locator('table:has(#manage-caption) tbody tr').count()).toBe(140);
-      expect(await page.getByRole('link', { name: 'Edit Surrey Police', exact: true }).getAttribute('href')).toBe('/admin/institutions/surrey-police/edit');
+    shows: ['Add an institution', 'Every institution in the directory', STORY.police, STORY.fenland, STORY.closed, 'Closed'],
+    check: async (page, s) => {
+      const rows = page.locator('table:has(#manage-caption) tbody tr');
+      expect(await rows.count()).toBe(STORY_DIRECTORY_SIZE);
+      // Only the closed trust is closed.
+      const statuses = await rows.locator('td[data-label="Status"]').allInnerTexts();
+      expect(statuses.filter((status) => status === 'Closed')).toHaveLength(1);
+      expect(statuses.filter((status) => status === 'Open')).toHaveLength(STORY_DIRECTORY_SIZE - 1);
+      expect(await rows.filter({ has: page.locator('th', { hasText: STORY.closed }) }).locator('td[data-label="Status"]').innerText()).toBe('Closed');
+      expect(await page.getByRole('link', { name: `Edit ${STORY.police}`, exact: true }).getAttribute('href')).toBe(`/admin/institutions/${s.police.slug}/edit`);
     },
   },
   {
@@ -655,16 +838,29 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     },
   },
   {
-    name: 'institution-edit-surrey-police',
-    url: '/admin/institutions/surrey-police/edit',
+    name: 'institution-edit-police',
+    url: (s) => `/admin/institutions/${s.police.slug}/edit`,
     signedIn: true,
     status: 200,
-    heading: 'Edit Surrey Police',
-    shows: ['Its address stays /institutions/surrey-police so that links keep working.', 'Other names (optional)'],
+    heading: `Edit ${STORY.police}`,
+    shows: ['Its address stays /institutions/wessex-police so that links keep working.', 'Other names (optional)'],
     check: async (page) => {
-      expect(await page.locator('#name').inputValue()).toBe('Surrey Police');
+      expect(await page.locator('#name').inputValue()).toBe(STORY.police);
       expect(await page.locator('#kind').inputValue()).toBe('police_force');
-      expect(await page.locator('#aliases').inputValue()).toContain('SHIPP');
+      expect(await page.locator('#aliases').inputValue()).toContain(STORY.sharedAlias);
+    },
+  },
+  {
+    name: 'institution-edit-closed',
+    url: (s) => `/admin/institutions/${s.closed.slug}/edit`,
+    signedIn: true,
+    status: 200,
+    heading: `Edit ${STORY.closed}`,
+    shows: ['Status', 'Successor, if closed (optional)'],
+    check: async (page, s) => {
+      expect(await page.locator('#name').inputValue()).toBe(STORY.closed);
+      expect(await page.locator('#active').inputValue()).toBe('false');
+      expect(await page.locator('#successor').inputValue()).toBe(s.trust.slug);
     },
   },
   {
@@ -675,7 +871,9 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     heading: 'The campaign',
     shows: ['Title', 'Summary', 'Reply windows', 'Working days for FOI requests (20 by law)', 'Ask “halt”', 'Ask “review”', 'Add an ask (optional)', 'An ask cannot be removed once added'],
     check: async (page) => {
-      expect(await page.locator('#title').inputValue()).toBe('#StopSIM: who has committed to halt and review SIM?');
+      expect(await page.locator('#title').inputValue()).toBe(SITE);
+      expect(await page.locator('#reply_window_default').inputValue()).toBe('10');
+      expect(await page.locator('#reply_window_foi').inputValue()).toBe('20');
     },
   },
   {
@@ -697,20 +895,21 @@ const ADMIN_PAGES: WorkspaceCase[] = [
   },
   {
     name: 'event-edit-published',
-    url: `/admin/events/${PUBLISHED_EVENT}/edit`,
+    url: (s) => `/admin/events/${s.events.policeStatement}/edit`,
     signedIn: true,
     status: 200,
     heading: 'Edit this response',
     shows: ['Correction note (shown to the public)', 'This event is public. Say what was corrected', 'Delete this event', 'It can be restored later from the audit log.'],
-    check: async (page) => {
-      expect(await page.locator('#institution').inputValue()).toBe('surrey-police');
+    check: async (page, s) => {
+      expect(await page.locator('#institution').inputValue()).toBe(s.police.slug);
       expect(await page.locator('#status').inputValue()).toBe('published');
+      expect(await page.locator('#review').inputValue()).toBe('committed');
       expect(await page.locator('#correction_note').inputValue()).toBe('');
     },
   },
   {
     name: 'event-edit-published-errors',
-    url: `/admin/events/${PUBLISHED_EVENT}/edit`,
+    url: (s) => `/admin/events/${s.events.policeStatement}/edit`,
     signedIn: true,
     status: 400,
     heading: 'Edit this response',
@@ -723,95 +922,89 @@ const ADMIN_PAGES: WorkspaceCase[] = [
   },
 ];
 
-describe.each(ADMIN_PAGES)('admin: $name ($url)', (c) => {
+describe.each(ADMIN_PAGES)('admin: $name', (c) => {
   test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', (width) => checkWorkspaceCase(c, width));
 });
 
-describe('an admin at work', () => {
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    ({ context, page } = await openPage(browser, 1280, 900, { storageState: signedIn }));
-  });
-  afterAll(async () => {
-    await context?.close();
-  });
-
-  /** Checks the page as it stands at both widths. */
-  async function checkBothWidths(name: string) {
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await checkLayout(page, name, width);
+describe('an admin at work (each on an app of its own)', () => {
+  /** Runs `work` with the campaigner signed in at 1280 px on a fresh app, then closes both. */
+  async function atWork(work: (page: Page, w: Workspace) => Promise<void>): Promise<void> {
+    const w = await workspace();
+    const { context, page } = await openPage(browser, 1280);
+    try {
+      await signIn(page, w.base);
+      await work(page, w);
+    } finally {
+      await context.close();
+      await w.t.close();
     }
-    await page.setViewportSize({ width: 1280, height: 900 });
   }
 
-  test('adds an editor, who is then listed', async () => {
-    await page.goto(`${base}/admin/users`);
-    await page.getByLabel('Name').fill('Eddie Editor');
-    await page.getByLabel('Email address').fill('editor@example.org');
-    await page.getByLabel('Role').selectOption({ label: 'Editor' });
-    await page.getByLabel('First password').fill('another long passphrase');
-    expect(await submit(page, 'Add user')).toBe(303);
-    expect(page.url()).toBe(`${base}/admin/users`);
-    expect(await page.getByRole('status').innerText()).toBe('Eddie Editor can now sign in as editor.');
-    const row = page.locator('tbody tr', { has: page.locator('th', { hasText: 'Eddie Editor' }) });
-    expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('editor@example.org Editor Active Deactivate');
-    await checkBothWidths('users-added');
-  });
+  test('adds an editor, who is then listed', () =>
+    atWork(async (page, w) => {
+      await page.goto(`${w.base}/admin/users`);
+      await page.getByLabel('Name').fill('Eddie Editor');
+      await page.getByLabel('Email address').fill('editor@example.org');
+      await page.getByLabel('Role').selectOption({ label: 'Editor' });
+      await page.getByLabel('First password').fill('another long passphrase');
+      expect(await submit(page, 'Add user')).toBe(303);
+      expect(page.url()).toBe(`${w.base}/admin/users`);
+      expect(await page.getByRole('status').innerText()).toBe('Eddie Editor can now sign in as editor.');
+      const row = page.locator('tbody tr', { has: page.locator('th', { hasText: 'Eddie Editor' }) });
+      expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('editor@example.org Editor Active Deactivate');
+      await checkBothWidths(page, 'users-added');
+    }));
 
-  test('imports a checked spreadsheet, which the audit log then shows', async () => {
-    await page.goto(`${base}/admin/spreadsheets`);
-    expect(await uploadEvents(page, 'letters.csv', GOOD_CSV)).toBe(200);
-    expect(await submit(page, 'Import 2 events')).toBe(303);
-    expect(page.url()).toBe(`${base}/admin`);
-    expect(await page.getByRole('status').innerText()).toBe('Imported 2 events.');
+  test('imports a checked spreadsheet, which the audit log then shows', () =>
+    atWork(async (page, w) => {
+      await page.goto(`${w.base}/admin/spreadsheets`);
+      expect(await uploadEvents(page, 'letters.csv', GOOD_CSV)).toBe(200);
+      expect(await submit(page, 'Import 2 events')).toBe(303);
+      expect(page.url()).toBe(`${w.base}/admin`);
+      expect(await page.getByRole('status').innerText()).toBe('Imported 2 events.');
+      const imported = w.t.app.tracker.db.$client.prepare('SELECT id FROM events WHERE institution_id = ?').all(w.story.borsetshire.id) as { id: number }[];
+      expect(imported).toHaveLength(1);
 
-    await page.goto(`${base}/admin/audit`);
-    await page.getByLabel('Institution').selectOption({ label: 'Kent Police' });
-    await Promise.all([page.waitForURL(/institution=kent-police/), page.getByRole('button', { name: 'Apply' }).click()]);
-    const changes = await page.locator('.audit > li > p').allInnerTexts();
-    expect(changes).toHaveLength(1);
-    expect(changes[0]!.replace(/\s+/g, ' ')).toMatch(new RegExp(`^12:00 on 22 November 2026: ${CAMPAIGNER.name} imported event \\d+ \\(Kent Police\\) \\(event\\.import\\)$`));
-    await checkBothWidths('audit-kent-police');
-  });
+      await page.goto(`${w.base}/admin/audit`);
+      await page.getByLabel('Institution').selectOption({ label: STORY.borsetshire });
+      await Promise.all([page.waitForURL(new RegExp(`institution=${w.story.borsetshire.slug}`)), page.getByRole('button', { name: 'Apply' }).click()]);
+      const changes = await page.locator('.audit > li > p').allInnerTexts();
+      expect(changes.map((change) => change.replace(/\s+/g, ' '))).toEqual([`12:00 on 22 November 2026: ${CAMPAIGNER.name} imported event ${imported[0]!.id} (${STORY.borsetshire}) (event.import)`]);
+      await checkBothWidths(page, 'audit-borsetshire-police');
+    }));
 
-  test('corrects a published event: the public sees the note on the event and on /corrections', async () => {
-    await page.goto(`${base}/admin/events/${PUBLISHED_EVENT}/edit`);
-    await page.getByLabel('What happened').fill('Surrey Police said it would look at the campaign’s concerns and how they relate to the Surrey High Intensity Partnership Programme (SHIPP), its local SIM scheme.');
-    await page.getByLabel('Correction note (shown to the public)').fill('The summary now gives the full name of SHIPP.');
-    expect(await submit(page, 'Save')).toBe(303);
-    expect(page.url()).toBe(`${base}/events/${PUBLISHED_EVENT}`);
-    expect(await bodyText(page)).toContain('Corrected on 22 November 2026: The summary now gives the full name of SHIPP.');
-    expect(await bodyText(page)).toContain('the Surrey High Intensity Partnership Programme (SHIPP), its local SIM scheme.');
+  test('corrects a published event: the public sees the note on the event and on /corrections', () =>
+    atWork(async (page, w) => {
+      const id = w.story.events.policeStatement;
+      const corrected = 'Wessex Police said it would commission an independent review of the Wessex High Intensity Partnership Programme (WHIPP), its local scheme.';
+      await page.goto(`${w.base}/admin/events/${id}/edit`);
+      await page.getByLabel('What happened').fill(corrected);
+      await page.getByLabel('Correction note (shown to the public)').fill('The summary now gives the full name of WHIPP.');
+      expect(await submit(page, 'Save')).toBe(303);
+      expect(page.url()).toBe(`${w.base}/events/${id}`);
+      expect(await bodyText(page)).toContain('Corrected on 22 November 2026: The summary now gives the full name of WHIPP.');
+      expect(await bodyText(page)).toContain(corrected);
 
-    // As the public sees it.
-    const { context: publicContext, page: visitor } = await openPage(browser, 1280);
-    try {
-      await visitor.goto(`${base}/events/${PUBLISHED_EVENT}`);
-      const notice = visitor.locator('.corrections-notice');
-      expect(await notice.getAttribute('role')).toBe('note');
-      expect((await notice.innerText()).replace(/\s+/g, ' ')).toBe('Corrected on 22 November 2026: The summary now gives the full name of SHIPP. All corrections');
-      expect(await visitor.getByRole('link', { name: 'Edit this event' }).count(), 'no edit link for the public').toBe(0);
-      for (const width of WIDTHS) {
-        await visitor.setViewportSize({ width, height: 900 });
-        await checkLayout(visitor, 'event-corrected', width);
+      // As the public sees it.
+      const { context: publicContext, page: visitor } = await openPage(browser, 1280);
+      try {
+        await visitor.goto(`${w.base}/events/${id}`);
+        const notice = visitor.locator('.corrections-notice');
+        expect(await notice.getAttribute('role')).toBe('note');
+        expect((await notice.innerText()).replace(/\s+/g, ' ')).toBe('Corrected on 22 November 2026: The summary now gives the full name of WHIPP. All corrections');
+        expect(await visitor.getByRole('link', { name: 'Edit this event' }).count(), 'no edit link for the public').toBe(0);
+        // The correction changed the words, not the position it states.
+        expect(await bodyText(visitor)).toContain('Positions stated Independent review: Committed');
+        await checkBothWidths(visitor, 'event-corrected');
+
+        await visitor.getByRole('link', { name: 'All corrections' }).click();
+        await visitor.waitForURL(`${w.base}/corrections`);
+        const listed = (await visitor.locator('.corrections li').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
+        expect(listed).toEqual([`Corrected on 22 November 2026: The summary now gives the full name of WHIPP. ${STORY.police}: ${corrected}`]);
+        expect(await visitor.locator('.corrections li a').getAttribute('href')).toBe(`/events/${id}`);
+        await checkBothWidths(visitor, 'corrections-listed');
+      } finally {
+        await publicContext.close();
       }
-
-      await visitor.getByRole('link', { name: 'All corrections' }).click();
-      await visitor.waitForURL(`${base}/corrections`);
-      const listed = (await visitor.locator('.corrections li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
-      expect(listed).toEqual([
-        'Corrected on 22 November 2026: The summary now gives the full name of SHIPP. Surrey Police: Surrey Police said it would look at the campaign’s concerns and how they relate to the Surrey High Intensity Partnership Programme (SHIPP), its local SIM scheme.',
-      ]);
-      expect(await visitor.locator('.corrections li a').getAttribute('href')).toBe(`/events/${PUBLISHED_EVENT}`);
-      for (const width of WIDTHS) {
-        await visitor.setViewportSize({ width, height: 900 });
-        await checkLayout(visitor, 'corrections-listed', width);
-      }
-    } finally {
-      await publicContext.close();
-    }
-  });
+    }));
 });

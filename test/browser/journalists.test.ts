@@ -4,8 +4,8 @@
  * another origin, and print. Debian's Chromium driven by playwright-core, checked with axe-core
  * (see support.ts).
  *
- * The app runs in-process on a fresh database with the shipped data, its clock pinned to
- * 12:00 on 22 November 2026 (see test/helpers.ts). Every page is checked at 320 and 1280 CSS px:
+ * The app runs in-process on a fresh database with the fixture campaign and the story told in
+ * support.ts (tellStory), its clock pinned to 12:00 on 22 November 2026 (see test/helpers.ts). Every page is checked at 320 and 1280 CSS px:
  * no axe violation, no horizontal page overflow, the content that shows the page works, and a
  * full-page screenshot in test-results/screenshots/journalists-<name>-<width>.png.
  */
@@ -14,25 +14,36 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { FIXTURE_DATA } from '../factories.js';
 import { makeApp, type TestApp } from '../helpers.js';
-import { bodyText, checkLayout, focused, launchBrowser, openPage, overflow, screenshot, SCREENSHOTS, tabTo, unexpected, WIDTHS } from './support.js';
+import { bodyText, checkLayout, focused, launchBrowser, openPage, overflow, screenshot, SCREENSHOTS, STORY, tabTo, tellStory, unexpected, WIDTHS, type Story } from './support.js';
 
-const SITE = '#StopSIM: who has committed to halt and review SIM?';
-/** The citation of NHS England as at 11:30 on 6 May 2021, word for word (BASE_URL is https://tracker.example.org in the tests). */
-const NHS_CITATION_2021 =
-  'As at 11:30 on 6 May 2021 (UK time), NHS England had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ' +
-  `Source: ${SITE}, https://tracker.example.org/institutions/nhs-england?as_of=2021-05-06T10:30:00Z`;
+const SITE = 'Fixture campaign: who will close the scheme?';
+/** The national body's address: the slug the tracker makes of its name. */
+const NATIONAL_SLUG = 'national-health-board';
+/**
+ * The citation of the national body as at 11:30 on Thursday 6 May 2021 (10:30 UTC, BST), word for
+ * word (BASE_URL is https://tracker.example.org in the tests): first approached on Friday 23 April
+ * 2021, so 13 days and 8 working days (Monday 3 May 2021 was a bank holiday).
+ */
+const NATIONAL_CITATION_2021 =
+  `As at 11:30 on 6 May 2021 (UK time), ${STORY.national} had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ` +
+  `Source: ${SITE}, https://tracker.example.org/institutions/${NATIONAL_SLUG}?as_of=2021-05-06T10:30:00Z`;
+/** Five institutions involved now (the national body, the network, Wessex Police, the trust, Mercia Police); only Wessex Police has committed. */
 const HOME_CITATION =
-  'As at 12:00 on 22 November 2026 (UK time): None of the 4 institutions involved has stated a position on “Halt SIM”; ' +
-  '1 of 4 institutions involved has committed to “Independent review”. ' +
+  'As at 12:00 on 22 November 2026 (UK time): None of the 5 institutions involved has stated a position on “Close the scheme”; ' +
+  '1 of 5 institutions involved has committed to “Independent review”. ' +
   `Source: ${SITE}, https://tracker.example.org/?as_of=2026-11-22T12:00:00Z`;
 
 let t: TestApp;
+let story: Story;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  t = await makeApp();
+  t = await makeApp({ dataDir: FIXTURE_DATA });
+  story = tellStory(t.app.tracker.db);
+  expect(story.national.slug).toBe(NATIONAL_SLUG);
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
 });
@@ -87,19 +98,21 @@ const PAGES: PageCase[] = [
     heading: 'Charts',
     shows: [
       'Figures as at 12:00 on 22 November 2026',
-      'Positions on “Halt SIM” over time',
+      'Positions on “Close the scheme” over time',
       'Positions on “Independent review” over time',
       'Positions on “Independent review” by kind of institution',
       'Longest without comment',
-      'At 12:00 on 22 November 2026, of 4 institutions involved: 0 done, 1 committed, 1 considering, 0 refused, 2 no position.',
-      'NHS England: 2,039 days.',
+      'At 12:00 on 22 November 2026, of 5 institutions involved: 0 done, 0 committed, 0 considering, 0 refused, 5 no position.',
+      'At 12:00 on 22 November 2026, of 5 institutions involved: 0 done, 1 committed, 1 considering, 0 refused, 3 no position.',
+      'The first commitment was counted in the week to 9 May 2021.',
+      `${STORY.national}: 2,039 days; ${STORY.mercia}: 20 days.`,
     ],
     check: async (page, width) => {
       const svgs = await charts(page);
       expect(svgs.map((s) => s.title)).toEqual([
-        'Positions on “Halt SIM” over time',
+        'Positions on “Close the scheme” over time',
         'Positions on “Independent review” over time',
-        'Positions on “Halt SIM” by kind of institution',
+        'Positions on “Close the scheme” by kind of institution',
         'Positions on “Independent review” by kind of institution',
         'Longest without comment',
       ]);
@@ -112,13 +125,20 @@ const PAGES: PageCase[] = [
       // The figures are in tables, folded away until asked for.
       expect(await page.locator('main details').count()).toBe(5);
       expect(await page.locator('main details[open]').count()).toBe(0);
+      // Kind | involved | done | committed | considering | refused | no position: Wessex Police
+      // committed, Mercia Police has no position, the trust is considering; kinds with no one
+      // involved (integrated care boards) are left out.
       expect(await openFigures(page, 'The figures by kind for “Independent review”')).toEqual([
         'NHS England | 1 | 0 | 0 | 0 | 0 | 1',
         'Mental health trusts | 1 | 0 | 0 | 1 | 0 | 0',
-        'Police forces | 1 | 0 | 1 | 0 | 0 | 0',
+        'Police forces | 2 | 0 | 1 | 0 | 0 | 1',
         'Other bodies | 1 | 0 | 0 | 0 | 0 | 1',
       ]);
-      expect(await openFigures(page, 'The figures for the longest silences')).toEqual(['NHS England | 2,039 | 1,409 | 23 April 2021']);
+      // 23 April 2021 to 22 November 2026, and Monday 2 November 2026 to Sunday 22 November 2026.
+      expect(await openFigures(page, 'The figures for the longest silences')).toEqual([
+        `${STORY.national} | 2,039 | 1,409 | 23 April 2021`,
+        `${STORY.mercia} | 20 | 14 | 2 November 2026`,
+      ]);
     },
   },
   {
@@ -127,11 +147,13 @@ const PAGES: PageCase[] = [
     heading: 'Charts',
     shows: [
       'You are viewing the tracker as it stood at the end of 30 June 2021',
+      // Mercia Police was not yet approached: four involved.
       'At the end of 30 June 2021, of 4 institutions involved: 0 done, 1 committed, 1 considering, 0 refused, 2 no position.',
       'The first commitment was counted in the week to 9 May 2021.',
-      'NHS England: 68 days.',
+      // 23 April to 30 June 2021.
+      `${STORY.national}: 68 days.`,
     ],
-    hides: ['2,039'],
+    hides: ['2,039', STORY.mercia],
     check: async (page) => {
       expect(await charts(page)).toHaveLength(5);
       const weeks = await openFigures(page, 'The figures week by week for “Independent review”');
@@ -143,7 +165,8 @@ const PAGES: PageCase[] = [
       for (const href of images) expect(href).toMatch(/\.svg\?as_of=2021-06-30$/);
       const svg = await page.request.get(base + images[4]!);
       expect(svg.status()).toBe(200);
-      expect(await svg.text()).toContain('NHS England');
+      expect(await svg.text()).toContain(STORY.national);
+      expect(await svg.text()).toContain('68 days');
       expect(await svg.text()).not.toContain('2,039');
     },
   },
@@ -154,14 +177,18 @@ const PAGES: PageCase[] = [
     shows: [
       'Choose the period',
       'Positions that moved (2)',
-      'Surrey Police, on “Independent review”: moved up from No position to Committed',
+      `${STORY.trust}, on “Independent review”: moved up from No position to Considering`,
+      `${STORY.police}, on “Independent review”: moved up from No position to Committed`,
       'Silences begun (1)',
-      'NHS England: approached on 23 April 2021, 14 days without comment (9 working days) by the end of the period',
+      // Friday 23 April to Friday 7 May 2021: 14 days, 9 working days (Monday 3 May 2021 was a bank holiday).
+      `${STORY.national}: approached on 23 April 2021, 14 days without comment (9 working days) by the end of the period`,
       'Silences ended (0)',
       'New approaches (2)',
       'Replies (3)',
       'Milestones (1)',
     ],
+    // Approached in 2026: outside the period.
+    hides: [STORY.mercia],
     check: async (page) => {
       expect(await page.locator('#from').inputValue()).toBe('2021-04-01');
       expect(await page.locator('#to').inputValue()).toBe('2021-05-07');
@@ -196,9 +223,12 @@ const PAGES: PageCase[] = [
     url: '/embed/scorecard',
     heading: SITE,
     embed: true,
-    shows: ['NHS England', '2,039 days (1,409 working days)', 'Surrey Police', 'Committed', `From “${SITE}”, as at 12:00 on 22 November 2026 (UK time).`, 'See the full tracker'],
+    shows: [STORY.national, '2,039 days (1,409 working days)', STORY.police, 'Committed', STORY.trust, 'Considering', `From “${SITE}”, as at 12:00 on 22 November 2026 (UK time).`, 'See the full tracker'],
+    // Never approached nor on record.
+    hides: [STORY.borsetshire, STORY.closed],
     check: async (page) => {
-      expect(await page.locator('.scorecard tbody tr').count()).toBe(4);
+      // The institutions approached or on record.
+      expect(await page.locator('.scorecard tbody tr').count()).toBe(5);
       const full = page.getByRole('link', { name: 'See the full tracker (opens in a new tab)' });
       expect(await full.getAttribute('target')).toBe('_blank');
       expect(await full.getAttribute('href')).toBe('https://tracker.example.org/');
@@ -206,19 +236,19 @@ const PAGES: PageCase[] = [
   },
   {
     name: 'embed-institution',
-    url: '/embed/institutions/nhs-england',
-    heading: 'NHS England',
+    url: `/embed/institutions/${NATIONAL_SLUG}`,
+    heading: STORY.national,
     embed: true,
     shows: [
       '2,039 days without comment (1,409 working days), first approached 23 April 2021.',
-      'Halt SIM: No position',
+      'Close the scheme: No position',
       'Independent review: No position',
       // Away from the tracker, the embed says where it comes from.
       `From “${SITE}”, as at 12:00 on 22 November 2026 (UK time).`,
       'See the full tracker',
     ],
     check: async (page) => {
-      expect(await page.getByRole('link', { name: /^See the full tracker/ }).getAttribute('href')).toBe('https://tracker.example.org/institutions/nhs-england');
+      expect(await page.getByRole('link', { name: /^See the full tracker/ }).getAttribute('href')).toBe(`https://tracker.example.org/institutions/${NATIONAL_SLUG}`);
     },
   },
   {
@@ -230,7 +260,7 @@ const PAGES: PageCase[] = [
       expect(await page.locator('#citation-text').innerText()).toBe(HOME_CITATION);
       expect(await page.locator('.citation').getByRole('link', { name: 'Permanent link' }).getAttribute('href')).toBe('https://tracker.example.org/?as_of=2026-11-22T12:00:00Z');
       const svgs = await charts(page);
-      expect(svgs.map((s) => s.title)).toEqual(['Positions on “Halt SIM” over time', 'Positions on “Independent review” over time']);
+      expect(svgs.map((s) => s.title)).toEqual(['Positions on “Close the scheme” over time', 'Positions on “Independent review” over time']);
       for (const s of svgs) {
         expect(s.right, `${s.title} fits the screen`).toBeLessThanOrEqual(width);
         expect(s.textPx, `${s.title}: words legible`).toBeGreaterThanOrEqual(10);
@@ -238,14 +268,15 @@ const PAGES: PageCase[] = [
     },
   },
   {
-    name: 'institution-nhs-england-2021-05-06',
-    url: '/institutions/nhs-england?as_of=2021-05-06T11:30',
-    heading: 'NHS England',
+    name: 'institution-national-2021-05-06',
+    url: `/institutions/${NATIONAL_SLUG}?as_of=2021-05-06T11:30`,
+    heading: STORY.national,
     shows: [
       'You are viewing the tracker as it stood at 11:30 on 6 May 2021',
-      'NHS England: 13 days without comment (8 working days)',
+      `${STORY.national}: 13 days without comment (8 working days)`,
+      'First approached on 23 April 2021 without a comment since; 2 approaches unanswered, the latest on 23 April 2021.',
       'Cite this',
-      NHS_CITATION_2021,
+      NATIONAL_CITATION_2021,
       'Follow, share and embed',
       'A badge for your page',
       'The badge always shows the latest figure.',
@@ -254,19 +285,19 @@ const PAGES: PageCase[] = [
     ],
     hides: ['2,039'],
     check: async (page) => {
-      expect(await page.locator('#citation-text').innerText()).toBe(NHS_CITATION_2021);
+      expect(await page.locator('#citation-text').innerText()).toBe(NATIONAL_CITATION_2021);
       // The badge shows the figure of the moment on the page, as its text alternative says.
       const badge = page.locator('main img[src*="/badges/"]');
       await expect.poll(() => badge.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-      expect(await badge.getAttribute('alt')).toBe('Badge: NHS England: 13 days without comment');
+      expect(await badge.getAttribute('alt')).toBe(`Badge: ${STORY.national}: 13 days without comment`);
       const svg = await (await page.request.get(base + (await badge.getAttribute('src')))).text();
-      expect(svg).toContain('NHS England · 13 days without comment');
+      expect(svg).toContain(`${STORY.national} · 13 days without comment`);
       // The badge and embed codes are ready to paste.
       expect(await page.getByLabel('Badge code').inputValue()).toBe(
-        `<a href="https://tracker.example.org/institutions/nhs-england"><img src="https://tracker.example.org/badges/nhs-england.svg" alt="NHS England on ${SITE}"></a>`,
+        `<a href="https://tracker.example.org/institutions/${NATIONAL_SLUG}"><img src="https://tracker.example.org/badges/${NATIONAL_SLUG}.svg" alt="${STORY.national} on ${SITE}"></a>`,
       );
       expect(await page.getByLabel('Embed code').inputValue()).toBe(
-        `<iframe src="https://tracker.example.org/embed/institutions/nhs-england" title="NHS England on ${SITE}" width="100%" height="360" style="border:0" loading="lazy"></iframe>`,
+        `<iframe src="https://tracker.example.org/embed/institutions/${NATIONAL_SLUG}" title="${STORY.national} on ${SITE}" width="100%" height="360" style="border:0" loading="lazy"></iframe>`,
       );
     },
   },
@@ -317,7 +348,7 @@ describe('time travel with the keyboard alone', () => {
     await Promise.all([page.waitForURL(/as_of=/), page.keyboard.press('Enter')]);
   }
 
-  test('on the overview: the past view, with NHS England’s silence as it then stood', async () => {
+  test('on the overview: the past view, with the national body’s silence as it then stood', async () => {
     const { context, page, problems } = await openPage(browser, 1280);
     try {
       await page.goto(base + '/');
@@ -329,8 +360,10 @@ describe('time travel with the keyboard alone', () => {
       );
       expect(await banner.getByRole('link', { name: 'Show the tracker as it is now' }).getAttribute('href')).toBe('/');
       const text = await bodyText(page);
-      expect(text).toContain('NHS England: 13 days without comment (8 working days), first approached 23 April 2021');
+      expect(text).toContain(`${STORY.national}: 13 days without comment (8 working days), first approached 23 April 2021`);
       expect(text).not.toContain('2,039');
+      // Mercia Police was approached in 2026: not on the scorecard of 2021.
+      expect(text).not.toContain(STORY.mercia);
       // The control stays open in a past view, with the moment in it, to try another.
       expect(await page.locator('#as_of').inputValue()).toBe('2021-05-06T11:30');
       await screenshot(page, 'journalists-time-travel-home-1280', false);
@@ -351,6 +384,11 @@ describe('time travel with the keyboard alone', () => {
       expect(url.searchParams.get('as_of')).toBe('2021-05-06T11:30');
       expect(await page.locator('#kind').inputValue()).toBe('police_force');
       expect(new Set(await page.locator('.scorecard td[data-label="Kind"]').allInnerTexts())).toEqual(new Set(['Police force']));
+      // Every force, as it then stood: Wessex Police had committed; Mercia Police was yet to be approached.
+      const rows = page.locator('.scorecard tbody tr');
+      expect(await rows.locator('th').allInnerTexts()).toEqual([STORY.borsetshire, STORY.mercia, STORY.police]);
+      expect(await rows.filter({ has: page.locator('th', { hasText: STORY.police }) }).locator('td[data-label="Independent review"]').innerText()).toBe('Committed');
+      expect(await rows.filter({ has: page.locator('th', { hasText: STORY.mercia }) }).locator('td[data-label="Days without comment"]').innerText()).toBe('Not approached');
       expect(await bodyText(page)).toContain('You are viewing the tracker as it stood at 11:30 on 6 May 2021');
       expect(await page.getByRole('link', { name: 'Show the tracker as it is now' }).getAttribute('href')).toBe('/institutions?kind=police_force');
       await screenshot(page, 'journalists-time-travel-police-320', false);
@@ -361,7 +399,7 @@ describe('time travel with the keyboard alone', () => {
 });
 
 describe('the copy buttons', () => {
-  const url = '/institutions/nhs-england?as_of=2021-05-06T11:30';
+  const url = `/institutions/${NATIONAL_SLUG}?as_of=2021-05-06T11:30`;
 
   test.each(WIDTHS)('with JavaScript at %i px: “Copy the citation” puts the sentence on the clipboard and says so', async (width) => {
     const { context, page, problems } = await openPage(browser, width, 900, { permissions: ['clipboard-read', 'clipboard-write'] });
@@ -372,7 +410,7 @@ describe('the copy buttons', () => {
       await button.click();
       await expect.poll(() => page.locator('#citation-status').innerText()).toBe('Copied.');
       expect(await page.locator('#citation-status').getAttribute('role')).toBe('status');
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(NHS_CITATION_2021);
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(NATIONAL_CITATION_2021);
       await page.locator('.citation').scrollIntoViewIfNeeded();
       await screenshot(page, `journalists-citation-copied-${width}`, false);
 
@@ -395,7 +433,7 @@ describe('the copy buttons', () => {
       for (const name of ['Copy the citation', 'Copy the badge code', 'Copy the embed code']) {
         expect(await page.getByRole('button', { name, includeHidden: true }).isVisible(), name).toBe(false);
       }
-      expect(await page.locator('#citation-text').innerText()).toBe(NHS_CITATION_2021);
+      expect(await page.locator('#citation-text').innerText()).toBe(NATIONAL_CITATION_2021);
       expect(await page.locator('#embed-code').isVisible()).toBe(true);
       await page.locator('.citation').scrollIntoViewIfNeeded();
       await screenshot(page, 'journalists-citation-no-script-320', false);
@@ -418,9 +456,9 @@ describe('embedding on another site', () => {
 <body style="margin:0 8px;font-family:Georgia,serif">
 <h1>A newsroom’s article</h1>
 <p>The embed, as pasted from the tracker (with this test’s address):</p>
-<iframe id="embed" name="embed" src="${base}/embed/institutions/nhs-england" title="NHS England on the tracker" width="100%" height="360" style="border:0" loading="lazy"></iframe>
+<iframe id="embed" name="embed" src="${base}/embed/institutions/${story.national.slug}" title="${STORY.national} on the tracker" width="100%" height="360" style="border:0" loading="lazy"></iframe>
 <p>A normal page of the tracker, which refuses to be framed:</p>
-<iframe id="framed" name="framed" src="${base}/institutions/nhs-england" title="NHS England, the full page" width="100%" height="200"></iframe>
+<iframe id="framed" name="framed" src="${base}/institutions/${story.national.slug}" title="${STORY.national}, the full page" width="100%" height="200"></iframe>
 </body></html>`);
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
@@ -437,7 +475,7 @@ describe('embedding on another site', () => {
       expect(new URL(otherBase).origin).not.toBe(new URL(base).origin);
 
       const embed = page.frameLocator('#embed');
-      await expect.poll(() => embed.locator('h1').innerText()).toBe('NHS England');
+      await expect.poll(() => embed.locator('h1').innerText()).toBe(STORY.national);
       expect((await embed.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('2,039 days without comment (1,409 working days), first approached 23 April 2021.');
       // Styled (the stylesheet loads from the tracker), and it fits the frame without sideways scrolling.
       const frame = page.frame({ name: 'embed' })!;
@@ -463,7 +501,7 @@ describe('embedding on another site', () => {
 describe('print', () => {
   test.each([
     ['home', '/'],
-    ['institution-nhs-england', '/institutions/nhs-england'],
+    ['institution-national', `/institutions/${NATIONAL_SLUG}`],
     ['institutions-police', '/institutions?kind=police_force'],
   ])('%s (%s): navigation, time travel and filters hidden, the as-at line shown', async (name, url) => {
     const { context, page } = await openPage(browser, 1280);

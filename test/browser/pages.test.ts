@@ -1,141 +1,228 @@
 /**
  * The public pages in a real browser: Debian's Chromium driven by playwright-core, checked with axe-core.
  *
- * The app runs in-process on a fresh database with the shipped data, its clock pinned to
- * 12:00 on 22 November 2026 (see test/helpers.ts). Every page is checked at 320 and 1280 CSS px:
- * no axe violation (WCAG 2.0/2.1 A and AA, WCAG 2.2 AA), no horizontal page overflow, the
- * content that shows the page works, and a full-page screenshot in test-results/screenshots/.
+ * The app runs in-process on a fresh database with the fixture campaign and the story told in
+ * support.ts (tellStory), its clock pinned to 12:00 on 22 November 2026 (see test/helpers.ts).
+ * Every page is checked at 320 and 1280 CSS px with checkLayout: no axe violation (WCAG 2.0/2.1 A
+ * and AA, WCAG 2.2 AA, best practice), no horizontal page overflow, no card table scrolling
+ * sideways at 320 px, the content that shows the page works, and a full-page screenshot in
+ * test-results/screenshots/.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { FIXTURE_DATA } from '../factories.js';
 import { makeApp, type TestApp } from '../helpers.js';
-import { axeViolations, launchBrowser, openPage as openContext, overflow, SCREENSHOTS, unexpected, WIDTHS } from './support.js';
+import { checkLayout, launchBrowser, openPage as openContext, overflow, SCREENSHOTS, STORY, STORY_DIRECTORY_SIZE, tellStory, unexpected, WIDTHS, type Story } from './support.js';
+
+const SITE = 'Fixture campaign: who will close the scheme?';
 
 interface PageCase {
   /** File name stem of the screenshots. */
   name: string;
-  url: string;
+  /** The page's address, once the story is told (ids and slugs come from it). */
+  url: (s: Story) => string;
   status: number;
   /** The <h1>, exactly. */
   heading: string;
-  /** Text the page must show (checked against the visible text of <main> and the as-at banner). */
+  /** Text the page must show (checked against the visible text of the page). */
   shows: string[];
   /** Text the page must not show. */
   hides?: string[];
   /** Further checks of this page. */
-  check?: (page: Page) => Promise<void>;
+  check?: (page: Page, s: Story) => Promise<void>;
 }
+
+/** The names in the first column of the scorecard (or the directory), in order. */
+const scorecardNames = (page: Page) => page.locator('.scorecard tbody th').evaluateAll((ths) => ths.map((th) => th.querySelector('a')?.textContent?.trim()));
 
 const PAGES: PageCase[] = [
   {
     name: 'home',
-    url: '/',
+    url: () => '/',
     status: 200,
-    heading: '#StopSIM: who has committed to halt and review SIM?',
+    heading: SITE,
     shows: [
       'Figures as at 12:00 on 22 November 2026',
-      'NHS England',
+      STORY.national,
       'days without comment',
       'Who has committed',
-      '1 of 4 institutions involved has committed to “Independent review”.',
-      'NHS England: 2,039 days without comment (1,409 working days), first approached 23 April 2021',
+      // Involved: the national body, the network, the two Wessex bodies and Mercia Police.
+      'None of the 5 institutions involved has stated a position on “Close the scheme”.',
+      '1 of 5 institutions involved has committed to “Independent review”.',
+      // 23 April 2021 to 22 November 2026.
+      `${STORY.national}: 2,039 days without comment (1,409 working days), first approached 23 April 2021`,
+      // Monday 2 November 2026 to Sunday 22 November 2026: three weeks of working days less one.
+      `${STORY.mercia}: 20 days without comment (14 working days), first approached 2 November 2026`,
       'Scorecard',
       'Latest events',
     ],
+    // Never approached and never on record: not on the scorecard.
+    hides: [STORY.borsetshire, STORY.closed],
     check: async (page) => {
-      const nhs = page.locator('.scorecard tbody tr', { has: page.locator('th', { hasText: /^NHS England$/ }) });
-      await expect.poll(() => nhs.locator('td[data-label="Days without comment"]').innerText()).toMatch(/^2,039 days\s+\(1,409 working days\)$/);
+      const national = page.locator('.scorecard tbody tr', { has: page.locator('th', { hasText: STORY.national }) });
+      await expect.poll(() => national.locator('td[data-label="Days without comment"]').innerText()).toMatch(/^2,039 days\s+\(1,409 working days\)$/);
+      // Every institution approached or on record, by name.
+      expect(await scorecardNames(page)).toEqual([STORY.network, STORY.mercia, STORY.national, STORY.trust, STORY.police]);
+      const police = page.locator('.scorecard tbody tr', { has: page.locator('th', { hasText: STORY.police }) });
+      expect(await police.locator('td[data-label="Independent review"]').innerText()).toBe('Committed');
+      expect(await police.locator('td[data-label="Days without comment"]').innerText()).toBe('Not approached');
       expect(await page.locator('nav[aria-label="Main"] [aria-current="page"]').innerText()).toBe('Overview');
     },
   },
   {
     name: 'institutions',
-    url: '/institutions',
+    url: () => '/institutions',
     status: 200,
     heading: 'Institutions',
-    shows: ['Filter and sort', 'NHS England', 'Surrey Police', 'Surrey and Borders Partnership NHS Foundation Trust', '140 institutions shown', 'Not approached'],
+    shows: ['Filter and sort', STORY.national, STORY.police, STORY.trust, STORY.closed, `${STORY_DIRECTORY_SIZE} institutions shown`, 'Not approached'],
     check: async (page) => {
-      expect(await page.locator('.scorecard tbody tr').count()).toBe(140);
+      // The whole directory, closed institutions included, by name.
+      expect(await scorecardNames(page)).toEqual([
+        STORY.borsetshire,
+        STORY.downland,
+        STORY.fenland,
+        STORY.network,
+        STORY.mercia,
+        STORY.icb,
+        STORY.national,
+        STORY.closed,
+        STORY.trust,
+        STORY.police,
+      ]);
+      expect(await page.locator('.scorecard tbody tr').count()).toBe(STORY_DIRECTORY_SIZE);
+      // The closed trust is marked closed, and only it.
+      expect(await page.locator('.scorecard tbody th .tag').allInnerTexts()).toEqual(['closed']);
+      expect(await page.locator('.scorecard tbody tr', { has: page.locator('th', { hasText: STORY.closed }) }).locator('.tag').innerText()).toBe('closed');
+      // The filters offer the directory's regions.
+      expect(await page.locator('#region option').allInnerTexts()).toEqual(['All regions', 'East of England', 'South East']);
       expect(await page.locator('nav[aria-label="Main"] [aria-current="page"]').innerText()).toBe('Institutions');
     },
   },
   {
     name: 'institutions-police-by-silence',
-    url: '/institutions?kind=police_force&sort=silence',
+    url: () => '/institutions?kind=police_force&sort=silence',
     status: 200,
     heading: 'Institutions',
-    shows: ['Surrey Police', 'Metropolitan Police Service', 'institutions shown'],
-    hides: ['Surrey and Borders Partnership NHS Foundation Trust'],
+    shows: [STORY.police, STORY.mercia, STORY.borsetshire, '3 institutions shown'],
+    hides: [STORY.trust, STORY.national],
     check: async (page) => {
       expect(await page.locator('#kind').inputValue()).toBe('police_force');
       expect(await page.locator('#sort').inputValue()).toBe('silence');
       const kinds = await page.locator('.scorecard td[data-label="Kind"]').allInnerTexts();
-      expect(kinds.length).toBeGreaterThan(40);
-      expect(new Set(kinds)).toEqual(new Set(['Police force']));
+      expect(kinds).toEqual(['Police force', 'Police force', 'Police force']);
+      // The only silent force first, then the others by name.
+      expect(await scorecardNames(page)).toEqual([STORY.mercia, STORY.borsetshire, STORY.police]);
     },
   },
   {
-    name: 'institution-nhs-england',
-    url: '/institutions/nhs-england',
+    name: 'institution-national',
+    url: (s) => `/institutions/${s.national.slug}`,
     status: 200,
-    heading: 'NHS England',
-    shows: ['Position on each ask', 'Days without comment', 'days without comment', 'First approached on 23 April 2021', 'History'],
+    heading: STORY.national,
+    shows: [
+      'Position on each ask',
+      'Days without comment',
+      `${STORY.national}: 2,039 days without comment (1,409 working days)`,
+      'First approached on 23 April 2021',
+      '2 approaches unanswered, the latest on 23 April 2021',
+      'History',
+      `Approach (petition): ${STORY.national}`,
+      `Approach (press enquiry): ${STORY.national}`,
+    ],
   },
   {
-    name: 'institution-surrey-police',
-    url: '/institutions/surrey-police',
+    name: 'institution-police',
+    url: (s) => `/institutions/${s.police.slug}`,
     status: 200,
-    heading: 'Surrey Police',
-    shows: ['Position on each ask', 'Not approached.', 'Surrey High Intensity Partnership Programme (SHIPP)', 'SHIPP'],
+    heading: STORY.police,
+    shows: [
+      'Position on each ask',
+      'Independent review: Committed',
+      'Since 6 May 2021, as stated in this response.',
+      'Not approached.',
+      'Wessex High Intensity Partnership Programme (WHIPP)',
+      `Other names and local schemes ${STORY.sharedAlias}`,
+    ],
+  },
+  {
+    name: 'institution-closed',
+    url: (s) => `/institutions/${s.closed.slug}`,
+    status: 200,
+    heading: STORY.closed,
+    shows: ['Status Closed (kept so that older records still match)', 'Not approached.', `Nothing is on record for ${STORY.closed}.`],
   },
   {
     name: 'timeline',
-    url: '/timeline',
+    url: () => '/timeline',
     status: 200,
     heading: 'Timeline',
-    shows: ['May 2021', 'April 2021', 'Approach (petition): NHS England', 'Response (statement): Surrey Police'],
+    shows: ['November 2026', 'May 2021', 'April 2021', `Approach (petition): ${STORY.national}`, `Response (statement): ${STORY.police}`, `Approach (letter): ${STORY.mercia}`],
     check: async (page) => {
       expect(await page.locator('#type option').allInnerTexts()).toEqual(['All events', 'Approaches', 'Responses', 'Milestones']);
+      // Newest first, grouped by month: the story's seven published events.
+      expect(await page.locator('main article.event .event-title').allInnerTexts()).toEqual([
+        `Approach (letter): ${STORY.mercia}`,
+        'Milestone: Campaign-wide',
+        `Response (statement): ${STORY.trust}`,
+        `Response (statement): ${STORY.police}`,
+        `Response (statement): ${STORY.network}`,
+        `Approach (press enquiry): ${STORY.national}`,
+        `Approach (petition): ${STORY.national}`,
+      ]);
       // One page of events: no empty "Timeline pages" navigation landmark.
       expect(await page.locator('nav.pager').count()).toBe(0);
     },
   },
   {
     name: 'timeline-responses',
-    url: '/timeline?type=response',
+    url: () => '/timeline?type=response',
     status: 200,
     heading: 'Timeline',
-    shows: ['Response (statement): Surrey Police', 'Response (statement): High Intensity Network'],
-    hides: ['Approach (petition): NHS England'],
+    shows: [`Response (statement): ${STORY.police}`, `Response (statement): ${STORY.network}`],
+    hides: [`Approach (petition): ${STORY.national}`, `Approach (letter): ${STORY.mercia}`, 'Milestone: Campaign-wide'],
+    check: async (page) => {
+      expect(await page.locator('main article.event .event-title').allInnerTexts()).toEqual([
+        `Response (statement): ${STORY.trust}`,
+        `Response (statement): ${STORY.police}`,
+        `Response (statement): ${STORY.network}`,
+      ]);
+    },
   },
   {
-    name: 'event-1',
-    url: '/events/1',
+    name: 'event-petition',
+    url: (s) => `/events/${s.events.petition}`,
     status: 200,
-    heading: 'Approach: NHS England',
-    shows: ['Friday 23 April 2021', 'What happened', 'Sources', 'Permanent link'],
+    heading: `Approach: ${STORY.national}`,
+    shows: ['Friday 23 April 2021', 'Petition', `From ${STORY.campaigner}`, 'What happened', 'Sources', 'Close the scheme: the petition', 'Permanent link'],
+    check: async (page, s) => {
+      expect(await bodyOf(page)).toContain(`Permanent link https://tracker.example.org/events/${s.events.petition}`);
+    },
   },
   {
     name: 'about',
-    url: '/about',
+    url: () => '/about',
     status: 200,
     heading: 'About the figures',
     shows: ['Days without comment', 'it had gone 13 days without comment, 8 of them working days', 'Where the directory comes from'],
   },
   {
     name: 'home-as-of-2021-05-06',
-    url: '/?as_of=2021-05-06T11:30',
+    url: () => '/?as_of=2021-05-06T11:30',
     status: 200,
-    heading: '#StopSIM: who has committed to halt and review SIM?',
+    heading: SITE,
     shows: [
       'You are viewing the tracker as it stood at 11:30 on 6 May 2021',
       'Show the tracker as it is now',
-      'NHS England',
-      '13 days without comment (8 working days)',
+      // Friday 23 April to Thursday 6 May 2021: 13 days, 8 working days (Monday 3 May was a bank holiday).
+      `${STORY.national}: 13 days without comment (8 working days), first approached 23 April 2021`,
+      '1 of 4 institutions involved has committed to “Independent review”.',
     ],
-    hides: ['2,039 days'],
+    // Mercia Police was approached in 2026: not yet involved.
+    hides: ['2,039 days', STORY.mercia],
     check: async (page) => {
+      const national = page.locator('.scorecard tbody tr', { has: page.locator('th', { hasText: STORY.national }) });
+      expect((await national.locator('td[data-label="Days without comment"]').innerText()).replace(/\s+/g, ' ')).toBe('13 days (8 working days)');
       expect(await page.locator('.as-of--past a').getAttribute('href')).toBe('/');
       // Links inside the past view keep the moment.
       expect(await page.locator('nav[aria-label="Main"] a', { hasText: 'Institutions' }).getAttribute('href')).toBe('/institutions?as_of=2021-05-06T11%3A30');
@@ -143,7 +230,7 @@ const PAGES: PageCase[] = [
   },
   {
     name: 'not-found',
-    url: '/no-such-page',
+    url: () => '/no-such-page',
     status: 404,
     heading: 'Page not found',
     shows: ['There is no page at this address.'],
@@ -153,7 +240,7 @@ const PAGES: PageCase[] = [
   },
   {
     name: 'bad-request',
-    url: '/?as_of=not-a-date',
+    url: () => '/?as_of=not-a-date',
     status: 400,
     heading: 'There is a problem with the address',
     shows: ['“not-a-date” is not a date or time the tracker understands.', '?as_of=2021-05-06T11:30'],
@@ -163,12 +250,17 @@ const PAGES: PageCase[] = [
   },
 ];
 
+/** The visible text of the page, white space collapsed. */
+const bodyOf = async (page: Page) => (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+
 let t: TestApp;
+let story: Story;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  t = await makeApp();
+  t = await makeApp({ dataDir: FIXTURE_DATA });
+  story = tellStory(t.app.tracker.db);
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
 });
@@ -181,12 +273,13 @@ afterAll(async () => {
 /** A fresh context at one viewport, recording console errors (a CSP violation logs one) and script errors. */
 const openPage = (width: number, height = 900) => openContext(browser, width, height);
 
-describe.each(PAGES)('$name ($url)', (c) => {
+describe.each(PAGES)('$name', (c) => {
   test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', async (width) => {
     const { context, page, problems } = await openPage(width);
+    const url = c.url(story);
     try {
-      const response = await page.goto(base + c.url, { waitUntil: 'load' });
-      expect(response?.status(), `status of ${c.url}`).toBe(c.status);
+      const response = await page.goto(base + url, { waitUntil: 'load' });
+      expect(response?.status(), `status of ${url}`).toBe(c.status);
       expect(await page.getAttribute('html', 'lang')).toBe('en-GB');
 
       // The stylesheet loaded (the CSP allows only same-origin styles): the header has its band colour.
@@ -195,32 +288,16 @@ describe.each(PAGES)('$name ($url)', (c) => {
 
       await expect.poll(() => page.locator('h1').count()).toBe(1);
       expect((await page.locator('h1').innerText()).trim()).toBe(c.heading);
-      const text = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
-      for (const s of c.shows) expect(text, `${c.url} shows “${s}”`).toContain(s);
-      for (const s of c.hides ?? []) expect(text, `${c.url} does not show “${s}”`).not.toContain(s);
+      const text = await bodyOf(page);
+      for (const s of c.shows) expect(text, `${url} shows “${s}”`).toContain(s);
+      for (const s of c.hides ?? []) expect(text, `${url} does not show “${s}”`).not.toContain(s);
       expect(text).not.toMatch(/undefined|\[object Object\]|NaN/);
-      await c.check?.(page);
+      await c.check?.(page, story);
 
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${c.name}-${width}.png`), fullPage: true });
+      // Screenshot, axe, overflow, and at 320 px card tables that do not scroll and controls that fit.
+      await checkLayout(page, c.name, width);
 
-      const violations = await axeViolations(page);
-      expect.soft(violations, `axe violations on ${c.url} at ${width} px:\n${violations}`).toBe('');
-
-      const o = await overflow(page);
-      expect.soft(
-        o.scrollWidth,
-        `${c.url} at ${width} px overflows horizontally (scrollWidth ${o.scrollWidth} > ${o.innerWidth}); sticking out: ${o.culprits.join(', ') || 'nothing found'}`,
-      ).toBeLessThanOrEqual(o.innerWidth);
-
-      if (width === 320) {
-        // Card tables (the scorecard, the directory) turn into one card per row on small screens: nothing to scroll sideways.
-        const wide = await page.locator('.table-scroll:has(.card-table)').evaluateAll((els) =>
-          els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => `${el.getAttribute('aria-labelledby')}: ${el.scrollWidth} > ${el.clientWidth}`),
-        );
-        expect.soft(wide, 'card tables that scroll sideways at 320 px').toEqual([]);
-      }
-
-      expect.soft(unexpected(problems), `console errors on ${c.url}`).toEqual([]);
+      expect.soft(unexpected(problems), `console errors on ${url}`).toEqual([]);
     } finally {
       await context.close();
     }
@@ -278,8 +355,10 @@ describe('keyboard', () => {
       }
       expect(reached, `Tab order: ${visited.join(' → ')}`).toBe(true);
       await Promise.all([page.waitForURL(/\/institutions\?/), page.keyboard.press('Enter')]);
-      expect(new URL(page.url()).searchParams.get('kind')).toBeTruthy();
-      expect(await page.locator('#results-heading').innerText()).toMatch(/^\d+ institutions? shown$/);
+      // The first kind is NHS England, and the story has one national body.
+      expect(new URL(page.url()).searchParams.get('kind')).toBe('nhs_england');
+      expect(await page.locator('#results-heading').innerText()).toBe('1 institution shown');
+      expect(await scorecardNames(page)).toEqual([STORY.national]);
     } finally {
       await context.close();
     }
@@ -289,10 +368,11 @@ describe('keyboard', () => {
 describe('400% zoom (1280 × 1024 at 400%: a 320 × 256 CSS px viewport)', () => {
   test.each(PAGES)('$name: no horizontal overflow', async (c) => {
     const { context, page } = await openPage(320, 256);
+    const url = c.url(story);
     try {
-      await page.goto(base + c.url);
+      await page.goto(base + url);
       const o = await overflow(page);
-      expect(o.scrollWidth, `${c.url} overflows at 320 × 256: ${o.culprits.join(', ')}`).toBeLessThanOrEqual(o.innerWidth);
+      expect(o.scrollWidth, `${url} overflows at 320 × 256: ${o.culprits.join(', ')}`).toBeLessThanOrEqual(o.innerWidth);
       // The header must not take over the small screen: the main heading starts within the first two screens.
       const top = await page.locator('h1').evaluate((el) => el.getBoundingClientRect().top);
       expect(top, 'h1 starts within two screen heights').toBeLessThan(512);

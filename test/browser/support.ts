@@ -9,6 +9,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import { contact, institution, milestone, response, type MadeInstitution } from '../factories.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -149,4 +151,141 @@ export async function tabTo(page: Page, matches: (f: Awaited<ReturnType<typeof f
     if (matches(f)) return f;
   }
   throw new Error(`Not reached by Tab; the order was: ${visited.join(' → ')}`);
+}
+
+/*
+ * The story the browser tests tell, on the fixture campaign (asks `halt`, “Close the scheme”,
+ * and `review`, “Independent review”), with made-up institutions:
+ *
+ * - the National Health Board (kind `nhs_england`) was approached twice on Friday 23 April 2021,
+ *   by petition and by a press enquiry, and never commented: as at 11:30 on Thursday 6 May 2021 it
+ *   had gone 13 days, 8 working days, without comment (Monday 3 May 2021 was a bank holiday);
+ *   as at the tests' clock (12:00 on Sunday 22 November 2026) 2,039 days, 1,409 working days;
+ * - on 6 May 2021 three bodies replied with statements: Wessex Police committed to `review`
+ *   (without ever being approached), the Wessex Partnership NHS Foundation Trust said it was
+ *   considering it, and the Intensive Support Network went on record with no position; at 11:30
+ *   that day a campaign-wide milestone;
+ * - Wessex Police and the trust share a local scheme's name, WHIPP; the network is also ICN;
+ * - Mercia Police was approached by letter on Monday 2 November 2026 (reply due Monday
+ *   16 November 2026, so overdue as at the tests' clock): 20 days, 14 working days without comment;
+ * - further institutions, never approached, for the filters: two more mental health trusts (one in
+ *   the South East, one in the East of England), an integrated care board, Borsetshire Police, and
+ *   a closed trust in the South East.
+ */
+
+export const STORY = {
+  national: 'National Health Board',
+  network: 'Intensive Support Network',
+  police: 'Wessex Police',
+  trust: 'Wessex Partnership NHS Foundation Trust',
+  mercia: 'Mercia Police',
+  borsetshire: 'Borsetshire Police',
+  downland: 'Downland Mental Health NHS Trust',
+  fenland: 'Fenland Mental Health NHS Trust',
+  icb: 'NHS Wessex Integrated Care Board',
+  closed: 'Old Wessex Mental Health NHS Trust',
+  /** The local scheme's name both Wessex Police and the trust go by. */
+  sharedAlias: 'WHIPP',
+  campaigner: 'Fixture Coalition',
+  /** The police's words of 6 May 2021. */
+  policeQuote: 'We will commission an independent review of the Wessex High Intensity Partnership Programme (WHIPP) that we run with our partners.',
+  trustQuote: 'We are considering how the campaign’s concerns relate to the way we have applied the scheme in Wessex.',
+} as const;
+
+/** How many institutions the story puts in the directory (open and closed). */
+export const STORY_DIRECTORY_SIZE = 10;
+
+export interface Story {
+  national: MadeInstitution;
+  network: MadeInstitution;
+  police: MadeInstitution;
+  trust: MadeInstitution;
+  mercia: MadeInstitution;
+  borsetshire: MadeInstitution;
+  downland: MadeInstitution;
+  fenland: MadeInstitution;
+  icb: MadeInstitution;
+  closed: MadeInstitution;
+  /** The event ids, in the order they were written. */
+  events: {
+    petition: number;
+    pressEnquiry: number;
+    networkStatement: number;
+    policeStatement: number;
+    trustStatement: number;
+    milestone: number;
+    merciaLetter: number;
+  };
+}
+
+/** Writes the story (above) into a fresh database on the fixture campaign. */
+export function tellStory(db: Db): Story {
+  const national = institution(db, { name: STORY.national, kind: 'nhs_england', country: 'England' });
+  const network = institution(db, { name: STORY.network, kind: 'other', country: null, aliases: ['ICN'] });
+  const police = institution(db, { name: STORY.police, kind: 'police_force', code: 'wessex', aliases: [STORY.sharedAlias] });
+  const trust = institution(db, { name: STORY.trust, kind: 'mental_health_trust', code: 'RZ1', region: 'South East', aliases: [STORY.sharedAlias] });
+  const mercia = institution(db, { name: STORY.mercia, kind: 'police_force', code: 'mercia' });
+  const borsetshire = institution(db, { name: STORY.borsetshire, kind: 'police_force', code: 'borsetshire' });
+  const downland = institution(db, { name: STORY.downland, kind: 'mental_health_trust', code: 'RZ2', region: 'South East' });
+  const fenland = institution(db, { name: STORY.fenland, kind: 'mental_health_trust', code: 'RZ3', region: 'East of England' });
+  const icb = institution(db, { name: STORY.icb, kind: 'icb', code: 'QZ1', region: 'South East' });
+  const closed = institution(db, { name: STORY.closed, kind: 'mental_health_trust', code: 'RZ0', region: 'South East', active: false });
+
+  const dns = { title: 'National Health Board silent over the scheme', url: 'https://news.example.org/2021/05/06/silent', publisher: 'Example News', publishedOn: '2021-05-06' } as const;
+  const petition = contact(db, national, {
+    date: '2021-04-23',
+    channel: 'petition',
+    from: STORY.campaigner,
+    dueOn: '2021-05-10',
+    summary: 'Petition asking the National Health Board to close the scheme and commission an independent review of it.',
+    source: { title: 'Close the scheme: the petition', url: 'https://campaign.example.org/petition', publisher: STORY.campaigner, publishedOn: '2021-04-23' },
+  });
+  const pressEnquiry = contact(db, national, {
+    date: '2021-04-23',
+    channel: 'press_enquiry',
+    from: 'Example News',
+    dueOn: '2021-05-10',
+    summary: 'Asked the National Health Board to respond to the call to close the scheme; repeated attempts followed.',
+    source: dns,
+  });
+  const networkStatement = response(db, network, {
+    date: '2021-05-06',
+    responseType: 'statement',
+    summary: 'The network’s director said a review of the scheme might be needed, without saying it would take part.',
+    source: dns,
+  });
+  const policeStatement = response(db, police, {
+    date: '2021-05-06',
+    responseType: 'statement',
+    summary: 'Wessex Police said it would commission an independent review of WHIPP, its local scheme.',
+    quote: STORY.policeQuote,
+    positions: { review: 'committed' },
+    source: dns,
+  });
+  const trustStatement = response(db, trust, {
+    date: '2021-05-06',
+    responseType: 'statement',
+    summary: 'The trust said it was considering how the campaign’s concerns relate to its use of the scheme.',
+    quote: STORY.trustQuote,
+    positions: { review: 'considering' },
+    source: dns,
+  });
+  const milestoneId = milestone(db, null, {
+    date: '2021-05-06',
+    time: '11:30',
+    summary: 'Example News reports that the National Health Board has not commented, nearly 13 days after it was first approached.',
+    source: dns,
+  });
+  const merciaLetter = contact(db, mercia, {
+    date: '2026-11-02',
+    channel: 'letter',
+    from: STORY.campaigner,
+    summary: 'Letter asking Mercia Police to close the scheme and commission an independent review.',
+    dueOn: '2026-11-16',
+    source: { title: 'Letter to Mercia Police, 2 November 2026', url: 'https://campaign.example.org/letters/mercia', publisher: STORY.campaigner, publishedOn: '2026-11-02' },
+  });
+  return {
+    national, network, police, trust, mercia, borsetshire, downland, fenland, icb, closed,
+    events: { petition, pressEnquiry, networkStatement, policeStatement, trustStatement, milestone: milestoneId, merciaLetter },
+  };
 }
