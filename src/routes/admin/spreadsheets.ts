@@ -12,6 +12,7 @@ import { holdDownloadSlot } from '../../plugins/downloads.js';
 import { csvRows } from '../../render/csv.js';
 import { pagedBody } from '../../render/download.js';
 import { eventColumns, eventRecordPages, institutionColumns, institutionRecords, withSnapshot } from '../../tracker/export.js';
+import { plural } from '../../render/format.js';
 import { renderPage } from '../../render/page.js';
 
 declare module 'fastify' {
@@ -95,7 +96,7 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
     if (!pending) return showPage(request, reply.code(400), { errors: { file: 'There is no checked file waiting (files wait an hour); upload it again' } });
     const report = run(pending.kind, pending.content, false, request);
     if (report.problemCount > 0) return showPage(request, reply.code(400), { preview: preview(pending.kind, pending.name, { ...report, preview: [] }) });
-    request.session.flash = `Imported ${report.written.toLocaleString('en-GB')} ${pending.kind}.`;
+    request.session.flash = `Imported ${plural(report.written, pending.kind === 'events' ? 'event' : 'institution')}.`;
     return reply.redirect('/admin', 303);
   });
 
