@@ -67,3 +67,19 @@ export type EventJson = Static<typeof EventSchema>;
 
 export const ErrorSchema = Type.Object({ error: Type.String(), statusCode: Type.Integer(), message: Type.String(), parameter: Nullable(Type.String()) });
 
+
+/** One change to the public record at one revision, as /corrections.json, /changes.json and `revisedSince` give it. */
+export const ChangeSchema = Type.Object({
+  revision: Type.Integer(),
+  recordedAt: Type.String({ format: 'date-time' }),
+  note: Nullable(Type.String()),
+  subject: Type.Enum(['event', 'institution', 'ask', 'note']),
+  kind: Type.Enum(['added', 'corrected', 'deleted', 'restored', 'changed']),
+  late: Type.Boolean(),
+  description: Type.String(),
+  eventId: Nullable(Type.Integer()),
+  institution: Nullable(Type.String()),
+  url: Nullable(Type.String()),
+  fields: Type.Array(Type.Object({ field: Type.String(), before: Type.String(), after: Type.String() })),
+});
+export type ChangeJson = Static<typeof ChangeSchema>;

@@ -9,13 +9,20 @@ import type { LondonDate } from '../src/domain/calendar.js';
 import type { Channel, EventStatus, InstitutionKind, ResponseType, Stance } from '../src/domain/vocabulary.js';
 import { insertEvent } from '../src/records/events.js';
 import { insertInstitutions } from '../src/records/institutions.js';
+import { Revision, syncEvent, syncInstitution } from '../src/records/revisions.js';
 import { createUser } from '../src/records/users.js';
+import { TEST_NOW } from './helpers.js';
 import type { Role } from '../src/domain/vocabulary.js';
 
 /** The fixture data directory: a made-up campaign (asks `halt` and `review`), an empty directory, the real bank holidays. */
 export const FIXTURE_DATA = path.resolve(import.meta.dirname, 'fixtures/data');
 
 export const PASSWORD = 'correct horse battery staple';
+
+/** Who the factories act as, in the audit log and the revisions. */
+const FACTORY = { userId: null, name: 'factory' };
+/** When the factories write: the test clock, so that every revision's time is known. */
+const WRITTEN_AT = TEST_NOW;
 
 let counter = 0;
 const next = () => ++counter;
@@ -39,24 +46,23 @@ export interface InstitutionSpec {
 
 export function institution(db: Db, spec: InstitutionSpec = {}): MadeInstitution {
   const name = spec.name ?? `Test Body ${next()}`;
-  const [id] = insertInstitutions(
-    db,
-    [
-      {
-        name,
-        kind: spec.kind ?? 'other',
-        code: spec.code ?? null,
-        region: spec.region ?? null,
-        country: spec.country ?? 'England',
-        website: spec.website ?? null,
-        active: spec.active ?? true,
-        aliases: spec.aliases ?? [],
-      },
-    ],
-    Date.now(),
-  );
-  const row = db.$client.prepare('SELECT id, slug, name FROM institutions WHERE id = ?').get(id) as MadeInstitution;
-  return row;
+  const input = {
+    name,
+    kind: spec.kind ?? 'other',
+    code: spec.code ?? null,
+    region: spec.region ?? null,
+    country: spec.country ?? 'England',
+    website: spec.website ?? null,
+    active: spec.active ?? true,
+    aliases: spec.aliases ?? [],
+  };
+  const id = db.transaction((tx) => {
+    const [made] = insertInstitutions(tx, [input], WRITTEN_AT);
+    // Each institution is a revision of the public record, as when an admin adds one.
+    syncInstitution(tx, made!, new Revision(tx, FACTORY, 'institution.create', WRITTEN_AT));
+    return made!;
+  });
+  return db.$client.prepare('SELECT id, slug, name FROM institutions WHERE id = ?').get(id) as MadeInstitution;
 }
 
 function askIds(db: Db): Map<string, number> {
@@ -80,31 +86,33 @@ function write(db: Db, institutionId: number | null, type: 'contact' | 'response
   const asks = askIds(db);
   const date = spec.date ?? '2021-04-23';
   const source = spec.source === undefined ? { title: `Source ${next()}`, url: 'https://news.example.org/story', publisher: 'Example News', publishedOn: date } : spec.source;
-  return insertEvent(
-    db,
-    {
-      type,
-      institutionId,
-      date,
-      time: spec.time ?? null,
-      channel: type === 'contact' ? (spec.channel ?? 'email') : null,
-      fromName: spec.from ?? (type === 'contact' ? 'Fixture Coalition' : null),
-      responseType: type === 'response' ? (spec.responseType ?? 'statement') : null,
-      answersEventId: spec.answers ?? null,
-      summary: spec.summary ?? `${type} ${next()}`,
-      quote: spec.quote ?? null,
-      dueOn: spec.dueOn ?? null,
-      status: spec.status ?? 'published',
-      positions: Object.entries(spec.positions ?? {}).map(([slug, stance]) => {
-        const askId = asks.get(slug);
-        if (askId === undefined) throw new Error(`No ask ${slug}`);
-        return { askId, stance };
-      }),
-      sources: source ? [{ title: source.title, url: source.url ?? null, publisher: source.publisher ?? null, publishedOn: source.publishedOn ?? null }] : [],
-      createdBy: 'factory',
-    },
-    Date.now(),
-  );
+  const input = {
+    type,
+    institutionId,
+    date,
+    time: spec.time ?? null,
+    channel: type === 'contact' ? (spec.channel ?? 'email') : null,
+    fromName: spec.from ?? (type === 'contact' ? 'Fixture Coalition' : null),
+    responseType: type === 'response' ? (spec.responseType ?? 'statement') : null,
+    answersEventId: spec.answers ?? null,
+    summary: spec.summary ?? `${type} ${next()}`,
+    quote: spec.quote ?? null,
+    dueOn: spec.dueOn ?? null,
+    status: spec.status ?? 'published',
+    positions: Object.entries(spec.positions ?? {}).map(([slug, stance]) => {
+      const askId = asks.get(slug);
+      if (askId === undefined) throw new Error(`No ask ${slug}`);
+      return { askId, stance };
+    }),
+    sources: source ? [{ title: source.title, url: source.url ?? null, publisher: source.publisher ?? null, publishedOn: source.publishedOn ?? null }] : [],
+    createdBy: 'factory',
+  } as const;
+  return db.transaction((tx) => {
+    const id = insertEvent(tx, input, WRITTEN_AT);
+    // A published event is a revision of the public record, as when a campaigner logs one.
+    syncEvent(tx, id, new Revision(tx, FACTORY, 'event.create', WRITTEN_AT, null, id));
+    return id;
+  });
 }
 
 export function contact(db: Db, to: MadeInstitution, spec: EventSpec & { channel?: Channel } = {}): number {

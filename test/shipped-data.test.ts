@@ -173,8 +173,8 @@ describe('the worked example: as at 11:30 on Thursday 6 May 2021', () => {
   it('gives the citation and the badge the README quotes', async () => {
     const doc = dom((await get('/institutions/nhs-england?as_of=2021-05-06T11:30')).body);
     expect(words(doc.querySelector('#citation-text'))).toBe(
-      'As at 11:30 on 6 May 2021 (UK time), NHS England had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ' +
-        'Source: #StopSIM: who has committed to halt and review SIM?, https://tracker.example.org/institutions/nhs-england?as_of=2021-05-06T10:30:00Z',
+      'As at 11:30 on 6 May 2021 (UK time), as recorded at 12:00 on 22 November 2026, NHS England had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ' +
+        'Source: #StopSIM: who has committed to halt and review SIM?, https://tracker.example.org/institutions/nhs-england?as_of=2021-05-06T10:30:00Z&rev=1',
     );
     const badge = dom((await get('/badges/nhs-england.svg?as_of=2021-05-06T11:30')).body);
     expect(words(badge.querySelector('title'))).toBe('NHS England · 13 days without comment');

@@ -179,6 +179,8 @@ export const auditLog = sqliteTable(
     institutionId: integer('institution_id'),
     before: text('before'),
     after: text('after'),
+    /** The revision of the public record this change made, if it made one. */
+    revisionId: integer('revision_id'),
   },
   (t) => [
     index('audit_at').on(t.at, t.id),
@@ -187,20 +189,6 @@ export const auditLog = sqliteTable(
   ],
 );
 
-/** Public correction notes on published events. */
-export const corrections = sqliteTable(
-  'corrections',
-  {
-    id: integer('id').primaryKey(),
-    eventId: integer('event_id')
-      .notNull()
-      .references(() => events.id),
-    at: integer('at').notNull(),
-    userId: integer('user_id'),
-    note: text('note').notNull(),
-  },
-  (t) => [index('corrections_event').on(t.eventId), index('corrections_at').on(t.at, t.id)],
-);
 
 /**
  * A spreadsheet an editor uploaded and checked, waiting for them to confirm it: kept here (not
@@ -218,4 +206,144 @@ export const pendingImports = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('pending_imports_expires').on(t.expiresAt), index('pending_imports_user').on(t.userId)],
+);
+
+// ---- The public record, revision by revision ------------------------------------------------
+//
+// The tables above are the campaigners' working copy (drafts included). Every committed change
+// to the public record is a numbered revision, and the public material is kept in the version
+// tables below: each row is one state of one thing, valid from revision `rev_from` until the
+// revision `rev_to` that replaced or removed it (null: still current). Nothing is overwritten,
+// so the record can be read as it stood at any revision.
+
+/** Numbered changes to the public record: when, by whom, what, and the public note if any. */
+export const revisions = sqliteTable(
+  'revisions',
+  {
+    id: integer('id').primaryKey(),
+    at: integer('at').notNull(),
+    userId: integer('user_id'),
+    actor: text('actor').notNull(),
+    /** What was done, as in the audit log (`event.update`, `institution.create`…). */
+    action: text('action').notNull(),
+    /** The note shown to the public (corrections and deletions of published material). */
+    note: text('note'),
+    /** The event it is about, when it is about one. */
+    eventId: integer('event_id'),
+  },
+  (t) => [index('revisions_at').on(t.at), index('revisions_event').on(t.eventId)],
+);
+
+/** Published events, each version valid over [rev_from, rev_to). Columns as in `events`. */
+export const eventVersions = sqliteTable(
+  'event_versions',
+  {
+    versionId: integer('version_id').primaryKey(),
+    eventId: integer('event_id').notNull(),
+    revFrom: integer('rev_from').notNull(),
+    revTo: integer('rev_to'),
+    type: text('type').$type<EventType>().notNull(),
+    institutionId: integer('institution_id'),
+    occurredAt: integer('occurred_at').notNull(),
+    occurredOn: text('occurred_on').notNull(),
+    hasTime: integer('has_time', { mode: 'boolean' }).notNull(),
+    channel: text('channel').$type<Channel>(),
+    fromName: text('from_name'),
+    responseType: text('response_type').$type<ResponseType>(),
+    answersEventId: integer('answers_event_id'),
+    summary: text('summary').notNull(),
+    quote: text('quote'),
+    dueOn: text('due_on'),
+  },
+  (t) => [
+    // The record as it stands now: the same shapes as the working copy's indexes.
+    index('ev_now_timeline').on(t.occurredAt, t.eventId).where(sql`${t.revTo} IS NULL`),
+    index('ev_now_institution').on(t.institutionId, t.occurredAt, t.eventId).where(sql`${t.revTo} IS NULL`),
+    index('ev_now_figures').on(t.institutionId, t.type, t.occurredAt, t.eventId, t.responseType, t.occurredOn).where(sql`${t.revTo} IS NULL`),
+    // The record at any revision: the same, carrying the revision columns.
+    index('ev_timeline').on(t.occurredAt, t.eventId, t.revFrom, t.revTo),
+    index('ev_institution').on(t.institutionId, t.occurredAt, t.eventId, t.revFrom, t.revTo),
+    index('ev_figures').on(t.institutionId, t.type, t.occurredAt, t.eventId, t.responseType, t.occurredOn, t.revFrom, t.revTo),
+    index('ev_event').on(t.eventId, t.revFrom),
+    index('ev_rev_from').on(t.revFrom),
+    index('ev_rev_to').on(t.revTo),
+  ],
+);
+
+export const eventVersionPositions = sqliteTable(
+  'event_version_positions',
+  {
+    versionId: integer('version_id').notNull(),
+    askId: integer('ask_id').notNull(),
+    stance: text('stance').$type<Stance>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.askId] }), index('evp_ask').on(t.askId, t.stance)],
+);
+
+export const eventVersionSources = sqliteTable(
+  'event_version_sources',
+  {
+    id: integer('id').primaryKey(),
+    versionId: integer('version_id').notNull(),
+    title: text('title').notNull(),
+    url: text('url'),
+    publisher: text('publisher'),
+    publishedOn: text('published_on'),
+  },
+  (t) => [index('evs_version').on(t.versionId)],
+);
+
+/** The directory, each institution's versions; its other names as a JSON array. */
+export const institutionVersions = sqliteTable(
+  'institution_versions',
+  {
+    versionId: integer('version_id').primaryKey(),
+    institutionId: integer('institution_id').notNull(),
+    revFrom: integer('rev_from').notNull(),
+    revTo: integer('rev_to'),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<InstitutionKind>().notNull(),
+    code: text('code'),
+    region: text('region'),
+    country: text('country'),
+    website: text('website'),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    successorId: integer('successor_id'),
+    aliases: text('aliases').notNull(),
+  },
+  (t) => [
+    uniqueIndex('iv_now').on(t.institutionId).where(sql`${t.revTo} IS NULL`),
+    index('iv_institution').on(t.institutionId, t.revFrom, t.revTo),
+    index('iv_slug').on(t.slug, t.revFrom),
+    index('iv_rev').on(t.revFrom),
+  ],
+);
+
+export const askVersions = sqliteTable(
+  'ask_versions',
+  {
+    versionId: integer('version_id').primaryKey(),
+    askId: integer('ask_id').notNull(),
+    revFrom: integer('rev_from').notNull(),
+    revTo: integer('rev_to'),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    sortOrder: integer('sort_order').notNull(),
+  },
+  (t) => [index('av_ask').on(t.askId, t.revFrom, t.revTo)],
+);
+
+export const campaignVersions = sqliteTable(
+  'campaign_versions',
+  {
+    versionId: integer('version_id').primaryKey(),
+    revFrom: integer('rev_from').notNull(),
+    revTo: integer('rev_to'),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    website: text('website'),
+  },
+  (t) => [index('cv_rev').on(t.revFrom, t.revTo)],
 );

@@ -1,10 +1,12 @@
 /**
- * Every page and API answer is as at an instant: `?as_of=` when given (validated), otherwise now.
+ * Every page and API answer shows the record as at a moment (`?as_of=`, default now) as it stood
+ * at a revision (`?rev=`, default the latest). Both are read and checked here, once.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { AS_OF_HELP, parseAsOf } from '../domain/calendar.js';
-import { RequestProblem } from './errors.js';
+import { currentRevision, type At } from '../tracker/tracker.js';
+import { RequestProblem } from './problems.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,6 +14,14 @@ declare module 'fastify' {
     asOf: number;
     /** The `as_of` value as given, or null for now. */
     asOfRaw: string | null;
+    /** The revision of the record this request is answered at. */
+    rev: number;
+    /** The latest revision when the request came in. */
+    latestRev: number;
+    /** True when the request named its revision (`?rev=`). */
+    revPinned: boolean;
+    /** The moment and revision together, as the tracker takes them. */
+    at: At;
   }
 }
 
@@ -21,18 +31,38 @@ const FUTURE_TOLERANCE_MS = 60_000;
 export default fp(async function asOf(app: FastifyInstance) {
   app.decorateRequest('asOf', 0);
   app.decorateRequest('asOfRaw', null);
+  app.decorateRequest('rev', 0);
+  app.decorateRequest('latestRev', 0);
+  app.decorateRequest('revPinned', false);
+  app.decorateRequest('at', null as unknown as At);
   app.addHook('onRequest', async (request) => {
     const now = app.now();
+    const latest = currentRevision(app.tracker);
     request.asOf = now;
-    const raw = (request.query as Record<string, unknown> | undefined)?.as_of;
-    if (raw === undefined || raw === '') return;
-    if (typeof raw !== 'string') throw new RequestProblem(400, `Give as_of once. ${AS_OF_HELP}`, 'as_of');
-    const parsed = parseAsOf(raw);
-    if (!parsed.ok) throw new RequestProblem(400, parsed.message, 'as_of');
-    if (parsed.value > now + FUTURE_TOLERANCE_MS) {
-      throw new RequestProblem(400, `“${raw}” is in the future; the tracker shows what was known up to now.`, 'as_of');
+    request.rev = latest;
+    request.latestRev = latest;
+    request.at = { asOf: now, rev: latest };
+    const query = request.query as Record<string, unknown> | undefined;
+    const raw = query?.as_of;
+    if (raw !== undefined && raw !== '') {
+      if (typeof raw !== 'string') throw new RequestProblem(400, `Give as_of once. ${AS_OF_HELP}`, 'as_of');
+      const parsed = parseAsOf(raw);
+      if (!parsed.ok) throw new RequestProblem(400, parsed.message, 'as_of');
+      if (parsed.value > now + FUTURE_TOLERANCE_MS) {
+        throw new RequestProblem(400, `“${raw}” is in the future; the tracker shows what was known up to now.`, 'as_of');
+      }
+      request.asOf = parsed.value;
+      request.asOfRaw = raw;
     }
-    request.asOf = parsed.value;
-    request.asOfRaw = raw;
+    const rev = query?.rev;
+    if (rev !== undefined && rev !== '') {
+      if (typeof rev !== 'string' || !/^\d{1,12}$/.test(rev) || Number(rev) < 1) {
+        throw new RequestProblem(400, `The revision must be a whole number from 1 to ${latest} (the latest), as in a citation’s link.`, 'rev');
+      }
+      if (Number(rev) > latest) throw new RequestProblem(400, `There is no revision ${rev} yet: the record is at revision ${latest}.`, 'rev');
+      request.rev = Number(rev);
+      request.revPinned = true;
+    }
+    request.at = { asOf: request.asOf, rev: request.rev };
   });
 });

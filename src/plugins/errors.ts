@@ -9,7 +9,7 @@ import { RequestProblem, wantsJson } from './problems.js';
 import { signedInUser } from './sessions.js';
 
 export { RequestProblem, wantsJson };
-import { campaignView } from '../tracker/tracker.js';
+import { campaignView, now } from '../tracker/tracker.js';
 
 
 function parameterOf(error: FastifyError): string | null {
@@ -28,7 +28,7 @@ async function send(request: FastifyRequest, reply: FastifyReply, status: number
   const app = request.server;
   let siteTitle = 'Campaign tracker';
   try {
-    siteTitle = campaignView(app.tracker).title;
+    siteTitle = campaignView(app.tracker, request.at ?? now(app.tracker, app.now())).title;
   } catch {
     // The database may be what failed; the page still renders.
   }

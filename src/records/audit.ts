@@ -17,6 +17,8 @@ export interface AuditEntry {
   institutionId?: number | null;
   before?: unknown;
   after?: unknown;
+  /** The revision of the public record the change made, if it made one. */
+  revisionId?: number | null;
 }
 
 export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: number): void {
@@ -31,6 +33,7 @@ export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: nu
       institutionId: entry.institutionId ?? null,
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      revisionId: entry.revisionId ?? null,
     })
     .run();
 }

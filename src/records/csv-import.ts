@@ -15,6 +15,7 @@ import { recordAudit, type Actor } from './audit.js';
 import { eventRules, validateEvent } from './event-rules.js';
 import { insertEvent, type EventInput } from './events.js';
 import { insertInstitutions, validateInstitution, type DirectoryLookup, type InstitutionInput } from './institutions.js';
+import { Revision, syncEvent, syncInstitution } from './revisions.js';
 
 export interface RowError {
   /** The line of the file (the header is line 1). */
@@ -144,7 +145,8 @@ function importRows<T extends { line: number }>(
   columns: Columns,
   dryRun: boolean,
   makeChecker: () => (line: number, values: Record<string, string>) => { row: T } | { problems: RowError[] },
-  write: (row: T) => void,
+  write: (row: T, revision: Revision) => void,
+  revision: () => Revision,
 ): ImportReport<T> {
   const problems = new ProblemList();
   const preview: T[] = [];
@@ -159,13 +161,15 @@ function importRows<T extends { line: number }>(
   if (problems.total > 0 || dryRun) return report;
   try {
     db.transaction(() => {
+      // The whole file is one revision of the public record.
+      const rev = revision();
       const again = makeChecker();
       const unexpected = new ProblemList();
       scanCsv(input, columns, unexpected, (line, values) => {
         if (unexpected.total > 0) return;
         const result = again(line, values);
         if ('problems' in result) result.problems.forEach((p) => unexpected.add(p));
-        else write(result.row);
+        else write(result.row, rev);
       });
       if (unexpected.total > 0) throw new ChangedSinceChecked();
     });
@@ -183,6 +187,8 @@ export interface EventImportContext {
   dryRun?: boolean;
   /** Who imports: each event written gets an audit row naming them. */
   actor?: Actor;
+  /** The revision the events join (the first load's); a new one by default. */
+  revision?: Revision;
 }
 
 export interface ImportedEvent extends EventInput {
@@ -203,12 +209,14 @@ export function importEventsCsv(db: Db, input: CsvInput, context: EventImportCon
       if (!checked.ok) return { problems: Object.entries(checked.errors).map(([column, reason]) => ({ line, column, reason })) };
       return { row: { ...checked.value, line } };
     },
-    (row) => {
+    (row, revision) => {
       const id = insertEvent(db, row, context.now);
+      syncEvent(db, id, revision);
       if (context.actor) {
-        recordAudit(db, context.actor, { action: 'event.import', entityType: 'event', entityId: id, institutionId: row.institutionId, after: { line: row.line, summary: row.summary, date: row.date, status: row.status } }, context.now);
+        recordAudit(db, context.actor, { action: 'event.import', entityType: 'event', entityId: id, institutionId: row.institutionId, after: { line: row.line, summary: row.summary, date: row.date, status: row.status }, revisionId: revision.made }, context.now);
       }
     },
+    () => context.revision ?? new Revision(db, context.actor ?? { userId: null, name: context.createdBy }, 'event.import', context.now),
   );
 }
 
@@ -236,12 +244,14 @@ export function importInstitutionsCsv(db: Db, input: CsvInput, context: { now: n
         return { row: { ...checked.value, line } };
       };
     },
-    (row) => {
+    (row, revision) => {
       const [id] = insertInstitutions(db, [row], context.now);
+      syncInstitution(db, id!, revision);
       if (context.actor) {
-        recordAudit(db, context.actor, { action: 'institution.import', entityType: 'institution', entityId: id!, institutionId: id!, after: row }, context.now);
+        recordAudit(db, context.actor, { action: 'institution.import', entityType: 'institution', entityId: id!, institutionId: id!, after: row, revisionId: revision.made }, context.now);
       }
     },
+    () => new Revision(db, context.actor ?? { userId: null, name: 'an import' }, 'institution.import', context.now),
   );
 }
 

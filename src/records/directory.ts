@@ -9,6 +9,7 @@ import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
 import { RecordNotFound } from './errors.js';
 import { addError, isHttpUrl, ok, orNull, type FieldErrors, type Result } from './fields.js';
 import { insertInstitutions, validateInstitution, type InstitutionFields } from './institutions.js';
+import { Revision, syncCampaign, syncInstitution } from './revisions.js';
 
 export type { InstitutionFields };
 
@@ -23,7 +24,9 @@ export function saveInstitution(db: Db, id: number | null, f: InstitutionFields,
   return db.transaction((tx) => {
     if (id === null) {
       const [institutionId] = insertInstitutions(tx, [checked.value], now);
-      recordAudit(tx, actor, { action: 'institution.create', entityType: 'institution', entityId: institutionId!, institutionId, after: checked.value }, now);
+      const revision = new Revision(tx, actor, 'institution.create', now);
+      syncInstitution(tx, institutionId!, revision);
+      recordAudit(tx, actor, { action: 'institution.create', entityType: 'institution', entityId: institutionId!, institutionId, after: checked.value, revisionId: revision.made }, now);
       return ok({ slug: tx.select({ slug: institutions.slug }).from(institutions).where(eq(institutions.id, institutionId!)).get()!.slug });
     }
     const row = tx.select().from(institutions).where(eq(institutions.id, id)).get();
@@ -32,7 +35,9 @@ export function saveInstitution(db: Db, id: number | null, f: InstitutionFields,
     tx.update(institutions).set(values).where(eq(institutions.id, id)).run();
     tx.delete(institutionAliases).where(eq(institutionAliases.institutionId, id)).run();
     if (aliases.length > 0) tx.insert(institutionAliases).values(aliases.map((alias) => ({ institutionId: id, alias }))).run();
-    recordAudit(tx, actor, { action: 'institution.update', entityType: 'institution', entityId: id, institutionId: id, before: { ...row, aliases: oldAliases.map((a) => a.alias) }, after: checked.value }, now);
+    const revision = new Revision(tx, actor, 'institution.update', now);
+    syncInstitution(tx, id, revision);
+    recordAudit(tx, actor, { action: 'institution.update', entityType: 'institution', entityId: id, institutionId: id, before: { ...row, aliases: oldAliases.map((a) => a.alias) }, after: checked.value, revisionId: revision.made }, now);
     return ok({ slug: row.slug });
   });
 }
@@ -99,7 +104,9 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
     }
     if (newSlug) tx.insert(asks).values({ slug: newSlug, title: newTitle!, description: newDescription!, sortOrder: existing.length }).run();
     const after = { campaign: tx.select().from(campaign).get(), asks: tx.select().from(asks).all() };
-    recordAudit(tx, actor, { action: 'campaign.update', entityType: 'campaign', entityId: 1, before, after }, now);
+    const revision = new Revision(tx, actor, 'campaign.update', now);
+    syncCampaign(tx, revision);
+    recordAudit(tx, actor, { action: 'campaign.update', entityType: 'campaign', entityId: 1, before, after, revisionId: revision.made }, now);
   });
   return ok(null);
 }

@@ -6,12 +6,13 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { eventRecord } from '../db/queries/events.js';
-import { corrections, events, eventSources, institutions } from '../db/schema.js';
+import { events, eventSources, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { RecordNotFound } from './errors.js';
 import { eventColumns, insertEvent, writeDetails, type EventInput } from './events.js';
 import { validateEvent, type EventRules } from './event-rules.js';
+import { Revision, syncEvent } from './revisions.js';
 import { addError, hasErrors, ok, orNull, type FieldErrors, type Result } from './fields.js';
 
 type Fields = Record<string, string | undefined>;
@@ -22,7 +23,9 @@ export function logEvent(db: Db, fields: Fields, rules: EventRules, actor: Actor
   const event = checked.value;
   const id = db.transaction((tx) => {
     const id = insertEvent(tx, event, now);
-    recordAudit(tx, actor, { action: 'event.create', entityType: 'event', entityId: id, institutionId: event.institutionId, after: auditView(event) }, now);
+    const revision = new Revision(tx, actor, 'event.create', now, null, id);
+    syncEvent(tx, id, revision);
+    recordAudit(tx, actor, { action: 'event.create', entityType: 'event', entityId: id, institutionId: event.institutionId, after: auditView(event), revisionId: revision.made }, now);
     return id;
   });
   return ok({ id });
@@ -64,13 +67,15 @@ export function logBatchContact(db: Db, fields: Fields, choice: BatchChoice, rul
     else for (const [field, message] of Object.entries(checked.errors)) addError(errors, field === 'institution' ? 'institutions' : field, field === 'institution' ? `${slug}: ${message}` : message);
   }
   if (hasErrors(errors)) return { ok: false, errors };
-  const ids = db.transaction((tx) =>
-    inputs.map((input) => {
+  const ids = db.transaction((tx) => {
+    const revision = new Revision(tx, actor, 'event.create', now);
+    return inputs.map((input) => {
       const id = insertEvent(tx, input, now);
-      recordAudit(tx, actor, { action: 'event.create', entityType: 'event', entityId: id, institutionId: input.institutionId, after: { ...auditView(input), batch: slugs.size } }, now);
+      syncEvent(tx, id, revision);
+      recordAudit(tx, actor, { action: 'event.create', entityType: 'event', entityId: id, institutionId: input.institutionId, after: { ...auditView(input), batch: slugs.size }, revisionId: revision.made }, now);
       return id;
-    }),
-  );
+    });
+  });
   return ok({ ids });
 }
 
@@ -83,7 +88,9 @@ export function publishEvent(db: Db, id: number, actor: Actor, now: number): Res
     const sources = tx.select({ n: sql<number>`count(*)` }).from(eventSources).where(eq(eventSources.eventId, id)).get()!.n;
     if (sources === 0) return { ok: false as const, errors: { source_title: 'An event cannot be published without at least one source. Edit it to add one.' } };
     tx.update(events).set({ status: 'published', updatedAt: now }).where(eq(events.id, id)).run();
-    recordAudit(tx, actor, { action: 'event.publish', entityType: 'event', entityId: id, institutionId: event.institutionId, before: { status: 'draft' }, after: { status: 'published' } }, now);
+    const revision = new Revision(tx, actor, 'event.publish', now, null, id);
+    syncEvent(tx, id, revision);
+    recordAudit(tx, actor, { action: 'event.publish', entityType: 'event', entityId: id, institutionId: event.institutionId, before: { status: 'draft' }, after: { status: 'published' }, revisionId: revision.made }, now);
     return ok({ id });
   });
 }
@@ -115,18 +122,32 @@ export function updateEvent(db: Db, id: number, fields: Fields, rules: EventRule
   db.transaction((tx) => {
     tx.update(events).set({ ...eventColumns(input), updatedAt: now }).where(eq(events.id, id)).run();
     writeDetails(tx, id, input);
-    if (wasPublished) tx.insert(corrections).values({ eventId: id, at: now, userId: actor.userId, note }).run();
-    recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, institutionId: input.institutionId, before, after: { ...auditView(input), correction: wasPublished ? note : null } }, now);
+    // A published event's correction is a revision with its public note; a draft's edit makes none.
+    const revision = new Revision(tx, actor, 'event.update', now, wasPublished ? note : null, id);
+    syncEvent(tx, id, revision);
+    recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, institutionId: input.institutionId, before, after: { ...auditView(input), correction: wasPublished ? note : null }, revisionId: revision.made }, now);
   });
   return ok({ id });
 }
 
-/** Hides an event (or shows it again): nothing is destroyed. */
-export function setEventDeleted(db: Db, id: number, deleted: boolean, actor: Actor, now: number): void {
-  db.transaction((tx) => {
+/**
+ * Hides an event (or shows it again): nothing is destroyed. Deleting a published event changes
+ * the public record, so it needs a public note, shown on /corrections (restoring may have one). Throws
+ * RecordNotFound when there is no such event to delete (or restore).
+ */
+export function setEventDeleted(db: Db, id: number, deleted: boolean, note: string | null | undefined, actor: Actor, now: number): Result<{ id: number }> {
+  return db.transaction((tx) => {
     const event = tx.select().from(events).where(eq(events.id, id)).get();
     if (!event || (event.deletedAt !== null) === deleted) throw new RecordNotFound(deleted ? 'There is no such event to delete' : 'There is no such deleted event');
+    const publicNote = orNull(note);
+    const errors: FieldErrors = {};
+    if (deleted && event.status === 'published' && !publicNote) addError(errors, 'note', 'say, for the public, why this event is deleted');
+    addError(errors, 'note', tooLong(publicNote, TEXT_LIMITS.note, 'the note'));
+    if (hasErrors(errors)) return { ok: false as const, errors };
     tx.update(events).set({ deletedAt: deleted ? now : null, updatedAt: now }).where(eq(events.id, id)).run();
-    recordAudit(tx, actor, { action: deleted ? 'event.delete' : 'event.restore', entityType: 'event', entityId: id, institutionId: event.institutionId, before: { deletedAt: event.deletedAt }, after: { deletedAt: deleted ? now : null } }, now);
+    const revision = new Revision(tx, actor, deleted ? 'event.delete' : 'event.restore', now, publicNote, id);
+    syncEvent(tx, id, revision);
+    recordAudit(tx, actor, { action: deleted ? 'event.delete' : 'event.restore', entityType: 'event', entityId: id, institutionId: event.institutionId, before: { deletedAt: event.deletedAt }, after: { deletedAt: deleted ? now : null, note: publicNote }, revisionId: revision.made }, now);
+    return ok({ id });
   });
 }

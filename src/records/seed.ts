@@ -12,6 +12,7 @@ import type { WorkingCalendar } from '../domain/calendar.js';
 import { DEFAULT_REPLY_WINDOWS } from '../domain/reply-due.js';
 import { describeError, importEventsCsv } from './csv-import.js';
 import { insertInstitutions } from './institutions.js';
+import { Revision, syncCampaign, syncInstitutions } from './revisions.js';
 import { EVENTS_FILE, loadCampaignFile, loadDirectory } from './reference-data.js';
 
 export type SeedOutcome = { seeded: false } | { seeded: true; institutions: number; events: number };
@@ -41,9 +42,13 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
       })
       .run();
     tx.insert(asks).values(file.asks.map((a, i) => ({ ...a, sortOrder: i }))).run();
-    insertInstitutions(tx, directory, now);
+    const ids = insertInstitutions(tx, directory, now);
+    // The first revision of the public record: the campaign, the directory and the documented events.
+    const revision = new Revision(tx, { userId: null, name: 'the shipped data' }, 'record.load', now);
+    syncCampaign(tx, revision);
+    syncInstitutions(tx, ids, revision);
     if (eventsCsv === null) return { seeded: true as const, institutions: directory.length, events: 0 };
-    const result = importEventsCsv(db, eventsCsv, { calendar, now, createdBy: 'documented events' });
+    const result = importEventsCsv(db, eventsCsv, { calendar, now, createdBy: 'documented events', revision });
     if (result.problemCount > 0) {
       throw new Error(`${EVENTS_FILE} has bad rows:\n${result.problems.map(describeError).join('\n')}`);
     }

@@ -4,6 +4,7 @@
  */
 import { Feed } from 'feed';
 import type { CampaignView, EventView } from '../tracker/tracker.js';
+import type { ChangeView } from './revisions.js';
 import { escapeHtml } from './escape.js';
 import { channelLabel, eventTypeLabel, longDate, responseTypeLabel, stanceLabel } from './format.js';
 
@@ -29,7 +30,9 @@ export interface FeedInput {
 
 export function buildFeed(input: FeedInput, format: FeedFormat): string {
   const { campaign, baseUrl, events } = input;
-  const updated = events[0] ? new Date(events[0].occurredAt) : new Date(input.asOf);
+  // A feed changes when an entry is added or revised: its time is the latest revision among them.
+  const latest = events.reduce((max, e) => (e.recordedAt > max ? e.recordedAt : max), '');
+  const updated = latest ? new Date(latest) : new Date(input.asOf);
   const feed = new Feed({
     title: input.title,
     description: input.description,
@@ -51,7 +54,8 @@ export function buildFeed(input: FeedInput, format: FeedFormat): string {
       id: e.url,
       link: e.url,
       description: paragraphs.filter(Boolean).map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
-      date: new Date(e.occurredAt),
+      // Updated when its last revision was made, so a corrected event reappears in feed readers.
+      date: new Date(e.recordedAt),
       published: new Date(e.occurredAt),
     });
   }
@@ -63,3 +67,31 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
   json: 'application/feed+json; charset=utf-8',
 };
+
+/** The corrections as an Atom feed: each change an entry, updated when its revision was made. */
+export function correctionsFeed(campaign: CampaignView, baseUrl: string, changes: ChangeView[], asOf: number): string {
+  const feed = new Feed({
+    title: escapeHtml(`Corrections: ${campaign.title}`),
+    description: 'Every correction, deletion and restoration of published material, and every late entry.',
+    id: `${baseUrl}/corrections`,
+    link: `${baseUrl}/corrections`,
+    language: 'en-GB',
+    updated: new Date(changes[0]?.iso ?? asOf),
+    generator: 'Campaign accountability tracker',
+    copyright: `Data: CC BY 4.0, ${campaign.title}`,
+    feedLinks: { atom: `${baseUrl}/corrections.atom` },
+    author: { name: campaign.title, link: campaign.website ?? baseUrl },
+  });
+  for (const c of changes) {
+    const rows = c.fields.map((f) => `<li>${escapeHtml(f.field)}: ${escapeHtml(f.before)} → ${escapeHtml(f.after)}</li>`).join('');
+    const link = `${baseUrl}/corrections?rev=${c.revision}#${c.anchor}`;
+    feed.addItem({
+      title: escapeHtml(`${c.kind} (revision ${c.revision}): ${c.text}`),
+      id: link,
+      link,
+      description: [`<p>${escapeHtml(c.text)}</p>`, c.note ? `<p>Reason given: ${escapeHtml(c.note)}</p>` : '', rows ? `<ul>${rows}</ul>` : ''].join(''),
+      date: new Date(c.iso),
+    });
+  }
+  return feed.atom1();
+}

@@ -1,6 +1,8 @@
 /** What every page template receives besides its own data: the as-at moment, links, wording helpers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { revisedSince, revisionInfo } from '../tracker/revisions.js';
 import { campaignView } from '../tracker/tracker.js';
+import { changeHref, describeChange } from './revisions.js';
 import { isoInstant } from '../domain/calendar.js';
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
 import * as format from './format.js';
@@ -31,16 +33,24 @@ export interface PageContext {
   institutionFeed?: { title: string; href: string };
   /** A campaigners' page (sign-in, /admin): always as it is now, with no time travel. */
   workspace: boolean;
+  /** The revision of the record shown, when it was made, whether the address named it, and the latest. */
+  rev: { number: number; label: string; pinned: boolean; latest: number };
+  /** What has changed since the revision shown, in what the page shows (null when nothing, or at the latest). */
+  revisedSince?: { latest: { number: number; label: string }; changes: { text: string; href: string | null; revision: number; note: string | null }[]; total: number; nowHref: string; changesHref: string } | null;
+  /** The thing the page is about, for the notice: one institution or one event (else everything). */
+  revisionScope?: { institutionId?: number; eventId?: number };
 }
 
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
   const raw = request.asOfRaw;
+  const pins = [raw === null ? null : `as_of=${encodeURIComponent(raw)}`, request.revPinned ? `rev=${request.rev}` : null].filter(Boolean).join('&');
   const link = (href: string) => {
-    if (raw === null) return href;
+    if (!pins) return href;
     const [base, hash] = href.split('#', 2);
     const sep = base!.includes('?') ? '&' : '?';
-    return `${base}${sep}as_of=${encodeURIComponent(raw)}${hash ? `#${hash}` : ''}`;
+    return `${base}${sep}${pins}${hash ? `#${hash}` : ''}`;
   };
+  const revision = request.rev > 0 ? revisionInfo(request.server.tracker, request.rev) : null;
   return {
     title,
     path: request.url.split('?')[0]!,
@@ -51,9 +61,10 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     siteTitle,
     user: request.user ? { name: request.user.name, role: request.user.role } : null,
     nowHref: withoutAsOf(request.url),
-    keep: [...new URLSearchParams(request.url.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before'),
+    keep: [...new URLSearchParams(request.url.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before' && k !== 'rev'),
     canonical: `${request.server.tracker.baseUrl}${request.url}`,
     workspace: /^\/(admin|login|logout)(\/|$|\?)/.test(request.url),
+    rev: { number: request.rev, label: revision ? format.instantLabel(revision.at) : '', pinned: request.revPinned, latest: request.latestRev },
   };
 }
 
@@ -61,6 +72,7 @@ function withoutAsOf(url: string): string {
   const [path, query = ''] = url.split('?', 2);
   const params = new URLSearchParams(query);
   params.delete('as_of');
+  params.delete('rev');
   params.delete('before');
   const rest = params.toString();
   return rest ? `${path}?${rest}` : path!;
@@ -76,7 +88,8 @@ export function renderPage(
   description?: string,
   extra: Partial<PageContext> = {},
 ): Promise<string> {
-  const campaign = campaignView(request.server.tracker);
+  const t = request.server.tracker;
+  const campaign = campaignView(t, request.at);
   const errors = data.errors as Record<string, unknown> | undefined;
   const hasErrors = errors !== undefined && Object.values(errors).some(Boolean);
   const page = {
@@ -87,7 +100,24 @@ export function renderPage(
     // A message saved before a redirect is shown once, on whichever page the person lands.
     flash: request.user ? takeFlash(request) : null,
   };
+  if (request.revPinned && !page.workspace) page.revisedSince = revisedNotice(request, page);
   return reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
+}
+
+/** The "revised since" notice of a page shown at an older revision, or null when nothing it shows changed. */
+function revisedNotice(request: FastifyRequest, page: PageContext): PageContext['revisedSince'] {
+  const since = revisedSince(request.server.tracker, request.at, page.revisionScope ?? {});
+  if (!since) return null;
+  const keep = new URLSearchParams(request.url.split('?')[1] ?? '');
+  keep.delete('rev');
+  const asOf = keep.get('as_of');
+  return {
+    latest: { number: since.latest.number, label: format.instantLabel(since.latest.at) },
+    changes: since.changes.map((c) => ({ text: describeChange(c), href: changeHref(c), revision: c.revision, note: c.note })),
+    total: since.total,
+    nowHref: keep.toString() ? `${page.path}?${keep.toString()}` : page.path,
+    changesHref: `/changes?from_rev=${request.rev}&to_rev=${since.latest.number}${asOf ? `&as_of=${encodeURIComponent(asOf)}` : ''}`,
+  };
 }
 
 declare module 'fastify' {

@@ -9,7 +9,7 @@ import { AsOfQuery } from './schemas.js';
 export default async function aboutRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/about', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
-    const { charts, ...about } = aboutPage(app.tracker, request.asOf);
+    const { charts, ...about } = aboutPage(app.tracker, request.at);
     return renderPage(request, reply, 'about/index', 'About the figures', { ...about, charts: chartSet(charts), baseUrl: app.tracker.baseUrl });
   });
 }

@@ -4,8 +4,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { isoInstant } from '../domain/calendar.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { RequestProblem } from '../plugins/errors.js';
+import type { FastifyRequest } from 'fastify';
 import { withQuery } from '../render/links.js';
 import { renderPage } from '../render/page.js';
+import { changeJson } from '../render/revisions.js';
+import { revisedSince } from '../tracker/revisions.js';
 import { campaignView, eventAsAt, institutionPage, institutionsAsAt, timeline } from '../tracker/tracker.js';
 import { health } from '../tracker/health.js';
 import { askOr400, institutionOr404 } from './lookups.js';
@@ -15,38 +18,44 @@ import { TIMELINE_PAGE_SIZE } from './timeline.js';
 export default async function apiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
+  /** What every answer says about itself: its moment, its revision, and what was revised since (about one institution or event, or all). */
+  const stamp = (request: FastifyRequest, scope: { institutionId?: number; eventId?: number } = {}) => ({
+    asOf: isoInstant(request.asOf),
+    revision: request.rev,
+    revisedSince: (revisedSince(t, request.at, scope, 100)?.changes ?? []).map((c) => changeJson(c, t.baseUrl)),
+  });
 
   app.get('/api/campaign', { schema: apiSchemas.campaign }, async (request) => {
-    const { title, summary, asks } = campaignView(t);
-    return { asOf: isoInstant(request.asOf), title, summary, asks };
+    const { title, summary, asks } = campaignView(t, request.at);
+    return { ...stamp(request), title, summary, asks };
   });
 
   app.get('/api/institutions', { schema: apiSchemas.institutions }, async (request) => {
     const { kind, region } = request.query;
-    const institutions = institutionsAsAt(t, request.asOf).filter((i) => (!kind || i.kind === kind) && (!region || i.region === region));
-    return { asOf: isoInstant(request.asOf), institutions };
+    const institutions = institutionsAsAt(t, request.at).filter((i) => (!kind || i.kind === kind) && (!region || i.region === region));
+    return { ...stamp(request), institutions };
   });
 
   app.get('/api/institutions/:slug', { schema: apiSchemas.institution }, async (request) => {
-    const { institution, events } = institutionOr404(institutionPage(t, request.params.slug, request.asOf), request.params.slug);
-    return { asOf: isoInstant(request.asOf), institution, events };
+    const { institution, events } = institutionOr404(institutionPage(t, request.params.slug, request.at), request.params.slug);
+    return { ...stamp(request, { institutionId: institution.id }), institution, events };
   });
 
   app.get('/api/timeline', { schema: apiSchemas.timeline }, async (request) => {
     const q = request.query;
-    if (q.ask) askOr400(t, q.ask);
-    const page = timeline(t, request.asOf, { type: q.type, kind: q.kind, region: q.region, ask: q.ask }, decodeCursor(q.before), q.limit ?? TIMELINE_PAGE_SIZE);
-    const kept = { as_of: q.as_of, type: q.type, kind: q.kind, region: q.region, ask: q.ask, limit: q.limit };
+    if (q.ask) askOr400(t, q.ask, request.at);
+    const page = timeline(t, request.at, { type: q.type, kind: q.kind, region: q.region, ask: q.ask }, decodeCursor(q.before), q.limit ?? TIMELINE_PAGE_SIZE);
+    const kept = { as_of: q.as_of, rev: q.rev, type: q.type, kind: q.kind, region: q.region, ask: q.ask, limit: q.limit };
     const next = page.next ? `${t.baseUrl}${withQuery('/api/timeline', { ...kept, before: encodeCursor(page.next) })}` : null;
-    return { asOf: isoInstant(request.asOf), events: page.events, next };
+    return { ...stamp(request), events: page.events, next };
   });
 
   app.get('/api/events/:id', { schema: apiSchemas.event }, async (request) => {
-    const found = eventAsAt(t, request.params.id, request.asOf);
+    const found = eventAsAt(t, request.params.id, request.at);
     if (!found.found) {
       throw new RequestProblem(404, found.reason === 'later' ? `Event ${request.params.id} had not happened as at ${isoInstant(request.asOf)}` : `There is no published event ${request.params.id}`, 'id');
     }
-    return { asOf: isoInstant(request.asOf), event: found.event };
+    return { ...stamp(request, { eventId: found.event.id }), event: found.event };
   });
 
   app.get('/api/openapi.json', async () => app.swagger());

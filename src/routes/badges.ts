@@ -19,23 +19,23 @@ export default async function badgeRoutes(fastify: FastifyInstance) {
   const t = app.tracker;
 
   app.get('/badges/:slug.svg', { schema: { params: SlugParams, querystring: BadgeQuery } }, async (request, reply) => {
-    const institution = institutionOr404(institutionAsAt(t, request.params.slug, request.asOf), request.params.slug);
-    const ask = request.query.ask ? askOr400(t, request.query.ask) : null;
+    const institution = institutionOr404(institutionAsAt(t, request.params.slug, request.at), request.params.slug);
+    const ask = request.query.ask ? askOr400(t, request.query.ask, request.at) : null;
     return reply
       .type('image/svg+xml; charset=utf-8')
-      .header('cache-control', request.asOfRaw ? 'public, max-age=86400' : 'public, max-age=300')
+      .header('cache-control', request.asOfRaw && request.revPinned ? 'public, max-age=86400' : 'public, max-age=300')
       .viewAsync('svg/badge', { badge: institutionBadge(institution, ask) });
   });
 
   app.get('/embed/scorecard', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
     allowFraming(reply);
-    const { campaign, rows } = scorecard(t, request.asOf);
+    const { campaign, rows } = scorecard(t, request.at);
     return renderPage(request, reply, 'embed/scorecard', 'Scorecard', { rows, asks: campaign.asks, campaign });
   });
 
   app.get('/embed/institutions/:slug', { schema: { params: SlugParams, querystring: AsOfQuery } }, async (request, reply) => {
     allowFraming(reply);
-    const { institution, campaign } = institutionOr404(institutionPage(t, request.params.slug, request.asOf), request.params.slug);
+    const { institution, campaign } = institutionOr404(institutionPage(t, request.params.slug, request.at), request.params.slug);
     return renderPage(request, reply, 'embed/institution', institution.name, { institution, asks: campaign.asks });
   });
 }

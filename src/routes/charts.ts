@@ -18,14 +18,14 @@ export default async function chartRoutes(fastify: FastifyInstance) {
     reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=300').viewAsync('svg/chart', { chart });
 
   app.get('/charts', { schema }, async (request, reply) =>
-    renderPage(request, reply, 'charts/index', 'Charts', { charts: chartSet(chartData(t, request.asOf)), baseUrl: t.baseUrl }),
+    renderPage(request, reply, 'charts/index', 'Charts', { charts: chartSet(chartData(t, request.at)), baseUrl: t.baseUrl }),
   );
   app.get('/charts/positions/:ask.svg', { schema: { ...schema, params: AskParams } }, async (request, reply) =>
-    sendSvg(reply, positionsChart(positionsOverTime(t, request.asOf), askOr404(t, request.params.ask), 'wide', AS_IMAGE)),
+    sendSvg(reply, positionsChart(positionsOverTime(t, request.at), askOr404(t, request.params.ask, request.at), 'wide', AS_IMAGE)),
   );
   app.get('/charts/kinds/:ask.svg', { schema: { ...schema, params: AskParams } }, async (request, reply) => {
-    const ask = askOr404(t, request.params.ask);
-    return sendSvg(reply, kindsChart(stanceByKind(t, request.asOf, ask.slug), ask, 'wide', AS_IMAGE));
+    const ask = askOr404(t, request.params.ask, request.at);
+    return sendSvg(reply, kindsChart(stanceByKind(t, request.at, ask.slug), ask, 'wide', AS_IMAGE));
   });
-  app.get('/charts/silences.svg', { schema }, async (request, reply) => sendSvg(reply, silencesChart(longestSilences(t, request.asOf, 10).map(silenceRow), 'wide')));
+  app.get('/charts/silences.svg', { schema }, async (request, reply) => sendSvg(reply, silencesChart(longestSilences(t, request.at, 10).map(silenceRow), 'wide')));
 }

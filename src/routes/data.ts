@@ -22,22 +22,22 @@ export default async function dataRoutes(fastify: FastifyInstance) {
     reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).header('cache-control', 'public, max-age=300').send(body);
 
   app.get('/data/institutions.csv', { schema }, async (request, reply) => {
-    const { campaign, institutions } = institutionFigures(t, request.asOf);
-    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf));
+    const { campaign, institutions } = institutionFigures(t, request.at);
+    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf, request.rev));
   });
 
   // The whole record: streamed a page at a time from a snapshot, a few downloads at once.
   app.get('/data/events.csv', { schema }, async (request, reply) => {
     await holdDownloadSlot(app, reply);
-    const pages = withSnapshot(t, (snapshot) => eventRecordPages(snapshot, { includeDrafts: false, asOf: request.asOf }));
-    return csv(reply, 'events.csv', pagedBody(pages, (records) => csvRows(records), csvRows([eventColumns(t)])));
+    const pages = withSnapshot(t, (snapshot) => eventRecordPages(snapshot, { at: request.at }));
+    return csv(reply, 'events.csv', pagedBody(pages, (records) => csvRows(records), csvRows([eventColumns(t, { at: request.at })])));
   });
 
   app.get('/data/events.json', { schema }, async (request, reply) => {
     await holdDownloadSlot(app, reply);
-    const { title } = campaignView(t);
-    const opening = `{"asOf":${JSON.stringify(isoInstant(request.asOf))},"licence":${JSON.stringify(LICENCE)},"attribution":${JSON.stringify(title)},"events":[`;
-    const pages = withSnapshot(t, (snapshot) => timelinePages(snapshot, request.asOf));
+    const { title } = campaignView(t, request.at);
+    const opening = `{"asOf":${JSON.stringify(isoInstant(request.asOf))},"revision":${request.rev},"licence":${JSON.stringify(LICENCE)},"attribution":${JSON.stringify(title)},"events":[`;
+    const pages = withSnapshot(t, (snapshot) => timelinePages(snapshot, request.at));
     // Each event exactly as the API gives it: serialised with the API's own schema.
     const serialise = reply.compileSerializationSchema(EventSchema as unknown as Record<string, unknown>);
     const body = pagedBody(pages, (events, index) => (index > 0 ? ',' : '') + events.map((e) => serialise({ ...e })).join(','), opening, ']}');

@@ -1,23 +1,55 @@
-/** Each event's permanent page, and every correction. */
+/** Each event's permanent page, and every correction (as a page, JSON and a feed). */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { RequestProblem } from '../plugins/errors.js';
-import { citeEvent } from '../render/citation.js';
+import { citeEvent, pinOf } from '../render/citation.js';
+import { correctionsFeed, FEED_TYPES } from '../render/feeds.js';
 import { eventTypeLabel } from '../render/format.js';
+import { withQuery } from '../render/links.js';
 import { renderPage } from '../render/page.js';
-import { corrections, eventPage } from '../tracker/tracker.js';
-import { AsOfQuery, IdParams } from './schemas.js';
+import { changeJson, changeViews, decodeCorrectionsCursor, encodeCorrectionsCursor } from '../render/revisions.js';
+import { corrections, eventPage, LATE_ENTRY_DAYS } from '../tracker/revisions.js';
+import { campaignView } from '../tracker/tracker.js';
+import { AsOfQuery, CorrectionsQuery, correctionsSchema, IdParams } from './schemas.js';
+
+/** Corrections per page, in HTML and JSON. */
+export const CORRECTIONS_PAGE = 50;
 
 export default async function eventRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
 
-  app.get('/corrections', { schema: { querystring: AsOfQuery } }, async (request, reply) =>
-    renderPage(request, reply, 'events/corrections', 'Corrections', { corrections: corrections(t, request.asOf) }),
-  );
+  app.get('/corrections', { schema: { querystring: CorrectionsQuery } }, async (request, reply) => {
+    const before = decodeCorrectionsCursor(request.query.before);
+    const list = corrections(t, request.at, before, CORRECTIONS_PAGE);
+    const kept = { as_of: request.query.as_of, rev: request.query.rev };
+    return renderPage(request, reply, 'events/corrections', 'Corrections', {
+      changes: changeViews(list.changes, list.skip),
+      lateDays: LATE_ENTRY_DAYS,
+      isFirstPage: before === null,
+      firstHref: withQuery('/corrections', kept),
+      nextHref: list.next ? withQuery('/corrections', { ...kept, before: encodeCorrectionsCursor(list.next) }) : null,
+    });
+  });
+
+  app.get('/corrections.json', { schema: correctionsSchema }, async (request) => {
+    const list = corrections(t, request.at, decodeCorrectionsCursor(request.query.before), CORRECTIONS_PAGE);
+    const kept = { as_of: request.query.as_of, rev: request.query.rev };
+    return {
+      revision: request.rev,
+      corrections: list.changes.map((c) => changeJson(c, t.baseUrl)),
+      next: list.next ? `${t.baseUrl}${withQuery('/corrections.json', { ...kept, before: encodeCorrectionsCursor(list.next) })}` : null,
+    };
+  });
+
+  app.get('/corrections.atom', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
+    const list = corrections(t, request.at, null, CORRECTIONS_PAGE);
+    const feed = correctionsFeed(campaignView(t, request.at), t.baseUrl, changeViews(list.changes), request.asOf);
+    return reply.type(FEED_TYPES.atom).header('cache-control', 'public, max-age=300').send(feed);
+  });
 
   app.get('/events/:id', { schema: { params: IdParams, querystring: AsOfQuery } }, async (request, reply) => {
-    const found = eventPage(t, request.params.id, request.asOf);
+    const found = eventPage(t, request.params.id, request.at);
     if (!found.found) {
       throw new RequestProblem(
         404,
@@ -29,7 +61,15 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     }
     const { event: e, campaign } = found;
     const title = `${eventTypeLabel(e.type)}: ${e.institutionName ?? 'campaign-wide'}, ${e.date}`;
-    const citation = citeEvent(e, campaign.title, t.baseUrl, request.asOf);
-    return renderPage(request, reply, 'events/show', title, { event: e, asks: campaign.asks, corrections: found.corrections, canEdit: request.user !== null, citation }, e.summary);
+    const citation = citeEvent(e, campaign.title, t.baseUrl, pinOf(request));
+    return renderPage(
+      request,
+      reply,
+      'events/show',
+      title,
+      { event: e, asks: campaign.asks, corrections: changeViews(found.corrections), canEdit: request.user !== null, citation },
+      e.summary,
+      { revisionScope: { eventId: e.id } },
+    );
   });
 }

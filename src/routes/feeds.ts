@@ -13,7 +13,7 @@ export default async function feedRoutes(fastify: FastifyInstance) {
 
   for (const format of ['atom', 'rss', 'json'] as const) {
     app.get(`/feed.${format}`, { schema: { querystring: AsOfQuery } }, async (request, reply) => {
-      const { campaign, events } = feedEvents(t, request.asOf)!;
+      const { campaign, events } = feedEvents(t, request.at)!;
       const feed = buildFeed(
         {
           campaign, baseUrl: t.baseUrl, events, asOf: request.asOf, path: '/', title: campaign.title,
@@ -27,7 +27,7 @@ export default async function feedRoutes(fastify: FastifyInstance) {
   }
 
   app.get('/institutions/:slug/feed.atom', { schema: { params: SlugParams, querystring: AsOfQuery } }, async (request, reply) => {
-    const { campaign, institution, events } = institutionOr404(feedEvents(t, request.asOf, request.params.slug), request.params.slug);
+    const { campaign, institution, events } = institutionOr404(feedEvents(t, request.at, request.params.slug), request.params.slug);
     const path = `/institutions/${institution!.slug}`;
     const feed = buildFeed(
       {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { chartSet } from '../render/charts.js';
-import { citeCounts } from '../render/citation.js';
+import { citeCounts, pinOf } from '../render/citation.js';
 import { embedSnippet } from '../render/embeds.js';
 import { headline } from '../render/format.js';
 import { renderPage } from '../render/page.js';
@@ -14,8 +14,8 @@ export default async function homeRoutes(fastify: FastifyInstance) {
   const t = app.tracker;
 
   app.get('/', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
-    const { overview, charts } = overviewPage(t, request.asOf, 26);
-    const citation = citeCounts(overview.counts, request.asOf, overview.campaign.title, t.baseUrl);
+    const { overview, charts } = overviewPage(t, request.at, 26);
+    const citation = citeCounts(overview.counts, pinOf(request), overview.campaign.title, t.baseUrl);
     const embedCode = embedSnippet(`${t.baseUrl}/embed/scorecard`, `Scorecard: ${overview.campaign.title}`, 600);
     return renderPage(request, reply, 'home/index', 'Overview', { overview, headline, citation, embedCode, charts: chartSet(charts), baseUrl: t.baseUrl }, citation.sentence);
   });

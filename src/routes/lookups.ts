@@ -1,6 +1,6 @@
 /** The lookups every handler shares: a thing found, or the request refused in one wording. */
 import { RequestProblem } from '../plugins/errors.js';
-import { askBySlug, type Ask, type Tracker } from '../tracker/tracker.js';
+import { askBySlug, type Ask, type At, type Tracker } from '../tracker/tracker.js';
 
 /** The institution found, or a 404 naming the address that was asked for. */
 export function institutionOr404<T>(found: T | null | undefined, slug: string): T {
@@ -11,15 +11,15 @@ export function institutionOr404<T>(found: T | null | undefined, slug: string): 
 }
 
 /** An ask named in a query parameter: the ask, or a 400 naming the parameter. */
-export function askOr400(t: Tracker, slug: string, parameter = 'ask'): Ask {
-  const ask = askBySlug(t, slug);
+export function askOr400(t: Tracker, slug: string, at: At, parameter = 'ask'): Ask {
+  const ask = askBySlug(t, slug, at);
   if (!ask) throw new RequestProblem(400, `“${slug}” is not one of the campaign’s asks`, parameter);
   return ask;
 }
 
 /** An ask named in the address: the ask, or a 404. */
-export function askOr404(t: Tracker, slug: string): Ask {
-  const ask = askBySlug(t, slug);
+export function askOr404(t: Tracker, slug: string, at: At): Ask {
+  const ask = askBySlug(t, slug, at);
   if (!ask) throw new RequestProblem(404, `“${slug}” is not one of the campaign’s asks`, 'ask');
   return ask;
 }

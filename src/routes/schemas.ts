@@ -3,7 +3,7 @@
  * types, serialise API answers, and make the OpenAPI document (DOMAIN.md's public contract).
  */
 import { Type, type Static } from 'typebox';
-import { ErrorSchema, EventSchema, InstitutionSchema, Nullable } from '../contract.js';
+import { ChangeSchema, ErrorSchema, EventSchema, InstitutionSchema, Nullable } from '../contract.js';
 import { CURSOR_PATTERN } from '../domain/cursor.js';
 import { EVENT_TYPES, INSTITUTION_KINDS } from '../domain/vocabulary.js';
 
@@ -11,11 +11,17 @@ import { EVENT_TYPES, INSTITUTION_KINDS } from '../domain/vocabulary.js';
 
 export const AS_OF = Type.String({ maxLength: 60, description: 'ISO 8601 date or date-time; no offset means Europe/London. Default: now.' });
 
-/** Every page and answer takes `as_of`. */
-export const AsOfQuery = Type.Object({ as_of: Type.Optional(AS_OF) });
+export const REV = Type.String({
+  maxLength: 12,
+  pattern: '^[0-9]*$',
+  description: 'The revision of the record to read, a whole number as in a citation’s link. Default: the latest.',
+});
+
+/** Every page and answer takes `as_of` and `rev`. */
+export const AsOfQuery = Type.Object({ as_of: Type.Optional(AS_OF), rev: Type.Optional(REV) });
 
 /** The same, refusing any other parameter (the JSON API). */
-export const StrictAsOfQuery = Type.Object({ as_of: Type.Optional(AS_OF) }, { additionalProperties: false });
+export const StrictAsOfQuery = Type.Object({ as_of: Type.Optional(AS_OF), rev: Type.Optional(REV) }, { additionalProperties: false });
 
 export const SlugParams = Type.Object({
   slug: Type.String({ maxLength: 100, description: 'The institution’s slug, as in its page’s address, e.g. nhs-england' }),
@@ -29,6 +35,7 @@ export const AskParams = Type.Object({ ask: Type.String({ maxLength: 100 }) });
 
 const timelineFilters = {
   as_of: Type.Optional(AS_OF),
+  rev: Type.Optional(REV),
   region: Type.Optional(Type.String({ maxLength: 100, description: 'Only events about institutions in this NHS England region, e.g. South East' })),
   ask: Type.Optional(Type.String({ maxLength: 100, description: 'Only events stating a position on this ask (its slug, e.g. review)' })),
   before: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The cursor of the next page; follow `next` rather than building it' })),
@@ -59,6 +66,7 @@ export const TimelinePageQuery = Type.Object(
 export const DirectoryQuery = Type.Object(
   {
     as_of: Type.Optional(AS_OF),
+    rev: Type.Optional(REV),
     q: Type.Optional(Type.String({ maxLength: 200 })),
     kind: Type.Optional(Type.Enum([...INSTITUTION_KINDS, ''])),
     region: Type.Optional(Type.String({ maxLength: 100 })),
@@ -72,6 +80,7 @@ export type DirectoryQuery = Static<typeof DirectoryQuery> & { [stanceFilter: `s
 export const InstitutionsQuery = Type.Object(
   {
     as_of: Type.Optional(AS_OF),
+    rev: Type.Optional(REV),
     kind: Type.Optional(Type.Enum([...INSTITUTION_KINDS], { description: 'Only institutions of this kind' })),
     region: Type.Optional(Type.String({ maxLength: 100, description: 'Only institutions in this NHS England region, e.g. South East' })),
   },
@@ -80,11 +89,15 @@ export const InstitutionsQuery = Type.Object(
 
 export const ChangesQuery = Type.Object({
   as_of: Type.Optional(AS_OF),
-  from: Type.Optional(Type.String({ maxLength: 60 })),
-  to: Type.Optional(Type.String({ maxLength: 60 })),
+  rev: Type.Optional(REV),
+  from: Type.Optional(Type.String({ maxLength: 60, description: 'The start of the period (exclusive): a date, or a date and time' })),
+  to: Type.Optional(Type.String({ maxLength: 60, description: 'The end of the period (inclusive); default: now' })),
+  from_rev: Type.Optional(Type.String({ maxLength: 20, description: 'Compare two revisions instead: the earlier one' })),
+  to_rev: Type.Optional(Type.String({ maxLength: 20, description: 'The later revision; default: the latest' })),
 });
+export type ChangesQuery = Static<typeof ChangesQuery>;
 
-export const BadgeQuery = Type.Object({ as_of: Type.Optional(AS_OF), ask: Type.Optional(Type.String({ maxLength: 100 })) });
+export const BadgeQuery = Type.Object({ as_of: Type.Optional(AS_OF), rev: Type.Optional(REV), ask: Type.Optional(Type.String({ maxLength: 100 })) });
 
 export const AuditQuery = Type.Object({
   user: Type.Optional(Type.String({ maxLength: 20 })),
@@ -105,13 +118,22 @@ export const LoginQuery = Type.Object({ next: Type.Optional(Type.String({ maxLen
 
 const AsOfInstant = Type.String({ format: 'date-time' });
 
+/** What every answer says about itself: the moment, the revision, and what has been revised since. */
+const Stamp = {
+  asOf: AsOfInstant,
+  revision: Type.Integer({ description: 'The revision of the record this answer reads (the latest unless `rev` named one)' }),
+  revisedSince: Type.Array(ChangeSchema, {
+    description: 'At an older revision: what has changed since in what this answer shows, newest first (empty at the latest revision)',
+  }),
+};
+
 export const apiSchemas = {
   campaign: {
     summary: 'The campaign and its asks',
     querystring: StrictAsOfQuery,
     response: {
       200: Type.Object({
-        asOf: AsOfInstant,
+        ...Stamp,
         title: Type.String(),
         summary: Type.String(),
         asks: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), description: Type.String() })),
@@ -122,24 +144,62 @@ export const apiSchemas = {
     summary: 'Every institution, with its position on each ask and its silence',
     description: 'Filter with kind and region. Silence is null when no approach is waiting for a comment.',
     querystring: InstitutionsQuery,
-    response: { 200: Type.Object({ asOf: AsOfInstant, institutions: Type.Array(InstitutionSchema) }) },
+    response: { 200: Type.Object({ ...Stamp, institutions: Type.Array(InstitutionSchema) }) },
   },
   institution: {
     summary: 'One institution and its published events, newest first',
     params: SlugParams,
     querystring: StrictAsOfQuery,
-    response: { 200: Type.Object({ asOf: AsOfInstant, institution: InstitutionSchema, events: Type.Array(EventSchema) }), 404: ErrorSchema },
+    response: { 200: Type.Object({ ...Stamp, institution: InstitutionSchema, events: Type.Array(EventSchema) }), 404: ErrorSchema },
   },
   timeline: {
     summary: 'Published events, newest first, a page at a time',
     description: 'Follow `next` for the next page (keyset pagination on the event instant and id). Filters: type, kind, region, ask.',
     querystring: TimelineQuery,
-    response: { 200: Type.Object({ asOf: AsOfInstant, events: Type.Array(EventSchema), next: Nullable(Type.String()) }) },
+    response: { 200: Type.Object({ ...Stamp, events: Type.Array(EventSchema), next: Nullable(Type.String()) }) },
   },
   event: {
     summary: 'One published event',
     params: IdParams,
     querystring: StrictAsOfQuery,
-    response: { 200: Type.Object({ asOf: AsOfInstant, event: EventSchema }), 404: ErrorSchema },
+    response: { 200: Type.Object({ ...Stamp, event: EventSchema }), 404: ErrorSchema },
+  },
+};
+
+export const CorrectionsQuery = Type.Object({
+  rev: Type.Optional(REV),
+  as_of: Type.Optional(AS_OF),
+  before: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,9})?$', description: 'The next page: follow `next` rather than building it' })),
+});
+
+export const correctionsSchema = {
+  summary: 'Every change to published material, newest first, a page at a time',
+  description: 'Corrections, deletions and restorations of published events, late entries, and changes to institutions and asks, each with its revision, time, public note and what changed.',
+  querystring: CorrectionsQuery,
+  response: { 200: Type.Object({ revision: Type.Integer(), corrections: Type.Array(ChangeSchema), next: Nullable(Type.String()) }) },
+};
+
+const Who = Type.Object({ slug: Type.String(), name: Type.String() });
+const Side = Type.Object({ asOf: Type.String({ format: 'date-time' }), revision: Type.Integer() });
+
+export const changesSchema = {
+  summary: 'What changed between two moments, or between two revisions of the record',
+  description:
+    'With from and to: the events of the period and what moved. With from_rev and to_rev: what was added, corrected, deleted or restored between the two revisions, about the record as at as_of, and what moved.',
+  querystring: ChangesQuery,
+  response: {
+    200: Type.Object({
+      mode: Type.Enum(['moments', 'revisions']),
+      from: Side,
+      to: Side,
+      events: Type.Array(EventSchema),
+      record: Type.Array(ChangeSchema),
+      moves: Type.Array(
+        Type.Object({ institution: Who, ask: Type.String(), from: Type.String(), to: Type.String(), direction: Type.Enum(['up', 'down']), eventId: Nullable(Type.Integer()) }),
+      ),
+      silencesBegun: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Type.Integer() })),
+      silencesEnded: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Type.Integer() })),
+    }),
+    400: ErrorSchema,
   },
 };

@@ -1,12 +1,14 @@
 /**
- * What changed between two moments: new approaches, replies and milestones; positions moved up
- * or down the ladder; silences begun and ended. Built from the same figures as every page, as
- * at each end of the period.
+ * What changed between two states of the record: between two moments (new approaches, replies
+ * and milestones) or between two revisions (what was added, corrected, deleted or restored);
+ * and in both, positions moved up or down the ladder and silences begun and ended. Built from
+ * the same figures as every page, at each end.
  */
 import { endOfLondonDay, instantOf, parseMoment } from '../domain/calendar.js';
 import { rung } from '../domain/positions.js';
 import type { Stance } from '../domain/vocabulary.js';
-import { campaignView, institutionsAsAt, timeline, type EventView, type Tracker } from './tracker.js';
+import { recordChanges, type RecordChange } from './revisions.js';
+import { campaignView, institutionsAsAt, timeline, type At, type EventView, type Tracker } from './tracker.js';
 import type { Silence } from '../domain/silence.js';
 
 export interface PositionMove {
@@ -26,11 +28,16 @@ export interface SilenceChange {
 }
 
 export interface Changes {
-  from: number;
-  to: number;
+  from: At;
+  to: At;
+  /** Comparing two moments at one revision, or two revisions at one moment. */
+  mode: 'moments' | 'revisions';
+  /** Moments: the events that happened in the period (as recorded at the revision). */
   contacts: EventView[];
   responses: EventView[];
   milestones: EventView[];
+  /** Revisions: what was added, corrected, deleted or restored between them, about the moment. */
+  record: RecordChange[];
   moves: PositionMove[];
   silencesBegun: SilenceChange[];
   silencesEnded: SilenceChange[];
@@ -38,9 +45,12 @@ export interface Changes {
 
 const MAX_EVENTS = 10_000;
 
-export function changes(t: Tracker, from: number, to: number): Changes {
-  const asks = campaignView(t).asks;
-  const events = timeline(t, to, {}, null, MAX_EVENTS).events.filter((e) => Date.parse(e.occurredAt) > from);
+/** What changed from one state of the record to another (two moments, or two revisions). */
+export function changes(t: Tracker, from: At, to: At): Changes {
+  const asks = campaignView(t, to).asks;
+  const mode = from.rev === to.rev ? 'moments' : 'revisions';
+  const events = mode === 'moments' ? timeline(t, to, {}, null, MAX_EVENTS).events.filter((e) => Date.parse(e.occurredAt) > from.asOf) : [];
+  const record = mode === 'revisions' ? recordChanges(t, { after: from.rev, upTo: to.rev, asOf: to.asOf, lateOnly: false, directory: true, limit: 1000 }) : [];
   const before = new Map(institutionsAsAt(t, from).map((i) => [i.id, i]));
   const after = institutionsAsAt(t, to);
   const moves: PositionMove[] = [];
@@ -51,7 +61,7 @@ export function changes(t: Tracker, from: number, to: number): Changes {
     if (!then) continue;
     const institution = { slug: now.slug, name: now.name };
     for (const ask of asks) {
-      const a = then.positions[ask.slug]!.stance;
+      const a = then.positions[ask.slug]?.stance ?? 'none';
       const b = now.positions[ask.slug]!.stance;
       if (a !== b) moves.push({ institution, ask: ask.slug, askTitle: ask.title, from: a, to: b, direction: rung(b) > rung(a) ? 'up' : 'down', eventId: now.positions[ask.slug]!.eventId });
     }
@@ -61,9 +71,11 @@ export function changes(t: Tracker, from: number, to: number): Changes {
   return {
     from,
     to,
+    mode,
     contacts: events.filter((e) => e.type === 'contact'),
     responses: events.filter((e) => e.type === 'response'),
     milestones: events.filter((e) => e.type === 'milestone'),
+    record,
     moves,
     silencesBegun,
     silencesEnded,
@@ -80,8 +92,30 @@ const FUTURE_TOLERANCE_MS = 60_000;
  * of that day), `to` inclusive (a date alone ends it at the end of that day); neither may be in
  * the future. Each problem is reported against its field.
  */
-export function changesPeriod(query: { from?: string | undefined; to?: string | undefined }, asOf: number, now: number): { from: number; to: number } | { errors: Record<string, string> } {
+export function changesPeriod(
+  query: { from?: string | undefined; to?: string | undefined; from_rev?: string | undefined; to_rev?: string | undefined },
+  at: At,
+  now: number,
+  latest: number,
+): { from: At; to: At } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
+  // Two revisions of the record, about one moment: "what was added or corrected since I last looked".
+  if (query.from_rev || query.to_rev) {
+    const revision = (name: 'from_rev' | 'to_rev', fallback: number): number | null => {
+      const text = query[name]?.trim();
+      if (!text) return fallback;
+      if (!/^\d{1,12}$/.test(text) || Number(text) < 1 || Number(text) > latest) {
+        errors[name] = `Give a revision number from 1 to ${latest} (the latest)`;
+        return null;
+      }
+      return Number(text);
+    };
+    const toRev = revision('to_rev', latest);
+    const fromRev = revision('from_rev', 1);
+    if (Object.keys(errors).length > 0 || toRev === null || fromRev === null) return { errors };
+    if (fromRev >= toRev) return { errors: { from_rev: 'The earlier revision must come before the later one.' } };
+    return { from: { asOf: at.asOf, rev: fromRev }, to: { asOf: at.asOf, rev: toRev } };
+  }
   const bound = (name: 'from' | 'to'): number | null => {
     const text = query[name]?.trim();
     if (!text) return null;
@@ -101,8 +135,8 @@ export function changesPeriod(query: { from?: string | undefined; to?: string | 
   const toValue = bound('to');
   const fromValue = bound('from');
   if (Object.keys(errors).length > 0) return { errors };
-  const to = toValue ?? asOf;
+  const to = toValue ?? at.asOf;
   const from = fromValue ?? to - WEEK;
   if (from >= to) return { errors: { from: 'The start of the period must come before its end.' } };
-  return { from, to };
+  return { from: { asOf: from, rev: at.rev }, to: { asOf: to, rev: at.rev } };
 }

@@ -4,7 +4,7 @@ import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/cal
 import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
 import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
 import { directoryCounts } from './directory.js';
-import { bySilence, campaignView, institutionsAsAt, keptAsAt, overview, type InstitutionView, type Overview, type Tracker } from './tracker.js';
+import { bySilence, campaignView, institutionsAsAt, keptAsAt, overview, reading, type At, type InstitutionView, type Overview, type Tracker } from './tracker.js';
 
 /** The end of each London week (Sunday) from the first event's week, then T itself. */
 export function weekEnds(first: number, asOf: number): number[] {
@@ -19,16 +19,17 @@ export function weekEnds(first: number, asOf: number): number[] {
   return instants;
 }
 
-export function positionsOverTime(t: Tracker, asOf: number): LadderPoint[] {
-  return keptAsAt(t, 'positionsOverTime', asOf, () => computePositionsOverTime(t, asOf));
+export function positionsOverTime(t: Tracker, at: At): LadderPoint[] {
+  return keptAsAt(t, 'positionsOverTime', at, () => computePositionsOverTime(t, at));
 }
 
-function computePositionsOverTime(t: Tracker, asOf: number): LadderPoint[] {
-  const asks = campaignView(t).asks.map((a) => a.slug);
-  const since = new Map(activity(t.db, asOf).map((a) => [a.institutionId, a.firstActivityAt]));
+function computePositionsOverTime(t: Tracker, at: At): LadderPoint[] {
+  const r = reading(t, at);
+  const asks = campaignView(t, at).asks.map((a) => a.slug);
+  const since = new Map(activity(t.db, r).map((a) => [a.institutionId, a.firstActivityAt]));
   if (since.size === 0) return [];
   const first = Math.min(...since.values());
-  return ladderOverTime(allPositionStatements(t.db, asOf), since, asks, weekEnds(first, asOf));
+  return ladderOverTime(allPositionStatements(t.db, r), since, asks, weekEnds(first, at.asOf));
 }
 
 export interface KindRow {
@@ -38,16 +39,16 @@ export interface KindRow {
 }
 
 /** For one ask: the positions of the institutions involved, by kind. */
-export function stanceByKind(t: Tracker, asOf: number, ask: string): KindRow[] {
-  const involved = institutionsAsAt(t, asOf).filter((i) => i.involved);
+export function stanceByKind(t: Tracker, at: At, ask: string): KindRow[] {
+  const involved = institutionsAsAt(t, at).filter((i) => i.involved);
   return INSTITUTION_KINDS.map((kind) => {
     const [count] = headlineCounts(involved.filter((i) => i.kind === kind), [ask]);
     return { kind, involved: count!.involved, byStance: count!.byStance };
   }).filter((r) => r.involved > 0);
 }
 
-export function longestSilences(t: Tracker, asOf: number, limit: number): InstitutionView[] {
-  return bySilence(institutionsAsAt(t, asOf).filter((i) => i.silence !== null)).slice(0, limit);
+export function longestSilences(t: Tracker, at: At, limit: number): InstitutionView[] {
+  return bySilence(institutionsAsAt(t, at).filter((i) => i.silence !== null)).slice(0, limit);
 }
 
 export interface ChartData {
@@ -64,24 +65,24 @@ export interface ChartData {
  * What every chart shows as at T. `weeks` keeps only the latest weeks of the positions over
  * time (the overview shows the last half-year; /charts the whole history).
  */
-export function chartData(t: Tracker, asOf: number, weeks?: number): ChartData {
-  const asks = campaignView(t).asks.map(({ slug, title }) => ({ slug, title }));
-  const history = positionsOverTime(t, asOf);
+export function chartData(t: Tracker, at: At, weeks?: number): ChartData {
+  const asks = campaignView(t, at).asks.map(({ slug, title }) => ({ slug, title }));
+  const history = positionsOverTime(t, at);
   return {
     asks,
     positions: weeks === undefined ? history : history.slice(-weeks),
     history,
-    kinds: asks.map((ask) => ({ ask, rows: stanceByKind(t, asOf, ask.slug) })),
-    silences: longestSilences(t, asOf, 10),
+    kinds: asks.map((ask) => ({ ask, rows: stanceByKind(t, at, ask.slug) })),
+    silences: longestSilences(t, at, 10),
   };
 }
 
 /** The overview: its figures and its charts (positions over the latest `weeks` weeks). */
-export function overviewPage(t: Tracker, asOf: number, weeks: number): { overview: Overview; charts: ChartData } {
-  return { overview: overview(t, asOf), charts: chartData(t, asOf, weeks) };
+export function overviewPage(t: Tracker, at: At, weeks: number): { overview: Overview; charts: ChartData } {
+  return { overview: overview(t, at), charts: chartData(t, at, weeks) };
 }
 
 /** The about page: what each figure means, where the directory comes from, a year of positions. */
-export function aboutPage(t: Tracker, asOf: number) {
-  return { campaign: campaignView(t), directory: directoryCounts(t), calendar: t.calendar, charts: chartData(t, asOf, 52) };
+export function aboutPage(t: Tracker, at: At) {
+  return { campaign: campaignView(t, at), directory: directoryCounts(t, at), calendar: t.calendar, charts: chartData(t, at, 52) };
 }

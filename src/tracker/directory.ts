@@ -1,7 +1,8 @@
 /** The directory of institutions: filtered and sorted as at T, and as the about page counts it. */
 import { institutionRowBySlug, institutionRows, type InstitutionRow } from '../db/queries/institutions.js';
 import { INSTITUTION_KINDS, type InstitutionKind } from '../domain/vocabulary.js';
-import { bySilence, campaignView, institutionsAsAt, regions, type Ask, type InstitutionView, type Tracker } from './tracker.js';
+import { bySilence, campaignView, institutionsAsAt, reading, regions, type Ask, type At, type InstitutionView, type Tracker } from './tracker.js';
+import { publicInstitutions } from '../db/queries/directory.js';
 
 export interface DirectoryFilter {
   q?: string | undefined;
@@ -36,9 +37,9 @@ export interface DirectoryPage {
   regions: string[];
 }
 
-export function directoryPage(t: Tracker, filter: DirectoryFilter, asOf: number): DirectoryPage {
-  const all = institutionsAsAt(t, asOf);
-  return { rows: filterDirectory(all, filter), total: all.length, asks: campaignView(t).asks, regions: regions(t) };
+export function directoryPage(t: Tracker, filter: DirectoryFilter, at: At): DirectoryPage {
+  const all = institutionsAsAt(t, at);
+  return { rows: filterDirectory(all, filter), total: all.length, asks: campaignView(t, at).asks, regions: regions(t, at) };
 }
 
 /** Institutions as the directory holds them (without figures), by name: for the workspace's lists. */
@@ -51,9 +52,9 @@ export function directoryRow(t: Tracker, slug: string): InstitutionRow | null {
   return institutionRowBySlug(t.db, slug);
 }
 
-/** How many institutions of each kind the directory holds, open and closed. */
-export function directoryCounts(t: Tracker): { kind: InstitutionKind; open: number; closed: number }[] {
-  const rows = institutionRows(t.db);
+/** How many institutions of each kind the directory held at the revision, open and closed. */
+export function directoryCounts(t: Tracker, at: At): { kind: InstitutionKind; open: number; closed: number }[] {
+  const rows = publicInstitutions(t.db, reading(t, at));
   return INSTITUTION_KINDS.map((kind) => ({
     kind,
     open: rows.filter((r) => r.kind === kind && r.active).length,

@@ -6,39 +6,45 @@
  */
 import { openSnapshot } from '../db/client.js';
 import { askRows } from '../db/queries/campaign.js';
-import { exportRows } from '../db/queries/export.js';
+import { publicExportRows, workingExportRows, type ExportRow } from '../db/queries/export.js';
+import { publicAsks } from '../db/queries/directory.js';
 import type { Cursor } from '../domain/cursor.js';
 import { institutionRows } from '../db/queries/institutions.js';
 import { londonTimeOf } from '../domain/calendar.js';
 import { EVENT_COLUMNS, INSTITUTION_COLUMNS } from '../domain/spreadsheets.js';
-import { timeline, type EventView, type Tracker } from './tracker.js';
+import { reading, timeline, type At, type EventView, type Tracker } from './tracker.js';
 
 /** Rows per page of a download: small enough that a page never holds up other requests for long. */
 export const EXPORT_PAGE = 250;
 
 export type Cell = string | number | null;
 
+/**
+ * Which events a download holds: the public record as at a moment and a revision, or (for the
+ * campaigners' own export) the working copy, drafts included.
+ */
+export type ExportSource = { at: At } | { working: true };
+
 /** The header of the events spreadsheet: the import columns, then one per ask. */
-export function eventColumns(t: Tracker): string[] {
-  return [...EVENT_COLUMNS, ...askRows(t.db).map((a) => a.slug)];
+export function eventColumns(t: Tracker, source: ExportSource): string[] {
+  const asks = 'at' in source ? publicAsks(t.db, reading(t, source.at)) : askRows(t.db);
+  return [...EVENT_COLUMNS, ...asks.map((a) => a.slug)];
 }
 
-/**
- * Every event that is not deleted (published only, or drafts too) as at T, oldest first, in the
- * import columns, a page at a time.
- */
-export function* eventRecordPages(t: Tracker, options: { includeDrafts: boolean; asOf?: number }): Generator<Cell[][]> {
-  const asks = askRows(t.db).map((a) => a.slug);
+/** The events of the source, oldest first, in the import columns, a page at a time. */
+export function* eventRecordPages(t: Tracker, source: ExportSource): Generator<Cell[][]> {
+  const r = 'at' in source ? reading(t, source.at) : null;
+  const asks = (r ? publicAsks(t.db, r) : askRows(t.db)).map((a) => a.slug);
   let after: Cursor | null = null;
   for (;;) {
-    const rows = exportRows(t.db, { includeDrafts: options.includeDrafts, asOf: options.asOf ?? Number.MAX_SAFE_INTEGER }, after, EXPORT_PAGE);
+    const rows: ExportRow[] = r ? publicExportRows(t.db, r, after, EXPORT_PAGE) : workingExportRows(t.db, after, EXPORT_PAGE);
     if (rows.length === 0) return;
-    yield rows.map((r) => {
-      const positions = r.positions ? (JSON.parse(r.positions) as Record<string, string>) : {};
+    yield rows.map((row) => {
+      const positions = row.positions ? (JSON.parse(row.positions) as Record<string, string>) : {};
       return [
-        r.institution, r.date, r.hasTime ? londonTimeOf(r.occurredAt) : null, r.type, r.channel, r.responseType,
-        r.fromName, r.summary, r.quote, r.sourceTitle, r.sourceUrl, r.sourcePublisher, r.sourceDate,
-        r.status, ...asks.map((a) => positions[a] ?? null),
+        row.institution, row.date, row.hasTime ? londonTimeOf(row.occurredAt) : null, row.type, row.channel, row.responseType,
+        row.fromName, row.summary, row.quote, row.sourceTitle, row.sourceUrl, row.sourcePublisher, row.sourceDate,
+        row.status, ...asks.map((a) => positions[a] ?? null),
       ];
     });
     const last = rows[rows.length - 1]!;
@@ -46,11 +52,11 @@ export function* eventRecordPages(t: Tracker, options: { includeDrafts: boolean;
   }
 }
 
-/** Every published event as at T, newest first, as the API gives them, a page at a time. */
-export function* timelinePages(t: Tracker, asOf: number): Generator<EventView[]> {
+/** Every published event in the reading, newest first, as the API gives them, a page at a time. */
+export function* timelinePages(t: Tracker, at: At): Generator<EventView[]> {
   let before = null;
   for (;;) {
-    const page = timeline(t, asOf, {}, before, EXPORT_PAGE);
+    const page = timeline(t, at, {}, before, EXPORT_PAGE);
     if (page.events.length > 0) yield page.events;
     if (!page.next) return;
     before = page.next;

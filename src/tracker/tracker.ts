@@ -5,21 +5,21 @@
  */
 import type { EventJson, InstitutionJson } from '../contract.js';
 import type { Db } from '../db/client.js';
-import { askRows, campaignRow } from '../db/queries/campaign.js';
-import { correctionRows } from '../db/queries/corrections.js';
+import { campaignRow } from '../db/queries/campaign.js';
+import { publicAsks, publicCampaign, publicInstitutionBySlug, publicInstitutions, publicRegions, type PublicInstitution } from '../db/queries/directory.js';
 import {
   activity,
   changeToken,
-  eventDetails,
-  eventRow,
+  eventVersionRow,
   latestPublishedAt,
   outstandingContacts,
   positionInputs,
   timelineRows,
-  type EventRow,
+  versionDetails,
+  type EventVersionRow,
   type TimelineFilter,
 } from '../db/queries/events.js';
-import { institutionRowBySlug, institutionRows, regions as regionRows, type InstitutionRow } from '../db/queries/institutions.js';
+import { latestRevision, type Reading } from '../db/queries/reading.js';
 import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
 import type { Cursor } from '../domain/cursor.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
@@ -28,6 +28,15 @@ import { silenceFrom, type Silence } from '../domain/silence.js';
 import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
 
 export type { TimelineFilter };
+
+/**
+ * Which state of the public record to show: as at the moment `asOf` (epoch ms), as the record
+ * stood at revision `rev`. Every read of the tracker takes one.
+ */
+export interface At {
+  asOf: number;
+  rev: number;
+}
 
 export interface Tracker {
   db: Db;
@@ -71,30 +80,46 @@ export interface EventView extends EventJson {
   institutionKind: InstitutionKind | null;
   /** London wall-clock time, or null for a date-only event. */
   time: string | null;
+  /** The revision that recorded this version of the event, and when (ISO 8601 UTC). */
+  revision: number;
+  recordedAt: string;
 }
+
+/** The latest revision of the public record. */
+export const currentRevision = (t: Tracker): number => latestRevision(t.db);
+
+/** The moment and revision as the queries read them. */
+export function reading(t: Tracker, at: At): Reading {
+  return { asOf: at.asOf, rev: at.rev, latest: at.rev >= latestRevision(t.db) };
+}
+
+/** Now, as the record stands now. */
+export const now = (t: Tracker, instant: number): At => ({ asOf: instant, rev: latestRevision(t.db) });
 
 export type EventSourceView = EventJson['sources'][number];
 
-export function campaignView(t: Tracker): CampaignView {
-  const row = campaignRow(t.db);
-  const asks = askRows(t.db).map(({ slug, title, description }) => ({ slug, title, description }));
+/** The campaign and its asks, as the record stood at the revision. */
+export function campaignView(t: Tracker, at: At): CampaignView {
+  const r = reading(t, at);
+  const row = publicCampaign(t.db, r);
+  const working = campaignRow(t.db);
   return {
     title: row?.title ?? 'Campaign tracker',
     summary: row?.summary ?? '',
     website: row?.website ?? null,
-    asks,
-    replyWindows: { foi: row?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: row?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
+    asks: publicAsks(t.db, r).map(({ slug, title, description }) => ({ slug, title, description })),
+    replyWindows: { foi: working?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: working?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
   };
 }
 
 /** One of the campaign's asks by its slug, or null. */
-export function askBySlug(t: Tracker, slug: string): Ask | null {
-  return campaignView(t).asks.find((a) => a.slug === slug) ?? null;
+export function askBySlug(t: Tracker, slug: string, at: At): Ask | null {
+  return campaignView(t, at).asks.find((a) => a.slug === slug) ?? null;
 }
 
 /** The NHS England regions of the directory, for filters. */
-export function regions(t: Tracker): string[] {
-  return regionRows(t.db);
+export function regions(t: Tracker, at: At): string[] {
+  return publicRegions(t.db, reading(t, at));
 }
 
 function groupBy<T extends { institutionId: number }>(rows: T[]): Map<number, T[]> {
@@ -107,11 +132,12 @@ function groupBy<T extends { institutionId: number }>(rows: T[]): Map<number, T[
   return map;
 }
 
-/** Institutions (all, or the one given) with their figures as at T. A fixed number of queries. */
-function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: number, only: number | null): InstitutionView[] {
-  const outstanding = new Map(outstandingContacts(t.db, asOf, only).map((o) => [o.institutionId, o]));
-  const statements = groupBy(positionInputs(t.db, asOf, only));
-  const activities = new Map(activity(t.db, asOf).map((a) => [a.institutionId, a]));
+/** Institutions (all, or the one given) with their figures in the reading. A fixed number of queries. */
+function withFigures(t: Tracker, rows: PublicInstitution[], asks: Ask[], r: Reading, only: number | null): InstitutionView[] {
+  const asOf = r.asOf;
+  const outstanding = new Map(outstandingContacts(t.db, r, only).map((o) => [o.institutionId, o]));
+  const statements = groupBy(positionInputs(t.db, r, only));
+  const activities = new Map(activity(t.db, r).map((a) => [a.institutionId, a]));
   const askSlugs = asks.map((a) => a.slug);
   return rows.map((r) => {
     const a = activities.get(r.id);
@@ -137,14 +163,17 @@ function withFigures(t: Tracker, rows: InstitutionRow[], asks: Ask[], asOf: numb
 }
 
 /**
- * Keeps what was computed as at T while it cannot change. When T is at or after the latest
- * published event (as it is for "now"), figures depend only on the data and on T's London
- * date, so the answer is kept until either changes. Earlier moments are computed afresh.
+ * Keeps what was computed for a reading while it cannot change. At the latest revision, when T
+ * is at or after the latest published event (as it is for "now"), figures depend only on the
+ * data and on T's London date, so the answer is kept until either changes. Other readings are
+ * computed afresh.
  */
-export function keptAsAt<T>(t: Tracker, name: string, asOf: number, compute: () => T): T {
-  const latest = latestPublishedAt(t.db);
-  if (latest !== null && asOf < latest) return compute();
-  const key = `${changeToken(t.db)}|${londonDateOf(asOf)}`;
+export function keptAsAt<T>(t: Tracker, name: string, at: At, compute: () => T): T {
+  const r = reading(t, at);
+  if (!r.latest) return compute();
+  const latest = latestPublishedAt(t.db, r);
+  if (latest !== null && at.asOf < latest) return compute();
+  const key = `${changeToken(t.db)}|${at.rev}|${londonDateOf(at.asOf)}`;
   let kept = keptValues.get(t);
   if (!kept || kept.key !== key) keptValues.set(t, (kept = { key, values: new Map() }));
   if (!kept.values.has(name)) kept.values.set(name, compute());
@@ -153,15 +182,19 @@ export function keptAsAt<T>(t: Tracker, name: string, asOf: number, compute: () 
 
 const keptValues = new WeakMap<Tracker, { key: string; values: Map<string, unknown> }>();
 
-/** Every institution with its figures as at T. */
-export function institutionsAsAt(t: Tracker, asOf: number): InstitutionView[] {
-  return keptAsAt(t, 'institutions', asOf, () => withFigures(t, institutionRows(t.db), campaignView(t).asks, asOf, null));
+/** Every institution with its figures in the reading. */
+export function institutionsAsAt(t: Tracker, at: At): InstitutionView[] {
+  return keptAsAt(t, 'institutions', at, () => {
+    const r = reading(t, at);
+    return withFigures(t, publicInstitutions(t.db, r), campaignView(t, at).asks, r, null);
+  });
 }
 
-export function institutionAsAt(t: Tracker, slug: string, asOf: number): InstitutionView | null {
-  const row = institutionRowBySlug(t.db, slug);
+export function institutionAsAt(t: Tracker, slug: string, at: At): InstitutionView | null {
+  const r = reading(t, at);
+  const row = publicInstitutionBySlug(t.db, r, slug);
   if (!row) return null;
-  return withFigures(t, [row], campaignView(t).asks, asOf, row.id)[0]!;
+  return withFigures(t, [row], campaignView(t, at).asks, r, row.id)[0]!;
 }
 
 /** What an institution's page (and its API answer) shows: its figures and its history. */
@@ -171,10 +204,10 @@ export interface InstitutionPage {
   events: EventView[];
 }
 
-export function institutionPage(t: Tracker, slug: string, asOf: number): InstitutionPage | null {
-  const institution = institutionAsAt(t, slug, asOf);
+export function institutionPage(t: Tracker, slug: string, at: At): InstitutionPage | null {
+  const institution = institutionAsAt(t, slug, at);
   if (!institution) return null;
-  return { campaign: campaignView(t), institution, events: institutionHistory(t, institution.id, asOf) };
+  return { campaign: campaignView(t, at), institution, events: institutionHistory(t, institution.id, at) };
 }
 
 export interface Overview {
@@ -185,9 +218,9 @@ export interface Overview {
   latestEvents: EventView[];
 }
 
-export function overview(t: Tracker, asOf: number): Overview {
-  const campaign = campaignView(t);
-  const all = institutionsAsAt(t, asOf);
+export function overview(t: Tracker, at: At): Overview {
+  const campaign = campaignView(t, at);
+  const all = institutionsAsAt(t, at);
   const involved = all.filter((i) => i.involved);
   const counts = headlineCounts(involved, campaign.asks.map((a) => a.slug)).map((c, i) => ({ ...c, title: campaign.asks[i]!.title }));
   return {
@@ -195,7 +228,7 @@ export function overview(t: Tracker, asOf: number): Overview {
     counts,
     scorecard: involved,
     longestSilences: bySilence(all.filter((i) => i.silence !== null)).slice(0, 5),
-    latestEvents: timeline(t, asOf, {}, null, 5).events,
+    latestEvents: timeline(t, at, {}, null, 5).events,
   };
 }
 
@@ -205,7 +238,7 @@ export function bySilence(list: InstitutionView[]): InstitutionView[] {
   );
 }
 
-function toEventView(t: Tracker, row: EventRow, positions: Record<string, Stance> | undefined, sources: EventSourceView[] | undefined): EventView {
+function toEventView(t: Tracker, row: EventVersionRow, positions: Record<string, Stance> | undefined, sources: EventSourceView[] | undefined): EventView {
   return {
     id: row.id,
     type: row.type,
@@ -224,12 +257,14 @@ function toEventView(t: Tracker, row: EventRow, positions: Record<string, Stance
     sources: (sources ?? []).map(({ title, url, publisher, publishedOn }) => ({ title, url, publisher, publishedOn })),
     dueOn: row.dueOn,
     url: `${t.baseUrl}/events/${row.id}`,
+    revision: row.revision,
+    recordedAt: isoInstant(row.recordedAt),
   };
 }
 
-function withDetails(t: Tracker, rows: EventRow[]): EventView[] {
-  const { positions, sources } = eventDetails(t.db, rows.map((r) => r.id));
-  return rows.map((r) => toEventView(t, r, positions.get(r.id), sources.get(r.id)));
+function withDetails(t: Tracker, rows: EventVersionRow[]): EventView[] {
+  const { positions, sources } = versionDetails(t.db, rows.map((r) => r.versionId));
+  return rows.map((r) => toEventView(t, r, positions.get(r.versionId), sources.get(r.versionId)));
 }
 
 export interface TimelinePage {
@@ -238,8 +273,8 @@ export interface TimelinePage {
   next: Cursor | null;
 }
 
-export function timeline(t: Tracker, asOf: number, filter: TimelineFilter, before: Cursor | null, limit: number): TimelinePage {
-  const rows = timelineRows(t.db, asOf, filter, before, limit + 1);
+export function timeline(t: Tracker, at: At, filter: TimelineFilter, before: Cursor | null, limit: number): TimelinePage {
+  const rows = timelineRows(t.db, reading(t, at), filter, before, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { events: withDetails(t, page), next: rows.length > limit && last ? { at: last.occurredAt, id: last.id } : null };
@@ -247,47 +282,24 @@ export function timeline(t: Tracker, asOf: number, filter: TimelineFilter, befor
 
 export type EventLookup = { found: true; event: EventView } | { found: false; reason: 'missing' | 'later' };
 
-/** A published event, as at T: one that had not happened by T is reported as such. */
-export function eventAsAt(t: Tracker, id: number, asOf: number): EventLookup {
-  const row = eventRow(t.db, id);
-  if (!row || row.status !== 'published') return { found: false, reason: 'missing' };
-  if (row.occurredAt > asOf) return { found: false, reason: 'later' };
+/** A published event as the record stood at R, as at T: one that had not happened by T is reported as such. */
+export function eventAsAt(t: Tracker, id: number, at: At): EventLookup {
+  const row = eventVersionRow(t.db, reading(t, at), id);
+  if (!row) return { found: false, reason: 'missing' };
+  if (row.occurredAt > at.asOf) return { found: false, reason: 'later' };
   return { found: true, event: withDetails(t, [row])[0]! };
 }
 
-export interface Correction {
-  eventId: number;
-  /** The London date it was made. */
-  on: LondonDate;
-  note: string;
-  eventSummary: string;
-  institutionName: string | null;
-}
-
-/** Corrections to published events made up to T, newest first; for one event, or all. */
-export function corrections(t: Tracker, asOf: number, eventId: number | null = null): Correction[] {
-  return correctionRows(t.db, asOf, eventId).map(({ at, ...c }) => ({ ...c, on: londonDateOf(at) }));
-}
-
-/** What an event's page shows: the event as at T, its corrections, the campaign's asks. */
-export type EventPage = (EventLookup & { found: false }) | { found: true; event: EventView; corrections: Correction[]; campaign: CampaignView };
-
-export function eventPage(t: Tracker, id: number, asOf: number): EventPage {
-  const found = eventAsAt(t, id, asOf);
-  if (!found.found) return found;
-  return { found: true, event: found.event, corrections: corrections(t, asOf, id), campaign: campaignView(t) };
-}
-
-export function institutionHistory(t: Tracker, institutionId: number, asOf: number, limit = 10_000): EventView[] {
-  return withDetails(t, timelineRows(t.db, asOf, { institutionId }, null, limit));
+export function institutionHistory(t: Tracker, institutionId: number, at: At, limit = 10_000): EventView[] {
+  return withDetails(t, timelineRows(t.db, reading(t, at), { institutionId }, null, limit));
 }
 
 /** The scorecard: every institution approached or on record, with its figures, as at T. */
-export function scorecard(t: Tracker, asOf: number): { campaign: CampaignView; rows: InstitutionView[] } {
-  return { campaign: campaignView(t), rows: institutionsAsAt(t, asOf).filter((i) => i.involved) };
+export function scorecard(t: Tracker, at: At): { campaign: CampaignView; rows: InstitutionView[] } {
+  return { campaign: campaignView(t, at), rows: institutionsAsAt(t, at).filter((i) => i.involved) };
 }
 
 /** Every institution with its figures, and the campaign's asks: the open data's figures. */
-export function institutionFigures(t: Tracker, asOf: number): { campaign: CampaignView; institutions: InstitutionView[] } {
-  return { campaign: campaignView(t), institutions: institutionsAsAt(t, asOf) };
+export function institutionFigures(t: Tracker, at: At): { campaign: CampaignView; institutions: InstitutionView[] } {
+  return { campaign: campaignView(t, at), institutions: institutionsAsAt(t, at) };
 }

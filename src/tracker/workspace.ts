@@ -2,11 +2,11 @@
 import { askRows, campaignRow } from '../db/queries/campaign.js';
 import { eventRecord } from '../db/queries/events.js';
 import { awaitingReply, type AwaitingRow } from '../db/queries/follow-up.js';
-import { institutionRowBySlug, institutionRows, type InstitutionRow } from '../db/queries/institutions.js';
+import { institutionRowBySlug, institutionRows, regions as workingRegions, type InstitutionRow } from '../db/queries/institutions.js';
 import { londonTimeOf } from '../domain/calendar.js';
 import { DEFAULT_REPLY_WINDOWS } from '../domain/reply-due.js';
 import type { EventType } from '../domain/vocabulary.js';
-import { campaignView, regions, type Ask, type Tracker } from './tracker.js';
+import { campaignView, now, reading, type Ask, type Tracker } from './tracker.js';
 
 export interface EventFormChoices {
   institutions: InstitutionRow[];
@@ -16,13 +16,14 @@ export interface EventFormChoices {
   replyWindows: { foi: number; default: number };
 }
 
-export function eventFormChoices(t: Tracker, type: EventType, institutionSlug: string | undefined, now: number): EventFormChoices {
+export function eventFormChoices(t: Tracker, type: EventType, institutionSlug: string | undefined, instant: number): EventFormChoices {
   const institutions = institutionRows(t.db);
   const chosen = institutionSlug ? institutions.find((i) => i.slug === institutionSlug) : undefined;
-  const campaign = campaignView(t);
+  const at = now(t, instant);
+  const campaign = campaignView(t, at);
   return {
     institutions,
-    contacts: type === 'response' && chosen ? awaitingReply(t.db, now, chosen.id, 500) : [],
+    contacts: type === 'response' && chosen ? awaitingReply(t.db, reading(t, at), chosen.id, 500) : [],
     asks: campaign.asks,
     replyWindows: campaign.replyWindows,
   };
@@ -62,7 +63,7 @@ export function eventAsFields(t: Tracker, id: number): { fields: Record<string, 
 
 /** The open institutions and the regions, for choosing whom a batch of approaches goes to. */
 export function batchChoices(t: Tracker): { institutions: InstitutionRow[]; regions: string[] } {
-  return { institutions: institutionRows(t.db).filter((i) => i.active), regions: regions(t) };
+  return { institutions: institutionRows(t.db).filter((i) => i.active), regions: workingRegions(t.db) };
 }
 
 export interface InstitutionFormData {
@@ -77,7 +78,7 @@ export interface InstitutionFormData {
 /** The institution form: blank for a new one, its current values for an existing one; null when there is no such institution. */
 export function institutionForm(t: Tracker, slug: string | null): InstitutionFormData | null {
   const rows = institutionRows(t.db);
-  const base = { regions: regions(t), others: rows.filter((i) => i.slug !== slug) };
+  const base = { regions: workingRegions(t.db), others: rows.filter((i) => i.slug !== slug) };
   if (slug === null) return { slug: null, values: { active: 'true' }, ...base };
   const row = institutionRowBySlug(t.db, slug);
   if (!row) return null;

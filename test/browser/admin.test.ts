@@ -982,16 +982,27 @@ describe('an admin at work (each on an app of its own)', () => {
       await page.getByLabel('Correction note (shown to the public)').fill('The summary now gives the full name of WHIPP.');
       expect(await submit(page, 'Save')).toBe(303);
       expect(page.url()).toBe(`${w.base}/events/${id}`);
-      expect(await bodyText(page)).toContain('Corrected on 22 November 2026: The summary now gives the full name of WHIPP.');
+      expect(await bodyText(page)).toContain('This event has been corrected');
+      expect(await bodyText(page)).toContain('Reason given: The summary now gives the full name of WHIPP.');
       expect(await bodyText(page)).toContain(corrected);
 
-      // As the public sees it.
+      // As the public sees it: the notice says what changed, field by field, and why.
       const { context: publicContext, page: visitor } = await openPage(browser, 1280);
       try {
         await visitor.goto(`${w.base}/events/${id}`);
         const notice = visitor.locator('.corrections-notice');
-        expect(await notice.getAttribute('role')).toBe('note');
-        expect((await notice.innerText()).replace(/\s+/g, ' ')).toBe('Corrected on 22 November 2026: The summary now gives the full name of WHIPP. All corrections');
+        expect(await notice.getByRole('heading', { level: 2 }).innerText()).toBe('This event has been corrected');
+        const change = notice.locator('.change');
+        expect(await change.count()).toBe(1);
+        expect(await change.getByRole('heading', { level: 3 }).innerText()).toMatch(/^Corrected: revision \d+, 12:00 on 22 November 2026$/);
+        expect((await change.locator('p').first().innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`^The response from ${STORY.police} of .+ was corrected: its summary\\. See it$`));
+        expect(await change.locator('.change-note').innerText()).toBe('Reason given: The summary now gives the full name of WHIPP.');
+        const row = change.locator('tbody tr');
+        expect(await row.count()).toBe(1);
+        const [before, after] = await row.locator('td').allInnerTexts();
+        expect(await row.locator('th').innerText()).toBe('summary');
+        expect(after).toBe(corrected);
+        expect(before).not.toBe(corrected);
         expect(await visitor.getByRole('link', { name: 'Edit this event' }).count(), 'no edit link for the public').toBe(0);
         // The correction changed the words, not the position it states.
         expect(await bodyText(visitor)).toContain('Positions stated Independent review: Committed');
@@ -999,9 +1010,12 @@ describe('an admin at work (each on an app of its own)', () => {
 
         await visitor.getByRole('link', { name: 'All corrections' }).click();
         await visitor.waitForURL(`${w.base}/corrections`);
-        const listed = (await visitor.locator('.corrections li').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
-        expect(listed).toEqual([`Corrected on 22 November 2026: The summary now gives the full name of WHIPP. ${STORY.police}: ${corrected}`]);
-        expect(await visitor.locator('.corrections li a').getAttribute('href')).toBe(`/events/${id}`);
+        // Newest first: the correction, above the story's events (all logged long after their dates).
+        const first = visitor.locator('.change').first();
+        expect(await first.getByRole('heading', { level: 2 }).innerText()).toMatch(/^Corrected: revision \d+/);
+        expect(await first.locator('.change-note').innerText()).toBe('Reason given: The summary now gives the full name of WHIPP.');
+        expect(await first.getByRole('link', { name: 'See it' }).getAttribute('href')).toBe(`/events/${id}`);
+        expect(await first.locator('tbody td').last().innerText()).toBe(corrected);
         await checkBothWidths(visitor, 'corrections-listed');
       } finally {
         await publicContext.close();

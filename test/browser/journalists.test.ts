@@ -14,8 +14,11 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { eventRules } from '../../src/records/event-rules.js';
+import { updateEvent } from '../../src/records/log-events.js';
+import { currentRevision } from '../../src/tracker/tracker.js';
 import { FIXTURE_DATA } from '../factories.js';
-import { makeApp, type TestApp } from '../helpers.js';
+import { makeApp, TEST_NOW, type TestApp } from '../helpers.js';
 import { bodyText, checkLayout, focused, launchBrowser, openPage, overflow, screenshot, SCREENSHOTS, STORY, tabTo, tellStory, unexpected, WIDTHS, type Story } from './support.js';
 
 const SITE = 'Fixture campaign: who will close the scheme?';
@@ -27,22 +30,46 @@ const NATIONAL_SLUG = 'national-health-board';
  * 2021, so 13 days and 8 working days (Monday 3 May 2021 was a bank holiday).
  */
 const NATIONAL_CITATION_2021 =
-  `As at 11:30 on 6 May 2021 (UK time), ${STORY.national} had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ` +
-  `Source: ${SITE}, https://tracker.example.org/institutions/${NATIONAL_SLUG}?as_of=2021-05-06T10:30:00Z`;
+  `As at 11:30 on 6 May 2021 (UK time), as recorded at 12:00 on 22 November 2026, ${STORY.national} had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ` +
+  `Source: ${SITE}, https://tracker.example.org/institutions/${NATIONAL_SLUG}?as_of=2021-05-06T10:30:00Z&rev={rev}`;
 /** Five institutions involved now (the national body, the network, Wessex Police, the trust, Mercia Police); only Wessex Police has committed. */
 const HOME_CITATION =
-  'As at 12:00 on 22 November 2026 (UK time): None of the 5 institutions involved has stated a position on “Close the scheme”; ' +
+  'As at 12:00 on 22 November 2026 (UK time), as recorded at 12:00 on 22 November 2026: None of the 5 institutions involved has stated a position on “Close the scheme”; ' +
   '1 of 5 institutions involved has committed to “Independent review”. ' +
-  `Source: ${SITE}, https://tracker.example.org/?as_of=2026-11-22T12:00:00Z`;
+  `Source: ${SITE}, https://tracker.example.org/?as_of=2026-11-22T12:00:00Z&rev={rev}`;
+/** The trust's statement, corrected after the story was told (its summary reworded). */
+const TRUST_SUMMARY_BEFORE = 'The trust said it was considering how the campaign’s concerns relate to its use of the scheme.';
+const TRUST_SUMMARY_AFTER = 'The trust said it was considering how the campaign’s concerns relate to the way it has used the scheme.';
 
 let t: TestApp;
 let story: Story;
 let base: string;
 let browser: Browser;
+/** The revision when the story was told, before the trust's statement was corrected; and the latest. */
+let storyRev: number;
+let latestRev: number;
+/** Fills in what is known only once the story is told: `{rev}` (the latest revision), `{storyRev}`, `{trustStatement}`. */
+const fill = (text: string) =>
+  text.replaceAll('{rev}', String(latestRev)).replaceAll('{storyRev}', String(storyRev)).replaceAll('{trustStatement}', String(story.events.trustStatement));
 
 beforeAll(async () => {
   t = await makeApp({ dataDir: FIXTURE_DATA });
   story = tellStory(t.app.tracker.db);
+  storyRev = currentRevision(t.app.tracker);
+  const corrected = updateEvent(
+    t.app.tracker.db,
+    story.events.trustStatement,
+    {
+      type: 'response', institution: story.trust.slug, date: '2021-05-06', response_type: 'statement', summary: TRUST_SUMMARY_AFTER, quote: STORY.trustQuote,
+      review: 'considering', source_title: 'National Health Board silent over the scheme', source_url: 'https://news.example.org/2021/05/06/silent',
+      source_publisher: 'Example News', source_date: '2021-05-06', status: 'published', correction_note: 'The summary now gives the trust’s words more closely.',
+    },
+    eventRules(t.app.tracker.db, t.app.tracker.calendar),
+    { userId: null, name: 'Fixture Coalition' },
+    TEST_NOW,
+  );
+  expect(corrected.ok).toBe(true);
+  latestRev = currentRevision(t.app.tracker);
   expect(story.national.slug).toBe(NATIONAL_SLUG);
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
@@ -175,7 +202,8 @@ const PAGES: PageCase[] = [
     url: '/changes?from=2021-04-01&to=2021-05-07',
     heading: 'What changed',
     shows: [
-      'Choose the period',
+      'Between two moments',
+      'Between two revisions of the record',
       'Positions that moved (2)',
       `${STORY.trust}, on “Independent review”: moved up from No position to Considering`,
       `${STORY.police}, on “Independent review”: moved up from No position to Committed`,
@@ -216,7 +244,60 @@ const PAGES: PageCase[] = [
     name: 'corrections',
     url: '/corrections',
     heading: 'Corrections',
-    shows: ['When a published event is changed, the change is noted here', 'No published event has been corrected.'],
+    shows: [
+      'Every change to what the tracker has published, newest first',
+      'Corrected: revision {rev}, 12:00 on 22 November 2026',
+      `The response from ${STORY.trust} of 6 May 2021 was corrected: its summary.`,
+      'Reason given: The summary now gives the trust’s words more closely.',
+      TRUST_SUMMARY_BEFORE,
+      TRUST_SUMMARY_AFTER,
+      // The story's events were logged in 2026 about 2021: late entries.
+      `An approach to ${STORY.national} of 23 April 2021 was added late, on 22 November 2026.`,
+    ],
+    check: async (page) => {
+      const table = page.locator('.change').first().locator('table');
+      expect(await table.locator('thead th').allInnerTexts()).toEqual(['Field', 'Before', 'After']);
+      expect(await table.locator('tbody th').allInnerTexts()).toEqual(['summary']);
+    },
+  },
+  {
+    name: 'institution-trust-pinned-before-correction',
+    url: `/institutions/wessex-partnership-nhs-foundation-trust?as_of=2021-05-07&rev={storyRev}`,
+    heading: STORY.trust,
+    shows: [
+      'You are viewing the tracker as it stood at the end of 7 May 2021 (UK time), as recorded at revision {storyRev}',
+      'The record has been revised since this link was made.',
+      `The response from ${STORY.trust} of 6 May 2021 was corrected: its summary. The reason given: “The summary now gives the trust’s words more closely.” (revision {rev}; see it now)`,
+      'See the figures as the record stands now',
+      'What changed since revision {storyRev}',
+      TRUST_SUMMARY_BEFORE,
+    ],
+    hides: [TRUST_SUMMARY_AFTER],
+    check: async (page) => {
+      const notice = page.getByRole('region', { name: 'Revised since this link was made' });
+      expect(await notice.count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'See the figures as the record stands now' }).getAttribute('href')).toBe('/institutions/wessex-partnership-nhs-foundation-trust?as_of=2021-05-07');
+    },
+  },
+  {
+    name: 'changes-revisions',
+    url: '/changes?from_rev={storyRev}&as_of=2021-05-07',
+    heading: 'What changed',
+    shows: [
+      'What was added, corrected, deleted or restored in the record from revision {storyRev} to revision {rev}, and how that moved the figures as at the end of 7 May 2021 (UK time).',
+      'Changes to the record (1)',
+      'Corrected: revision {rev}, 12:00 on 22 November 2026',
+      'Positions that moved (0)',
+    ],
+    check: async (page) => {
+      expect(await page.locator('#from_rev').inputValue()).toBe(fill('{storyRev}'));
+    },
+  },
+  {
+    name: 'event-corrected',
+    url: '/events/{trustStatement}',
+    heading: `Response: ${STORY.trust}`,
+    shows: ['This event has been corrected', 'Corrected: revision {rev}, 12:00 on 22 November 2026', 'Reason given: The summary now gives the trust’s words more closely.', TRUST_SUMMARY_AFTER],
   },
   {
     name: 'embed-scorecard',
@@ -255,10 +336,10 @@ const PAGES: PageCase[] = [
     name: 'home',
     url: '/',
     heading: SITE,
-    shows: ['Cite this', HOME_CITATION, 'The link pins this moment', 'Commitments over time', 'Positions on “Independent review” over time', 'The whole history, positions by kind of institution and the longest silences'],
+    shows: ['Cite this', HOME_CITATION, 'The link pins this moment and this revision of the record', 'Commitments over time', 'Positions on “Independent review” over time', 'The whole history, positions by kind of institution and the longest silences'],
     check: async (page, width) => {
-      expect(await page.locator('#citation-text').innerText()).toBe(HOME_CITATION);
-      expect(await page.locator('.citation').getByRole('link', { name: 'Permanent link' }).getAttribute('href')).toBe('https://tracker.example.org/?as_of=2026-11-22T12:00:00Z');
+      expect(await page.locator('#citation-text').innerText()).toBe(fill(HOME_CITATION));
+      expect(await page.locator('.citation').getByRole('link', { name: 'Permanent link' }).getAttribute('href')).toBe(fill('https://tracker.example.org/?as_of=2026-11-22T12:00:00Z&rev={rev}'));
       const svgs = await charts(page);
       expect(svgs.map((s) => s.title)).toEqual(['Positions on “Close the scheme” over time', 'Positions on “Independent review” over time']);
       for (const s of svgs) {
@@ -285,7 +366,7 @@ const PAGES: PageCase[] = [
     ],
     hides: ['2,039'],
     check: async (page) => {
-      expect(await page.locator('#citation-text').innerText()).toBe(NATIONAL_CITATION_2021);
+      expect(await page.locator('#citation-text').innerText()).toBe(fill(NATIONAL_CITATION_2021));
       // The badge shows the figure of the moment on the page, as its text alternative says.
       const badge = page.locator('main img[src*="/badges/"]');
       await expect.poll(() => badge.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
@@ -307,8 +388,9 @@ describe.each(PAGES)('$name ($url)', (c) => {
   test.each(WIDTHS)('at %i px: content, no axe violation, no overflow, screenshot', async (width) => {
     const { context, page, problems } = await openPage(browser, width);
     try {
-      const response = await page.goto(base + c.url, { waitUntil: 'load' });
-      expect(response?.status(), `status of ${c.url}`).toBe(200);
+      const url = fill(c.url);
+      const response = await page.goto(base + url, { waitUntil: 'load' });
+      expect(response?.status(), `status of ${url}`).toBe(200);
       expect(await page.getAttribute('html', 'lang')).toBe('en-GB');
       const stylesheet = await page.locator('body').evaluate((el) => getComputedStyle(el).fontFamily);
       expect(stylesheet, 'site.css applied').toContain('system-ui');
@@ -321,13 +403,13 @@ describe.each(PAGES)('$name ($url)', (c) => {
       await expect.poll(() => page.locator('h1').count()).toBe(1);
       expect((await page.locator('h1').innerText()).trim()).toBe(c.heading);
       const text = await bodyText(page);
-      for (const s of c.shows) expect(text, `${c.url} shows “${s}”`).toContain(s);
-      for (const s of c.hides ?? []) expect(text, `${c.url} does not show “${s}”`).not.toContain(s);
+      for (const s of c.shows.map(fill)) expect(text, `${url} shows “${s}”`).toContain(s);
+      for (const s of (c.hides ?? []).map(fill)) expect(text, `${url} does not show “${s}”`).not.toContain(s);
       expect(text).not.toMatch(/undefined|\[object Object\]|NaN/);
       await c.check?.(page, width);
 
       await checkLayout(page, `journalists-${c.name}`, width);
-      expect.soft(unexpected(problems), `console errors on ${c.url}`).toEqual([]);
+      expect.soft(unexpected(problems), `console errors on ${url}`).toEqual([]);
     } finally {
       await context.close();
     }
@@ -356,7 +438,7 @@ describe('time travel with the keyboard alone', () => {
       expect(page.url()).toBe(`${base}/?as_of=2021-05-06T11%3A30`);
       const banner = page.locator('.as-of--past');
       expect((await banner.locator('.wrap > p').innerText()).replace(/\s+/g, ' ')).toBe(
-        'You are viewing the tracker as it stood at 11:30 on 6 May 2021 (UK time). Show the tracker as it is now',
+        fill('You are viewing the tracker as it stood at 11:30 on 6 May 2021 (UK time), as recorded at revision {rev} (12:00 on 22 November 2026). Show the tracker as it is now'),
       );
       expect(await banner.getByRole('link', { name: 'Show the tracker as it is now' }).getAttribute('href')).toBe('/');
       const text = await bodyText(page);
@@ -410,7 +492,7 @@ describe('the copy buttons', () => {
       await button.click();
       await expect.poll(() => page.locator('#citation-status').innerText()).toBe('Copied.');
       expect(await page.locator('#citation-status').getAttribute('role')).toBe('status');
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(NATIONAL_CITATION_2021);
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fill(NATIONAL_CITATION_2021));
       await page.locator('.citation').scrollIntoViewIfNeeded();
       await screenshot(page, `journalists-citation-copied-${width}`, false);
 
@@ -433,7 +515,7 @@ describe('the copy buttons', () => {
       for (const name of ['Copy the citation', 'Copy the badge code', 'Copy the embed code']) {
         expect(await page.getByRole('button', { name, includeHidden: true }).isVisible(), name).toBe(false);
       }
-      expect(await page.locator('#citation-text').innerText()).toBe(NATIONAL_CITATION_2021);
+      expect(await page.locator('#citation-text').innerText()).toBe(fill(NATIONAL_CITATION_2021));
       expect(await page.locator('#embed-code').isVisible()).toBe(true);
       await page.locator('.citation').scrollIntoViewIfNeeded();
       await screenshot(page, 'journalists-citation-no-script-320', false);
@@ -516,7 +598,7 @@ describe('print', () => {
       expect(await shown('.copy-button'), 'copy buttons').toBe(false);
       if (url.includes('?')) expect(await shown('form.filters'), 'the filters').toBe(false);
       expect(await page.locator('.as-of .wrap > p').isVisible()).toBe(true);
-      expect((await page.locator('.as-of .wrap > p').innerText()).replace(/\s+/g, ' ')).toBe('Figures as at 12:00 on 22 November 2026 (UK time).');
+      expect((await page.locator('.as-of .wrap > p').innerText()).replace(/\s+/g, ' ')).toBe(fill('Figures as at 12:00 on 22 November 2026 (UK time), as recorded at revision {rev} (12:00 on 22 November 2026).'));
       expect(await page.locator('h1').isVisible()).toBe(true);
       await screenshot(page, `journalists-print-${name}`);
       await page.pdf({ path: path.join(SCREENSHOTS, `journalists-print-${name}.pdf`), format: 'A4', printBackground: true });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   // A tracker whose database has lost a table: every page that reads events fails with a 500.
   broken = await makeApp({ dataDir: FIXTURE_DATA });
   contact(broken.app.tracker.db, institution(broken.app.tracker.db), { date: '2021-04-23' });
-  broken.app.tracker.db.$client.exec('DROP TABLE event_sources');
+  broken.app.tracker.db.$client.exec('DROP TABLE event_version_sources');
   await broken.app.listen({ port: 0, host: '127.0.0.1' });
   brokenBase = `http://127.0.0.1:${(broken.app.server.address() as AddressInfo).port}`;
 

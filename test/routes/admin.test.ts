@@ -604,7 +604,7 @@ describe('what each action says on the page the campaigner lands on', () => {
         message: 'The event was corrected; the note is shown on its page.',
       }),
     ],
-    ['deleting an event', async (s) => ({ res: await s.client.post(`/admin/events/${s.published}/delete`, { _csrf: await token(s) }), location: '/admin', message: `Event ${s.published} was deleted. It can be restored from the audit log.` })],
+    ['deleting an event', async (s) => ({ res: await s.client.post(`/admin/events/${s.published}/delete`, { note: 'Logged twice by mistake', _csrf: await token(s) }), location: '/admin', message: `Event ${s.published} was deleted. It can be restored from the audit log.` })],
     ['restoring an event', async (s) => ({ res: await s.client.post(`/admin/events/${s.deleted}/restore`, { _csrf: await token(s, '/admin/audit') }), location: '/admin', message: `Event ${s.deleted} was restored.` })],
     ['publishing a draft from the queue', async (s) => ({ res: await s.client.post(`/admin/events/${s.draft}/publish`, { _csrf: await token(s) }), location: '/admin', message: 'Published.' })],
     [
@@ -662,7 +662,7 @@ describe('what each action says on the page the campaigner lands on', () => {
       other: await person(t, 'editor', 'Other Editor'),
       client: (await as(t, 'admin', 'Ada Admin')).client,
     };
-    setEventDeleted(db, scene.deleted, true, system, Date.now());
+    setEventDeleted(db, scene.deleted, true, 'Logged by mistake', system, Date.now());
     const { res, location, message } = await act(scene);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(location);
@@ -688,7 +688,8 @@ describe('editing, correcting, deleting and restoring', () => {
     const res = await client.post(`/admin/events/${id}`, { ...approach(body, { summary: 'Draft, edited', status: 'draft' }), _csrf });
     expect(res.statusCode).toBe(303);
     expect(sql(t, 'SELECT summary, status FROM events WHERE id = ?', id)).toEqual({ summary: 'Draft, edited', status: 'draft' });
-    expect(count(t, 'SELECT count(*) AS n FROM corrections WHERE event_id = ?', id)).toBe(0);
+    // A draft is not public: editing it makes no revision of the public record.
+    expect(count(t, 'SELECT count(*) AS n FROM revisions WHERE event_id = ?', id)).toBe(0);
   });
 
   it('asks for a public correction note to edit a published event, then shows it on the event and on /corrections', async () => {
@@ -718,12 +719,18 @@ describe('editing, correcting, deleting and restoring', () => {
     expect(ok.statusCode).toBe(303);
     // 10 working days after Wednesday 2 June 2021: Wednesday 16 June.
     expect(sql(t, 'SELECT occurred_on, due_on FROM events WHERE id = ?', id)).toEqual({ occurred_on: '2021-06-02', due_on: '2021-06-16' });
+    const revision = sql<{ id: number }>(t, "SELECT max(id) AS id FROM revisions WHERE action = 'event.update' AND event_id = ?", id).id;
+    const described = 'The approach to Borsetshire Police of 1 June 2021 was corrected: its date from 1 June 2021 to 2 June 2021; its reply due date from 15 June 2021 to 16 June 2021.';
     const eventPage = dom((await get(t, `/events/${id}`)).body);
-    expect(words(eventPage.querySelector('.corrections-notice p'))).toBe('Corrected on 22 November 2026: The letter was sent on 2 June, not 1 June.');
+    const onEvent = eventPage.querySelector('.corrections-notice .change')!;
+    expect(words(onEvent.querySelector('.change-heading'))).toBe(`Corrected: revision ${revision}, 12:00 on 22 November 2026`);
+    expect(words(onEvent.querySelector('p'))).toBe(`${described} See it`);
+    expect(words(onEvent.querySelector('.change-note'))).toBe('Reason given: The letter was sent on 2 June, not 1 June.');
     const list = dom((await get(t, '/corrections')).body);
-    const item = list.querySelector('ul.corrections li')!;
-    expect(words(item.querySelector('p'))).toBe('Corrected on 22 November 2026: The letter was sent on 2 June, not 1 June.');
-    expect(words(item.querySelector(`a[href="/events/${id}"]`))).toBe('Borsetshire Police: Letter sent on the wrong day');
+    const item = list.querySelector('.change')!;
+    expect(words(item.querySelector('.change-heading'))).toBe(`Corrected: revision ${revision}, 12:00 on 22 November 2026`);
+    expect(words(item.querySelector('.change-note'))).toBe('Reason given: The letter was sent on 2 June, not 1 June.');
+    expect(item.querySelector('p a')?.getAttribute('href')).toBe(`/events/${id}`);
     const audit = sql<{ before: string; after: string }>(t, "SELECT before, after FROM audit_log WHERE action = 'event.update' AND entity_id = ?", id);
     expect(JSON.parse(audit.before).date).toBe('2021-06-01');
     expect(JSON.parse(audit.after)).toMatchObject({ date: '2021-06-02', correction: 'The letter was sent on 2 June, not 1 June.' });
@@ -737,7 +744,13 @@ describe('editing, correcting, deleting and restoring', () => {
     expect((await get(t, `/api/events/${id}`)).statusCode).toBe(200);
     const form = await page(client, `/admin/events/${id}/edit`);
     const _csrf = form.querySelector(`form[action="/admin/events/${id}/delete"] input[name="_csrf"]`)!.getAttribute('value')!;
-    expect((await client.post(`/admin/events/${id}/delete`, { _csrf })).statusCode).toBe(303);
+    // A published event's deletion is public: it needs a note.
+    const refused = await client.post(`/admin/events/${id}/delete`, { _csrf });
+    expect(refused.statusCode).toBe(400);
+    expect(words(dom(refused.body).querySelector('#note-error'))).toBe('Error: Say, for the public, why this event is deleted');
+    expect((await get(t, `/api/events/${id}`)).statusCode).toBe(200);
+    const again = await client.csrf(`/admin/events/${id}/edit`);
+    expect((await client.post(`/admin/events/${id}/delete`, { note: 'Logged twice by mistake', _csrf: again })).statusCode).toBe(303);
     expect((await get(t, `/api/events/${id}`)).statusCode).toBe(404);
     expect((await get(t, '/api/timeline')).json().events).toEqual([]);
     expect((await get(t, `/api/institutions/${body.slug}`)).json().institution.silence).toBeNull();
@@ -774,7 +787,7 @@ describe('editing, correcting, deleting and restoring', () => {
     const body = institution(db);
     const live = contact(db, body, { status: 'draft' });
     const deleted = contact(db, body, { status: 'draft' });
-    setEventDeleted(db, deleted, true, system, Date.now());
+    setEventDeleted(db, deleted, true, 'Logged by mistake', system, Date.now());
     const { client } = await as(t);
     const url = template.replace('MISSING', String(deleted + 100)).replace('DELETED', String(deleted)).replace('LIVE', String(live));
     const before = [eventCount(t), auditCount(t), status(t, live), status(t, deleted)];
@@ -968,7 +981,7 @@ describe('users and the audit log (admins)', () => {
     const id = sql<{ id: number }>(t, "SELECT id FROM events WHERE summary = 'Audited event'").id;
     await admin.post(`/admin/events/${id}/publish`, { _csrf: await token() });
     await admin.post(`/admin/events/${id}`, { ...approach(body, { summary: 'Audited event, corrected' }), correction_note: 'Wording', _csrf: await token(`/admin/events/${id}/edit`) });
-    await admin.post(`/admin/events/${id}/delete`, { _csrf: await token() });
+    await admin.post(`/admin/events/${id}/delete`, { note: 'Logged twice by mistake', _csrf: await token() });
     await admin.post(`/admin/events/${id}/restore`, { _csrf: await token() });
     await admin.post('/admin/contacts/batch', { ...approach(body), institutions: others.map((o) => o.slug), summary: 'Audited batch', _csrf: await token('/admin/contacts/batch') });
     // Users, institutions, the campaign.

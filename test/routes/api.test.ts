@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { contact, FIXTURE_DATA, institution, milestone, response } from '../factories.js';
+import { currentRevision } from '../../src/tracker/tracker.js';
 import { dom, makeApp, words, type TestApp } from '../helpers.js';
 
 async function buildStory() {
@@ -289,6 +290,9 @@ describe('GET /api/events/:id and /api/campaign', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       asOf: '2026-11-22T12:00:00.000Z',
+      // The latest revision, with nothing revised since.
+      revision: currentRevision(t.app.tracker),
+      revisedSince: [],
       event: {
         id: events.committed,
         type: 'response',
@@ -329,6 +333,8 @@ describe('GET /api/events/:id and /api/campaign', () => {
     const { body } = await get('/api/campaign');
     expect(body).toEqual({
       asOf: '2026-11-22T12:00:00.000Z',
+      revision: currentRevision(t.app.tracker),
+      revisedSince: [],
       title: 'Fixture campaign: who will close the scheme?',
       summary: 'A campaign made up for the tests. It asks public bodies to close a scheme and to review it.',
       asks: [
@@ -359,7 +365,7 @@ describe('the OpenAPI document', () => {
     const { body: doc } = await get('/api/openapi.json');
     const answer = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
     const institutions = answer('/api/institutions');
-    expect(Object.keys(institutions.properties).sort()).toEqual(['asOf', 'institutions']);
+    expect(Object.keys(institutions.properties).sort()).toEqual(['asOf', 'institutions', 'revisedSince', 'revision']);
     const { body } = await get('/api/institutions');
     expect(Object.keys(institutions.properties.institutions.items.properties).sort()).toEqual(Object.keys(body.institutions[0]).sort());
     const timeline = answer('/api/timeline');

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contact, FIXTURE_DATA, institution, milestone, response } from '../factories.js';
+import { currentRevision } from '../../src/tracker/tracker.js';
 import { dom, makeApp, shown, words, type TestApp } from '../helpers.js';
 
 const SITE = 'Fixture campaign: who will close the scheme?';
@@ -52,6 +53,8 @@ afterAll(async () => t.close());
 
 const get = (url: string) => t.app.inject({ method: 'GET', url });
 const page = async (url: string) => dom((await get(url)).body);
+/** The revision a citation made now pins: the latest. */
+const rev = () => currentRevision(t.app.tracker);
 const citation = (doc: Document) => words(doc.querySelector('#citation-text'));
 const section = (doc: Document, heading: string) => [...doc.querySelectorAll('main h2')].find((h) => words(h).startsWith(heading));
 /** The items listed under a heading of /changes, up to the next heading. */
@@ -69,10 +72,10 @@ describe('cite this', () => {
   it('gives a ready sentence on an institution page whose link reproduces the same figure', async () => {
     const { board } = story.bodies;
     const doc = await page(`/institutions/${board.slug}?as_of=2021-05-06T11:30`);
-    const link = `https://tracker.example.org/institutions/${board.slug}?as_of=2021-05-06T10:30:00Z`;
+    const link = `https://tracker.example.org/institutions/${board.slug}?as_of=2021-05-06T10:30:00Z&rev=${rev()}`;
     const sentence = citation(doc);
     expect(sentence).toBe(
-      'As at 11:30 on 6 May 2021 (UK time), National Scheme Board had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ' +
+      'As at 11:30 on 6 May 2021 (UK time), as recorded at 12:00 on 22 November 2026, National Scheme Board had not commented 13 days (8 working days) after it was first approached on 23 April 2021. ' +
         `Source: ${SITE}, ${link}`,
     );
     expect(doc.querySelector('.citation a')?.getAttribute('href')).toBe(link);
@@ -84,32 +87,32 @@ describe('cite this', () => {
   it('cites positions when there is no silence, and says when none was stated', async () => {
     const { police, welsh } = story.bodies;
     expect(citation(await page(`/institutions/${police.slug}?as_of=2021-05-07`))).toBe(
-      `At the end of 7 May 2021 (UK time), Borsetshire Police’s position was: Independent review: Committed (since 6 May 2021). Source: ${SITE}, https://tracker.example.org/institutions/${police.slug}?as_of=2021-05-07T22:59:59.999Z`,
+      `At the end of 7 May 2021 (UK time), as recorded at 12:00 on 22 November 2026, Borsetshire Police’s position was: Independent review: Committed (since 6 May 2021). Source: ${SITE}, https://tracker.example.org/institutions/${police.slug}?as_of=2021-05-07T22:59:59.999Z&rev=${rev()}`,
     );
     expect(citation(await page(`/institutions/${welsh.slug}`))).toBe(
-      `As at 12:00 on 22 November 2026 (UK time), Ambridge Constabulary had stated no position on “Close the scheme” or “Independent review”. Source: ${SITE}, https://tracker.example.org/institutions/${welsh.slug}?as_of=2026-11-22T12:00:00Z`,
+      `As at 12:00 on 22 November 2026 (UK time), as recorded at 12:00 on 22 November 2026, Ambridge Constabulary had stated no position on “Close the scheme” or “Independent review”. Source: ${SITE}, https://tracker.example.org/institutions/${welsh.slug}?as_of=2026-11-22T12:00:00Z&rev=${rev()}`,
     );
   });
 
   it('cites events by their words, and the headline counts', async () => {
     const { events } = story;
     expect(citation(await page(`/events/${events.committed}`))).toBe(
-      `On 6 May 2021: Borsetshire Police said: “With our partners, we will commission an independent review of BISP.” Source: ${SITE}, https://tracker.example.org/events/${events.committed}?as_of=2026-11-22T12:00:00Z`,
+      `On 6 May 2021: Borsetshire Police said: “With our partners, we will commission an independent review of BISP.” Source: ${SITE}, https://tracker.example.org/events/${events.committed}?as_of=2026-11-22T12:00:00Z&rev=${rev()}`,
     );
     expect(citation(await page(`/events/${events.enquiry}`))).toBe(
-      `On 23 April 2021: Asked the National Scheme Board to answer the petition. Source: ${SITE}, https://tracker.example.org/events/${events.enquiry}?as_of=2026-11-22T12:00:00Z`,
+      `On 23 April 2021: Asked the National Scheme Board to answer the petition. Source: ${SITE}, https://tracker.example.org/events/${events.enquiry}?as_of=2026-11-22T12:00:00Z&rev=${rev()}`,
     );
     expect(citation(await page(`/events/${events.report}`))).toBe(
-      `On 6 May 2021: The Felpersham Gazette reports that the National Scheme Board has not commented. Source: ${SITE}, https://tracker.example.org/events/${events.report}?as_of=2026-11-22T12:00:00Z`,
+      `On 6 May 2021: The Felpersham Gazette reports that the National Scheme Board has not commented. Source: ${SITE}, https://tracker.example.org/events/${events.report}?as_of=2026-11-22T12:00:00Z&rev=${rev()}`,
     );
     expect(citation(await page('/?as_of=2021-05-06T11:30'))).toBe(
-      'As at 11:30 on 6 May 2021 (UK time): None of the 4 institutions involved has stated a position on “Close the scheme”; 1 of 4 institutions involved has committed to “Independent review”. ' +
-        `Source: ${SITE}, https://tracker.example.org/?as_of=2021-05-06T10:30:00Z`,
+      'As at 11:30 on 6 May 2021 (UK time), as recorded at 12:00 on 22 November 2026: None of the 4 institutions involved has stated a position on “Close the scheme”; 1 of 4 institutions involved has committed to “Independent review”. ' +
+        `Source: ${SITE}, https://tracker.example.org/?as_of=2021-05-06T10:30:00Z&rev=${rev()}`,
     );
     // After the trust's refusal of 10 June 2021, and the approach of 16 November 2026: 5 involved.
     expect(citation(await page('/'))).toBe(
-      'As at 12:00 on 22 November 2026 (UK time): None of the 5 institutions involved has stated a position on “Close the scheme”; 1 of 5 institutions involved has committed to “Independent review”. ' +
-        `Source: ${SITE}, https://tracker.example.org/?as_of=2026-11-22T12:00:00Z`,
+      'As at 12:00 on 22 November 2026 (UK time), as recorded at 12:00 on 22 November 2026: None of the 5 institutions involved has stated a position on “Close the scheme”; 1 of 5 institutions involved has committed to “Independent review”. ' +
+        `Source: ${SITE}, https://tracker.example.org/?as_of=2026-11-22T12:00:00Z&rev=${rev()}`,
     );
   });
 
@@ -245,9 +248,12 @@ describe('badges and embeds', () => {
   it('draws the same figure as the API, for the same moment, cached for a day when pinned', async () => {
     const { board } = story.bodies;
     const api = (await get(`/api/institutions/${board.slug}?as_of=2021-05-06T11:30`)).json();
-    const { res, svg } = await badge(`/badges/${board.slug}.svg?as_of=2021-05-06T11:30`);
+    const { res, svg } = await badge(`/badges/${board.slug}.svg?as_of=2021-05-06T11:30&rev=${rev()}`);
     expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    // A moment and a revision both pinned: the badge can never change.
     expect(res.headers['cache-control']).toBe('public, max-age=86400');
+    // A moment alone reads the latest revision, which a correction may change.
+    expect((await badge(`/badges/${board.slug}.svg?as_of=2021-05-06T11:30`)).res.headers['cache-control']).toBe('public, max-age=300');
     expect(svg?.querySelector('title')?.textContent).toBe(`National Scheme Board · ${api.institution.silence.calendarDays} days without comment`);
     expect(svg?.getAttribute('role')).toBe('img');
     expect(svg?.getAttribute('aria-label')).toBe('National Scheme Board · 13 days without comment');
@@ -264,7 +270,7 @@ describe('badges and embeds', () => {
     ['police', '?ask=halt', 'Borsetshire Police · Close the scheme: No position'],
   ] as const)('the badge of %s%s says “%s”', async (who, query, text) => {
     const { res, svg } = await badge(`/badges/${story.bodies[who].slug}.svg${query}`);
-    expect(res.headers['cache-control']).toBe(query.includes('as_of') ? 'public, max-age=86400' : 'public, max-age=300');
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
     expect(svg?.getAttribute('aria-label')).toBe(text);
     expect(svg?.querySelector('title')?.textContent).toBe(text);
   });

@@ -75,12 +75,14 @@ describe('feeds', () => {
     expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
     for (const required of ['id', 'title', 'updated', 'author']) expect(feed[required], required).toBeDefined();
     expect(feed.title).toBe('Fixture campaign: who will close the scheme?');
-    // The newest event is the approach of Monday 16 November 2026 (midnight GMT).
-    expect(feed.updated).toBe('2026-11-16T00:00:00.000Z');
+    // The feed was last updated when its newest revision was made (the test clock, here).
+    expect(feed.updated).toBe('2026-11-22T12:00:00.000Z');
     expect(feed.entry.map((e: { id: string }) => e.id)).toEqual(newestFirst().map(eventUrl));
     for (const entry of feed.entry) for (const required of ['id', 'title', 'updated', 'link']) expect(entry[required], required).toBeDefined();
     expect(feed.entry[0].link['@href']).toBe(eventUrl(story.events.recent));
-    expect(feed.entry[0].updated).toBe('2026-11-16T00:00:00.000Z');
+    // An entry is updated when its version was recorded; it was published when the event happened.
+    expect(feed.entry[0].updated).toBe('2026-11-22T12:00:00.000Z');
+    expect(feed.entry[0].published).toBe('2026-11-16T00:00:00.000Z');
   });
 
   it('gives each entry a title and an HTML summary of what happened, with the positions stated', async () => {
@@ -181,6 +183,7 @@ describe('open data', () => {
       url: `https://tracker.example.org/institutions/${bodies.board.slug}`, halt_stance: 'none', halt_since: '', review_stance: 'none', review_since: '',
       // Friday 23 April to Thursday 6 May 2021: 13 days, 8 working days (Monday 3 May was a bank holiday).
       silence_since: '2021-04-23', calendar_days: '13', working_days: '8', unanswered_contacts: '2', last_contact: '2021-04-23', as_of: '2021-05-06T10:30:00.000Z',
+      revision: String(api.revision),
     });
     expect(rows.find((r) => r.slug === bodies.police.slug)).toMatchObject({ aliases: 'BISP; Borsetshire Constabulary', code: 'borsetshire', review_stance: 'committed', review_since: '2021-05-06', silence_since: '' });
     expect(rows.find((r) => r.slug === bodies.closed.slug)).toMatchObject({ active: 'false', region: 'South East', review_stance: 'none' });

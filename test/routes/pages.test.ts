@@ -6,10 +6,8 @@
  * institutions of each kind; a draft that must never show; one approach made last Monday.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instantOf } from '../../src/domain/calendar.js';
-import { eventRules } from '../../src/records/event-rules.js';
-import { updateEvent } from '../../src/records/log-events.js';
 import { contact, FIXTURE_DATA, institution, milestone, response } from '../factories.js';
+import { currentRevision } from '../../src/tracker/tracker.js';
 import { dom, makeApp, words, type TestApp } from '../helpers.js';
 
 async function buildStory() {
@@ -137,7 +135,7 @@ describe('the overview page', () => {
 
   it('shows figures as at now by default, without a past-view banner', async () => {
     const { doc } = await page('/');
-    expect(words(doc.querySelector('.as-of p'))).toBe('Figures as at 12:00 on 22 November 2026 (UK time).');
+    expect(words(doc.querySelector('.as-of p'))).toBe(`Figures as at 12:00 on 22 November 2026 (UK time), as recorded at revision ${currentRevision(t.app.tracker)} (12:00 on 22 November 2026).`);
     expect(doc.querySelector('.as-of')?.className).toBe('as-of');
     expect(countCards(doc)['Independent review']!.headline).toBe('1 of 5 institutions involved has committed to “Independent review”.');
     // 23 April 2021 to 22 November 2026: 2,039 days. Westshire Police, approached on Monday 16 November: 6 days, 4 of them working days.
@@ -476,42 +474,6 @@ describe('the about page', () => {
     ]);
     expect(words(section(doc, 'directory-heading'))).toContain('England and Wales, 2018 to 2027.');
     expect(all(section(doc, 'campaign-heading'), '.asks-list dt').map(words)).toEqual(['Close the scheme', 'Independent review']);
-  });
-});
-
-describe('corrections', () => {
-  it('lists every correction to a published event, newest first, as at the moment asked, and notes it on the event', async () => {
-    const c = await makeApp({ dataDir: FIXTURE_DATA });
-    try {
-      const db = c.app.tracker.db;
-      const force = institution(db, { name: 'Loxley Barrett Police', kind: 'police_force' });
-      const letter = contact(db, force, { date: '2021-06-01', channel: 'letter', summary: 'Letter to Loxley Barrett Police' });
-      const reply = response(db, force, { date: '2021-06-20', summary: 'Loxley Barrett Police replied' });
-      expect(words((await page('/corrections', c)).doc.querySelector('main h1 + p + p'))).toBe('No published event has been corrected.');
-
-      const rules = eventRules(db, c.app.tracker.calendar);
-      const actor = { userId: null, name: 'test' };
-      const edit = (id: number, fields: Record<string, string>, at: number) => {
-        const result = updateEvent(db, id, { institution: force.slug, source_title: 'Our records', status: 'published', ...fields }, rules, actor, at);
-        expect(result.ok).toBe(true);
-      };
-      edit(letter, { date: '2021-06-02', channel: 'letter', summary: 'Letter to Loxley Barrett Police', correction_note: 'The letter was sent on 2 June, not 1 June.' }, instantOf('2026-11-20', '09:00'));
-      edit(reply, { date: '2021-06-20', response_type: 'statement', summary: 'Loxley Barrett Police replied by email', correction_note: 'The reply came by email.' }, instantOf('2026-11-21', '15:00'));
-
-      const list = (await page('/corrections', c)).doc;
-      expect(all(list, 'ul.corrections li').map((li) => [words(li.querySelector('p')), words(li.querySelector('a')), li.querySelector('a')?.getAttribute('href')])).toEqual([
-        ['Corrected on 21 November 2026: The reply came by email.', 'Loxley Barrett Police: Loxley Barrett Police replied by email', `/events/${reply}`],
-        ['Corrected on 20 November 2026: The letter was sent on 2 June, not 1 June.', 'Loxley Barrett Police: Letter to Loxley Barrett Police', `/events/${letter}`],
-      ]);
-      const before = (await page('/corrections?as_of=2026-11-20T12:00', c)).doc;
-      expect(all(before, 'ul.corrections li a').map((a) => a.getAttribute('href'))).toEqual([`/events/${letter}?as_of=2026-11-20T12%3A00`]);
-
-      const event = (await page(`/events/${letter}`, c)).doc;
-      expect(all(event, '.corrections-notice p').map(words)).toEqual(['Corrected on 20 November 2026: The letter was sent on 2 June, not 1 June.', 'All corrections']);
-      expect(facts(event).When).toBe('Wednesday 2 June 2021');
-    } finally {
-      await c.close();
-    }
   });
 });
 

@@ -164,7 +164,7 @@ describe('downloading everything', () => {
     });
     contact(db, trust, { date: '2021-05-06', channel: 'foi', summary: '=HYPERLINK("https://evil.example") asked for figures', source: null, status: 'draft' });
     milestone(db, null, { date: '2021-06-01', summary: 'Campaign-wide day of action' });
-    setEventDeleted(db, milestone(db, trust, { date: '2021-06-02', summary: 'Deleted milestone' }), true, { userId: null, name: 'test' }, Date.now());
+    setEventDeleted(db, milestone(db, trust, { date: '2021-06-02', summary: 'Deleted milestone' }), true, 'Logged by mistake', { userId: null, name: 'test' }, Date.now());
 
     const client = await editor(t);
     const events = await client.get('/admin/export/events.csv');

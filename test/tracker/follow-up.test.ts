@@ -22,7 +22,7 @@ async function freshTracker(): Promise<{ tracker: Tracker; db: Db }> {
 }
 
 const someone = { userId: null, name: 'test' };
-const deleteEvent = (db: Db, id: number) => setEventDeleted(db, id, true, someone, Date.now());
+const deleteEvent = (db: Db, id: number) => setEventDeleted(db, id, true, 'Logged by mistake', someone, Date.now());
 
 describe('which approaches are awaiting a reply', () => {
   /** One step of an institution's history: an approach (labelled, to name it in the answer) or a reply. */

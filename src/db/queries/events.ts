@@ -1,85 +1,70 @@
 /**
- * Reading events. The figure queries return only the rows a figure can depend on (an
- * institution's latest comment and the contacts after it; its latest statement per ask);
- * the rules themselves live in src/domain.
+ * Reading events. The public record is read from `event_versions` as it stood at a revision
+ * and as at a moment (a `Reading`); the figure queries return only the rows a figure can depend
+ * on (an institution's latest comment and the contacts after it; its latest statement per ask);
+ * the rules themselves live in src/domain. `eventRecord` reads the campaigners' working copy.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../client.js';
 import type { events } from '../schema.js';
 import type { PositionStatement } from '../../domain/positions.js';
 import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
 import type { Cursor } from '../../domain/cursor.js';
-import type { EventStatus, EventType, InstitutionKind, ResponseType, Stance } from '../../domain/vocabulary.js';
+import type { EventType, InstitutionKind, Stance } from '../../domain/vocabulary.js';
+import { prepared } from './prepared.js';
+import { readingParams, validAt, visible, type Reading } from './reading.js';
 
-export const VISIBLE = `e.status = 'published' AND e.deleted_at IS NULL AND e.occurred_at <= @asOf`;
+export { prepared };
+
 const COMMENT_TYPES = COMMENT_RESPONSE_TYPES.map((t) => `'${t}'`).join(', ');
 
-const cache = new WeakMap<Db, Map<string, Statement>>();
-export function prepared(db: Db, sql: string): Statement {
-  let statements = cache.get(db);
-  if (!statements) cache.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) statements.set(sql, (statement = db.$client.prepare(sql)));
-  return statement;
-}
-
-interface RawHistory {
-  id: number;
-  institutionId: number;
-  type: EventType;
-  responseType: ResponseType | null;
-  status: EventStatus;
-  occurredAt: number;
-  date: string;
-}
-
-const HISTORY_COLUMNS = `e.id, e.institution_id AS institutionId, e.type, e.response_type AS responseType, e.status,
+/** Columns of a version read as a history event (every version is of a published event). */
+const HISTORY_COLUMNS = `e.event_id AS id, e.institution_id AS institutionId, e.type, e.response_type AS responseType, 'published' AS status,
   e.occurred_at AS occurredAt, e.occurred_on AS date`;
 
 /**
- * `latest_comment`: each institution's latest comment as at @asOf (by occurred_at, then id).
+ * `latest_comment`: each institution's latest comment in the reading (by occurred_at, then id).
  * Join it as `c` and keep the contacts that pass AFTER_LATEST_COMMENT to get the outstanding ones.
  */
-export function latestCommentCte(extra = ''): string {
+export function latestCommentCte(r: Reading, extra = ''): string {
   return `latest_comment AS MATERIALIZED (
       SELECT institutionId, occurredAt, id FROM (
-        SELECT e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.id,
-          ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
-        FROM events e
-        WHERE ${VISIBLE} AND e.type = 'response' AND e.response_type IN (${COMMENT_TYPES}) AND e.institution_id IS NOT NULL ${extra}
+        SELECT e.institution_id AS institutionId, e.occurred_at AS occurredAt, e.event_id AS id,
+          ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS rn
+        FROM event_versions e
+        WHERE ${visible(r)} AND e.type = 'response' AND e.response_type IN (${COMMENT_TYPES}) AND e.institution_id IS NOT NULL ${extra}
       ) WHERE rn = 1
     )`;
 }
 
-export const AFTER_LATEST_COMMENT = '(c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.id > c.id))';
+export const AFTER_LATEST_COMMENT = '(c.id IS NULL OR e.occurred_at > c.occurredAt OR (e.occurred_at = c.occurredAt AND e.event_id > c.id))';
 
 /**
- * For each institution with outstanding contacts as at T (contacts after its latest comment,
- * as src/domain/silence.ts defines them): the earliest and latest dates and how many. The test
- * "silence in SQL agrees with the domain rule" holds this query to `summariseOutstanding`.
+ * For each institution with outstanding contacts in the reading (contacts after its latest
+ * comment, as src/domain/silence.ts defines them): the earliest and latest dates and how many.
+ * The test "silence in SQL agrees with the domain rule" holds this query to `summariseOutstanding`.
  */
-export function outstandingContacts(db: Db, asOf: number, institutionId: number | null): (Outstanding & { institutionId: number })[] {
+export function outstandingContacts(db: Db, r: Reading, institutionId: number | null): (Outstanding & { institutionId: number })[] {
   const one = institutionId === null ? '' : 'AND e.institution_id = @institutionId';
   const sql = `
-    WITH ${latestCommentCte(one)}
+    WITH ${latestCommentCte(r, one)}
     SELECT e.institution_id AS institutionId, MIN(e.occurred_on) AS since, MAX(e.occurred_on) AS lastContact, COUNT(*) AS count
-    FROM events e LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
-    WHERE ${VISIBLE} AND e.type = 'contact' AND e.institution_id IS NOT NULL ${one} AND ${AFTER_LATEST_COMMENT}
+    FROM event_versions e LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
+    WHERE ${visible(r)} AND e.type = 'contact' AND e.institution_id IS NOT NULL ${one} AND ${AFTER_LATEST_COMMENT}
     GROUP BY e.institution_id`;
-  return prepared(db, sql).all({ asOf, institutionId }) as (Outstanding & { institutionId: number })[];
+  return prepared(db, sql).all({ ...readingParams(r), institutionId }) as (Outstanding & { institutionId: number })[];
 }
 
-/** For each institution and ask: the latest event as at T that states a stance on it. */
-export function positionInputs(db: Db, asOf: number, institutionId: number | null): (PositionStatement & { institutionId: number })[] {
+/** For each institution and ask: the latest event in the reading that states a stance on it. */
+export function positionInputs(db: Db, r: Reading, institutionId: number | null): (PositionStatement & { institutionId: number })[] {
   const one = institutionId === null ? '' : 'AND e.institution_id = @institutionId';
   const sql = `
     SELECT id, institutionId, type, responseType, status, occurredAt, date, ask, stance FROM (
       SELECT ${HISTORY_COLUMNS}, a.slug AS ask, p.stance,
-        ROW_NUMBER() OVER (PARTITION BY e.institution_id, p.ask_id ORDER BY e.occurred_at DESC, e.id DESC) AS rn
-      FROM event_positions p JOIN events e ON e.id = p.event_id JOIN asks a ON a.id = p.ask_id
-      WHERE ${VISIBLE} AND e.institution_id IS NOT NULL ${one}
+        ROW_NUMBER() OVER (PARTITION BY e.institution_id, p.ask_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS rn
+      FROM event_version_positions p JOIN event_versions e ON e.version_id = p.version_id JOIN asks a ON a.id = p.ask_id
+      WHERE ${visible(r)} AND e.institution_id IS NOT NULL ${one}
     ) WHERE rn = 1`;
-  return prepared(db, sql).all({ asOf, institutionId }) as (RawHistory & { ask: string; stance: Stance })[];
+  return prepared(db, sql).all({ ...readingParams(r), institutionId }) as (PositionStatement & { institutionId: number })[];
 }
 
 export interface Activity {
@@ -91,16 +76,16 @@ export interface Activity {
 }
 
 /**
- * Per institution with any published event as at T: its latest event and how many. The covering
- * partial index answers it without reading the table (the planner prefers a narrower index).
+ * Per institution with any event in the reading: its first and latest events and how many. The
+ * covering indexes answer it without reading the table.
  */
-export function activity(db: Db, asOf: number): Activity[] {
+export function activity(db: Db, r: Reading): Activity[] {
   const sql = `
     SELECT e.institution_id AS institutionId, MIN(e.occurred_at) AS firstActivityAt, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
       SUM(e.type = 'contact') AS contacts
-    FROM events e INDEXED BY events_figures WHERE ${VISIBLE} AND e.institution_id IS NOT NULL
+    FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_figures' : 'ev_figures'} WHERE ${visible(r)} AND e.institution_id IS NOT NULL
     GROUP BY e.institution_id`;
-  return prepared(db, sql).all({ asOf }) as Activity[];
+  return prepared(db, sql).all(readingParams(r)) as Activity[];
 }
 
 /** An event's columns as stored (the drizzle schema's row). */
@@ -117,10 +102,22 @@ export type EventRow = Pick<EventColumns, 'id' | 'type' | 'institutionId' | 'occ
   institutionKind: InstitutionKind | null;
 };
 
-const EVENT_COLUMNS = `e.id, e.type, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName,
-  i.kind AS institutionKind, e.occurred_at AS occurredAt, e.occurred_on AS date, e.has_time AS hasTime, e.channel,
-  e.from_name AS fromName, e.response_type AS responseType, e.answers_event_id AS answersEventId, e.summary, e.quote,
-  e.due_on AS dueOn, e.status`;
+/** A version of a published event, in the reading: the event's row, and the revision that recorded this version. */
+export type EventVersionRow = EventRow & {
+  versionId: number;
+  /** The revision that made this version, and when. */
+  revision: number;
+  recordedAt: number;
+};
+
+/** The columns of an event version with its institution (joined as `i`) and its revision (as `r`). */
+const VERSION_COLUMNS = `e.event_id AS id, e.version_id AS versionId, e.type, e.institution_id AS institutionId, i.slug AS institutionSlug,
+  i.name AS institutionName, i.kind AS institutionKind, e.occurred_at AS occurredAt, e.occurred_on AS date, e.has_time AS hasTime, e.channel,
+  e.from_name AS fromName, e.response_type AS responseType, e.answers_event_id AS answersEventId, e.summary, e.quote, e.due_on AS dueOn,
+  'published' AS status, e.rev_from AS revision, r.at AS recordedAt`;
+
+/** The institution of an event version, as the directory stood at the reading's revision. */
+const institutionAt = (r: Reading) => `LEFT JOIN institution_versions i ON i.institution_id = e.institution_id AND ${validAt(r, 'i')}`;
 
 export interface TimelineFilter {
   type?: EventType | undefined;
@@ -132,21 +129,21 @@ export interface TimelineFilter {
 }
 
 /**
- * Published events as at T, newest first, after the cursor (keyset pagination: the cost of a
- * page does not grow with its depth). Returns up to `limit` rows.
+ * Published events in the reading, newest first, after the cursor (keyset pagination: the cost
+ * of a page does not grow with its depth). Returns up to `limit` rows.
  */
-export function timelineRows(db: Db, asOf: number, filter: TimelineFilter, before: Cursor | null, limit: number): EventRow[] {
-  const where = [VISIBLE];
+export function timelineRows(db: Db, r: Reading, filter: TimelineFilter, before: Cursor | null, limit: number): EventVersionRow[] {
+  const where = [visible(r)];
   if (filter.type) where.push('e.type = @type');
   if (filter.kind) where.push('i.kind = @kind');
   if (filter.region) where.push('i.region = @region');
   if (filter.institutionId !== undefined) where.push('e.institution_id = @institutionId');
-  if (filter.ask) where.push('EXISTS (SELECT 1 FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = e.id AND a.slug = @ask)');
-  if (before) where.push('(e.occurred_at, e.id) < (@beforeAt, @beforeId)');
-  const sql = `SELECT ${EVENT_COLUMNS} FROM events e LEFT JOIN institutions i ON i.id = e.institution_id
-    WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`;
+  if (filter.ask) where.push('EXISTS (SELECT 1 FROM event_version_positions p JOIN asks a ON a.id = p.ask_id WHERE p.version_id = e.version_id AND a.slug = @ask)');
+  if (before) where.push('(e.occurred_at, e.event_id) < (@beforeAt, @beforeId)');
+  const sql = `SELECT ${VERSION_COLUMNS} FROM event_versions e ${institutionAt(r)} JOIN revisions r ON r.id = e.rev_from
+    WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.event_id DESC LIMIT @limit`;
   return prepared(db, sql).all({
-    asOf,
+    ...readingParams(r),
     type: filter.type ?? null,
     kind: filter.kind ?? null,
     region: filter.region ?? null,
@@ -155,60 +152,65 @@ export function timelineRows(db: Db, asOf: number, filter: TimelineFilter, befor
     beforeAt: before?.at ?? null,
     beforeId: before?.id ?? null,
     limit,
-  }) as EventRow[];
+  }) as EventVersionRow[];
 }
 
-/** One event, whatever its status (callers decide what may be shown). */
-export function eventRow(db: Db, id: number): EventRow | null {
-  const sql = `SELECT ${EVENT_COLUMNS}, e.deleted_at AS deletedAt FROM events e LEFT JOIN institutions i ON i.id = e.institution_id WHERE e.id = @id`;
-  const row = prepared(db, sql).get({ id }) as (EventRow & { deletedAt: number | null }) | undefined;
-  return row && row.deletedAt === null ? row : null;
+/** One published event as the record stood at the reading's revision (whatever its moment), or null. */
+export function eventVersionRow(db: Db, r: Reading, id: number): EventVersionRow | null {
+  const sql = `SELECT ${VERSION_COLUMNS} FROM event_versions e ${institutionAt(r)} JOIN revisions r ON r.id = e.rev_from
+    WHERE e.event_id = @id AND ${validAt(r, 'e')}`;
+  return (prepared(db, sql).get({ ...readingParams(r), id }) as EventVersionRow | undefined) ?? null;
 }
 
 export interface SourceRow {
-  eventId: number;
+  versionId: number;
   title: string;
   url: string | null;
   publisher: string | null;
   publishedOn: string | null;
 }
 
-/** The positions and sources of the given events, in two queries. */
-export function eventDetails(db: Db, ids: number[]): { positions: Map<number, Record<string, Stance>>; sources: Map<number, SourceRow[]> } {
+/** The positions and sources of the given event versions, in two queries. */
+export function versionDetails(db: Db, versionIds: number[]): { positions: Map<number, Record<string, Stance>>; sources: Map<number, SourceRow[]> } {
   const positions = new Map<number, Record<string, Stance>>();
   const sources = new Map<number, SourceRow[]>();
-  if (ids.length === 0) return { positions, sources };
-  const list = JSON.stringify(ids);
+  if (versionIds.length === 0) return { positions, sources };
+  const list = JSON.stringify(versionIds);
   const positionRows = prepared(
     db,
-    `SELECT p.event_id AS eventId, a.slug AS ask, p.stance FROM event_positions p JOIN asks a ON a.id = p.ask_id
-     WHERE p.event_id IN (SELECT value FROM json_each(@list)) ORDER BY a.sort_order, a.id`,
-  ).all({ list }) as { eventId: number; ask: string; stance: Stance }[];
-  for (const p of positionRows) positions.set(p.eventId, { ...positions.get(p.eventId), [p.ask]: p.stance });
+    `SELECT p.version_id AS versionId, a.slug AS ask, p.stance FROM event_version_positions p JOIN asks a ON a.id = p.ask_id
+     WHERE p.version_id IN (SELECT value FROM json_each(@list)) ORDER BY a.sort_order, a.id`,
+  ).all({ list }) as { versionId: number; ask: string; stance: Stance }[];
+  for (const p of positionRows) positions.set(p.versionId, { ...positions.get(p.versionId), [p.ask]: p.stance });
   const sourceRows = prepared(
     db,
-    `SELECT event_id AS eventId, title, url, publisher, published_on AS publishedOn FROM event_sources
-     WHERE event_id IN (SELECT value FROM json_each(@list)) ORDER BY id`,
+    `SELECT version_id AS versionId, title, url, publisher, published_on AS publishedOn FROM event_version_sources
+     WHERE version_id IN (SELECT value FROM json_each(@list)) ORDER BY id`,
   ).all({ list }) as SourceRow[];
-  for (const s of sourceRows) sources.set(s.eventId, [...(sources.get(s.eventId) ?? []), s]);
+  for (const s of sourceRows) sources.set(s.versionId, [...(sources.get(s.versionId) ?? []), s]);
   return { positions, sources };
 }
 
-/** An event as stored (deleted or not), with its first source and its stances by ask slug: what a campaigner edits. */
+/** An event in the working copy (deleted or not), with its first source and its stances by ask slug: what a campaigner edits. */
 export interface EventRecord extends EventRow, Pick<EventColumns, 'dueOverrideReason' | 'deletedAt'> {
-  source: SourceRow | null;
+  source: { title: string; url: string | null; publisher: string | null; publishedOn: string | null } | null;
   stances: Record<string, Stance>;
 }
 
 export function eventRecord(db: Db, id: number): EventRecord | null {
   const row = prepared(
     db,
-    `SELECT ${EVENT_COLUMNS}, e.due_override_reason AS dueOverrideReason, e.deleted_at AS deletedAt
+    `SELECT e.id, e.type, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName, i.kind AS institutionKind,
+       e.occurred_at AS occurredAt, e.occurred_on AS date, e.has_time AS hasTime, e.channel, e.from_name AS fromName,
+       e.response_type AS responseType, e.answers_event_id AS answersEventId, e.summary, e.quote, e.due_on AS dueOn, e.status,
+       e.due_override_reason AS dueOverrideReason, e.deleted_at AS deletedAt,
+       (SELECT json_object('title', s.title, 'url', s.url, 'publisher', s.publisher, 'publishedOn', s.published_on)
+          FROM event_sources s WHERE s.event_id = e.id ORDER BY s.id LIMIT 1) AS source,
+       (SELECT json_group_object(a.slug, p.stance) FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = e.id) AS stances
      FROM events e LEFT JOIN institutions i ON i.id = e.institution_id WHERE e.id = @id`,
-  ).get({ id }) as Omit<EventRecord, 'source' | 'stances'> | undefined;
+  ).get({ id }) as (Omit<EventRecord, 'source' | 'stances'> & { source: string | null; stances: string | null }) | undefined;
   if (!row) return null;
-  const { positions, sources } = eventDetails(db, [id]);
-  return { ...row, source: sources.get(id)?.[0] ?? null, stances: positions.get(id) ?? {} };
+  return { ...row, source: row.source ? JSON.parse(row.source) : null, stances: row.stances ? JSON.parse(row.stances) : {} };
 }
 
 /**
@@ -221,18 +223,18 @@ export function changeToken(db: Db): string {
   return `${external}:${own}`;
 }
 
-/** The instant of the latest published event, or null. */
-export function latestPublishedAt(db: Db): number | null {
-  const row = prepared(db, `SELECT MAX(occurred_at) AS at FROM events WHERE status = 'published'`).get() as { at: number | null };
+/** The instant of the latest published event at the reading's revision, or null. */
+export function latestPublishedAt(db: Db, r: Reading): number | null {
+  const row = prepared(db, `SELECT MAX(e.occurred_at) AS at FROM event_versions e WHERE ${validAt(r, 'e')}`).get(readingParams(r)) as { at: number | null };
   return row.at;
 }
 
-/** Every published statement of a stance as at T (for positions over time). */
-export function allPositionStatements(db: Db, asOf: number): (PositionStatement & { institutionId: number })[] {
+/** Every statement of a stance in the reading (for positions over time). */
+export function allPositionStatements(db: Db, r: Reading): (PositionStatement & { institutionId: number })[] {
   return prepared(
     db,
     `SELECT ${HISTORY_COLUMNS}, a.slug AS ask, p.stance
-     FROM event_positions p JOIN events e ON e.id = p.event_id JOIN asks a ON a.id = p.ask_id
-     WHERE ${VISIBLE} AND e.institution_id IS NOT NULL`,
-  ).all({ asOf }) as (PositionStatement & { institutionId: number })[];
+     FROM event_version_positions p JOIN event_versions e ON e.version_id = p.version_id JOIN asks a ON a.id = p.ask_id
+     WHERE ${visible(r)} AND e.institution_id IS NOT NULL`,
+  ).all(readingParams(r)) as (PositionStatement & { institutionId: number })[];
 }

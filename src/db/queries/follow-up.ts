@@ -1,6 +1,7 @@
 /** What campaigners need to chase: contacts after each institution's latest comment, and drafts. */
 import type { Db } from '../client.js';
-import { AFTER_LATEST_COMMENT, latestCommentCte, prepared, VISIBLE } from './events.js';
+import { AFTER_LATEST_COMMENT, latestCommentCte, prepared } from './events.js';
+import { readingParams, visible, type Reading } from './reading.js';
 
 export interface AwaitingRow {
   id: number;
@@ -16,22 +17,21 @@ export interface AwaitingRow {
 }
 
 /**
- * Published contacts as at T that no comment has followed yet (the same outstanding contacts
+ * Published contacts in the reading that no comment has followed yet (the same outstanding contacts
  * the silence figure counts), soonest due first; of every institution, or of one.
  */
-export function awaitingReply(db: Db, asOf: number, institutionId: number | null, limit: number): AwaitingRow[] {
+export function awaitingReply(db: Db, r: Reading, institutionId: number | null, limit: number): AwaitingRow[] {
   return prepared(
     db,
-    `WITH ${latestCommentCte()}
-    SELECT e.id, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName,
+    `WITH ${latestCommentCte(r)}
+    SELECT e.event_id AS id, e.institution_id AS institutionId, i.slug AS institutionSlug, i.name AS institutionName,
       e.occurred_at AS occurredAt, e.occurred_on AS date, e.channel, e.from_name AS fromName, e.summary, e.due_on AS dueOn
-    FROM events e JOIN institutions i ON i.id = e.institution_id
+    FROM event_versions e JOIN institutions i ON i.id = e.institution_id
     LEFT JOIN latest_comment c ON c.institutionId = e.institution_id
-    WHERE ${VISIBLE} AND e.type = 'contact' AND ${AFTER_LATEST_COMMENT} AND (@institutionId IS NULL OR e.institution_id = @institutionId)
-    ORDER BY e.due_on IS NULL, e.due_on, e.occurred_at, e.id
+    WHERE ${visible(r)} AND e.type = 'contact' AND ${AFTER_LATEST_COMMENT} AND (@institutionId IS NULL OR e.institution_id = @institutionId)
+    ORDER BY e.due_on IS NULL, e.due_on, e.occurred_at, e.event_id
     LIMIT @limit`,
-  )
-    .all({ asOf, limit, institutionId }) as AwaitingRow[];
+  ).all({ ...readingParams(r), limit, institutionId }) as AwaitingRow[];
 }
 
 export interface DraftRow {

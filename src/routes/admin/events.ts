@@ -79,16 +79,21 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     return reply.redirect(values.status === 'published' ? `/events/${id}` : '/admin', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/admin/events/:id/delete', { preHandler: checkCsrf(app) }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: FormBody }>('/admin/events/:id/delete', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const id = eventIdOr404(request.params.id);
-    setEventDeleted(t.db, id, true, actorOf(request), app.now());
+    const note = textFields(request.body).note;
+    const result = setEventDeleted(t.db, id, true, note, actorOf(request), app.now());
+    if (!result.ok) {
+      const { fields, published } = existing(request.params.id);
+      return showForm(request, reply.code(400), { ...fields, note }, result.errors, { eventId: id, published });
+    }
     request.session.flash = `Event ${id} was deleted. It can be restored from the audit log.`;
     return reply.redirect('/admin', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/admin/events/:id/restore', { preHandler: checkCsrf(app) }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: FormBody }>('/admin/events/:id/restore', { preHandler: checkCsrf(app) }, async (request, reply) => {
     const id = eventIdOr404(request.params.id);
-    setEventDeleted(t.db, id, false, actorOf(request), app.now());
+    setEventDeleted(t.db, id, false, textFields(request.body).note, actorOf(request), app.now());
     request.session.flash = `Event ${id} was restored.`;
     return reply.redirect('/admin', 303);
   });

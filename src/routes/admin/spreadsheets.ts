@@ -105,8 +105,8 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
 
   app.get('/admin/export/events.csv', async (_request, reply) => {
     await holdDownloadSlot(app, reply);
-    const pages = withSnapshot(t, (snapshot) => eventRecordPages(snapshot, { includeDrafts: true }));
-    return download(reply, 'events.csv', pagedBody(pages, (records) => csvRows(records), csvRows([eventColumns(t)])));
+    const pages = withSnapshot(t, (snapshot) => eventRecordPages(snapshot, { working: true }));
+    return download(reply, 'events.csv', pagedBody(pages, (records) => csvRows(records), csvRows([eventColumns(t, { working: true })])));
   });
   app.get('/admin/export/institutions.csv', async (_request, reply) =>
     download(reply, 'institutions.csv', csvRows([institutionColumns(), ...institutionRecords(t)])),
