@@ -308,6 +308,17 @@ describe('the revision parameter', () => {
     const eventLink = doc.querySelector('main a[href^="/events/"]')!.getAttribute('href');
     expect(eventLink).toMatch(new RegExp(`[?&]rev=${latest}$`));
   });
+
+  it('is explained on /about, linked from /corrections', async () => {
+    const corrections = dom((await t.app.inject({ method: 'GET', url: '/corrections' })).body);
+    expect(corrections.querySelector('main a[href="/about#revisions"]')?.textContent).toBe('How revisions work');
+    const about = dom((await t.app.inject({ method: 'GET', url: '/about' })).body);
+    const heading = about.querySelector('#revisions')!;
+    expect(words(heading)).toBe('Revisions: figures that hold for ever');
+    const explained = words(heading.nextElementSibling) + ' ' + words(heading.nextElementSibling!.nextElementSibling);
+    expect(explained).toContain(`The record is now at revision ${currentRevision(t.app.tracker)}.`);
+    expect(explained).toContain('Add &rev= to any address');
+  });
 });
 
 describe('/corrections a page at a time', () => {
