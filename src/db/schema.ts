@@ -265,8 +265,9 @@ export const eventVersions = sqliteTable(
     index('ev_institution').on(t.institutionId, t.occurredAt, t.eventId, t.revFrom, t.revTo),
     index('ev_figures').on(t.institutionId, t.type, t.occurredAt, t.eventId, t.responseType, t.occurredOn, t.revFrom, t.revTo),
     index('ev_event').on(t.eventId, t.revFrom),
-    index('ev_rev_from').on(t.revFrom),
-    index('ev_rev_to').on(t.revTo),
+    // What changed between two revisions, newest first, in the order /corrections lists it.
+    index('ev_opened').on(t.revFrom, t.eventId),
+    index('ev_closed').on(t.revTo, t.eventId),
   ],
 );
 

@@ -36,7 +36,7 @@ export interface PageContext {
   /** The revision of the record shown, when it was made, whether the address named it, and the latest. */
   rev: { number: number; label: string; pinned: boolean; latest: number };
   /** What has changed since the revision shown, in what the page shows (null when nothing, or at the latest). */
-  revisedSince?: { latest: { number: number; label: string }; changes: { text: string; href: string | null; revision: number; note: string | null }[]; total: number; nowHref: string; changesHref: string } | null;
+  revisedSince?: { latest: { number: number; label: string }; changes: { text: string; href: string | null; revision: number; note: string | null }[]; more: boolean; nowHref: string; changesHref: string } | null;
   /** The thing the page is about, for the notice: one institution or one event (else everything). */
   revisionScope?: { institutionId?: number; eventId?: number };
 }
@@ -114,7 +114,7 @@ function revisedNotice(request: FastifyRequest, page: PageContext): PageContext[
   return {
     latest: { number: since.latest.number, label: format.instantLabel(since.latest.at) },
     changes: since.changes.map((c) => ({ text: describeChange(c), href: changeHref(c), revision: c.revision, note: c.note })),
-    total: since.total,
+    more: since.more,
     nowHref: keep.toString() ? `${page.path}?${keep.toString()}` : page.path,
     changesHref: `/changes?from_rev=${request.rev}&to_rev=${since.latest.number}${asOf ? `&as_of=${encodeURIComponent(asOf)}` : ''}`,
   };

@@ -167,8 +167,8 @@ export interface RevisedSince {
   /** The latest revision, which the changes lead to. */
   latest: RevisionInfo;
   changes: RecordChange[];
-  /** How many changes there are, when more than are listed. */
-  total: number;
+  /** Whether there are more changes than are listed. */
+  more: boolean;
 }
 
 const NOTICE_LIMIT = 20;
@@ -181,10 +181,10 @@ const NOTICE_LIMIT = 20;
 export function revisedSince(t: Tracker, at: At, scope: { institutionId?: number; eventId?: number } = {}, limit = NOTICE_LIMIT): RevisedSince | null {
   const latest = currentRevision(t);
   if (at.rev >= latest) return null;
-  const all = recordChanges(t, { after: at.rev, upTo: latest, asOf: at.asOf, ...scope, lateOnly: false, directory: scope.eventId === undefined, limit: 500 });
+  const all = recordChanges(t, { after: at.rev, upTo: latest, asOf: at.asOf, ...scope, lateOnly: false, directory: scope.eventId === undefined, limit: limit + 1 });
   if (all.length === 0) return null;
   const last = revisionInfo(t, latest)!;
-  return { latest: last, changes: all.slice(0, limit), total: all.length };
+  return { latest: last, changes: all.slice(0, limit), more: all.length > limit };
 }
 
 /** Where a page of corrections starts: within revision `rev`, after its first `skip` changes. */

@@ -327,6 +327,7 @@ describe('/corrections a page at a time', () => {
     try {
       const db = t.app.tracker.db;
       const body = institution(db, { name: 'Wessex Police', kind: 'police_force' });
+      const before = currentRevision(t.app.tracker);
       const rows = Array.from({ length: 60 }, (_, i) => `${body.slug},2021-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')},contact,email,Letter ${i + 1},A letter`);
       const report = importEventsCsv(db, `institution,date,type,channel,summary,source_title\n${rows.join('\n')}\n`, { calendar: t.app.tracker.calendar, now: TEST_NOW, createdBy: 'test' });
       expect(report.written).toBe(60);
@@ -350,6 +351,12 @@ describe('/corrections a page at a time', () => {
       const second = dom((await t.app.inject({ method: 'GET', url: next })).body);
       expect(second.querySelectorAll('.change')).toHaveLength(10);
       expect(second.querySelector('.pager a')?.getAttribute('href')).toBe('/corrections');
+      // A link made before the import lists the latest 20 of the 60 additions, and says there are more.
+      const pinned = dom((await t.app.inject({ method: 'GET', url: `/institutions/${body.slug}?rev=${before}` })).body).querySelector('.revised-notice')!;
+      expect(pinned.querySelectorAll('li')).toHaveLength(20);
+      expect(words(pinned)).toContain(`These are the latest 20 changes; there are more in what changed since revision ${before}.`);
+      const api = (await t.app.inject({ method: 'GET', url: `/api/institutions/${body.slug}?rev=${before}` })).json();
+      expect(api.revisedSince).toHaveLength(60);
     } finally {
       await t.close();
     }

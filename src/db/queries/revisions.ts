@@ -82,27 +82,35 @@ export function eventChanges(db: Db, f: ChangeFilter): EventChangeRow[] {
     ]
       .filter(Boolean)
       .join(' AND ') || '1';
+  // The keys of the changes first, merged newest first from two index scans that stop at the
+  // limit; only then each change's before and after (so an old revision costs its page, not the
+  // whole history since).
   const sql = `
-    SELECT revision, eventId, before, after, restored FROM (
+    SELECT k.revision, k.eventId,
+      CASE WHEN k.beforeId IS NULL THEN NULL ELSE ${STATE('b')} END AS before,
+      CASE WHEN k.afterId IS NULL THEN NULL ELSE ${STATE('a')} END AS after,
+      CASE WHEN k.beforeId IS NULL THEN EXISTS (SELECT 1 FROM event_versions x WHERE x.event_id = k.eventId AND x.rev_to < k.revision) ELSE 0 END AS restored
+    FROM (
       -- A version closed in the span: corrected (replaced at once) or deleted.
-      SELECT old.rev_to AS revision, old.event_id AS eventId, ${STATE('old')} AS before,
-        CASE WHEN new.version_id IS NULL THEN NULL ELSE ${STATE('new')} END AS after, 0 AS restored
-      FROM event_versions old INDEXED BY ev_rev_to
+      SELECT old.rev_to AS revision, old.event_id AS eventId, old.version_id AS beforeId, new.version_id AS afterId
+      FROM event_versions old INDEXED BY ev_closed
       LEFT JOIN event_versions new ON new.event_id = old.event_id AND new.rev_from = old.rev_to
       WHERE old.rev_to > @after AND old.rev_to <= @upTo AND (${scope('old')} OR (new.version_id IS NOT NULL AND ${scope('new')}))
       UNION ALL
       -- A version begun in the span with none just before it: an addition, or a restoration.
-      SELECT new.rev_from, new.event_id, NULL, ${STATE('new')},
-        EXISTS (SELECT 1 FROM event_versions x WHERE x.event_id = new.event_id AND x.rev_to < new.rev_from)
-      FROM event_versions new INDEXED BY ev_rev_from JOIN revisions r ON r.id = new.rev_from
+      SELECT new.rev_from, new.event_id, NULL, new.version_id
+      FROM event_versions new INDEXED BY ev_opened CROSS JOIN revisions r ON r.id = new.rev_from
       WHERE new.rev_from > @after AND new.rev_from <= @upTo AND ${scope('new')}
         AND NOT EXISTS (SELECT 1 FROM event_versions prev WHERE prev.event_id = new.event_id AND prev.rev_to = new.rev_from)
         AND (@late IS NULL
           OR EXISTS (SELECT 1 FROM event_versions x WHERE x.event_id = new.event_id AND x.rev_to < new.rev_from)
           OR (r.action NOT IN ('record.load', 'record.revisions_begin') AND r.at - new.occurred_at > @late))
-    )
-    ORDER BY revision DESC, eventId DESC
-    LIMIT @limit`;
+      ORDER BY revision DESC, eventId DESC
+      LIMIT @limit
+    ) k
+    LEFT JOIN event_versions b ON b.version_id = k.beforeId
+    LEFT JOIN event_versions a ON a.version_id = k.afterId
+    ORDER BY k.revision DESC, k.eventId DESC`;
   const rows = prepared(db, sql).all({
     after: f.after,
     upTo: f.upTo,
