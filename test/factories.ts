@@ -3,7 +3,6 @@
  * milestones, users) through the tracker's own write functions, on the test's own database.
  * Tests say what matters to them and leave the rest to sensible defaults.
  */
-import path from 'node:path';
 import type { Db } from '../src/db/client.js';
 import type { LondonDate } from '../src/domain/calendar.js';
 import type { Channel, EventStatus, InstitutionKind, ResponseType, Stance } from '../src/domain/vocabulary.js';
@@ -14,8 +13,7 @@ import { createUser } from '../src/records/users.js';
 import { TEST_NOW } from './helpers.js';
 import type { Role } from '../src/domain/vocabulary.js';
 
-/** The fixture data directory: a made-up campaign (asks `halt` and `review`), an empty directory, the real bank holidays. */
-export const FIXTURE_DATA = path.resolve(import.meta.dirname, 'fixtures/data');
+export { FIXTURE_DATA } from './helpers.js';
 
 export const PASSWORD = 'correct horse battery staple';
 

@@ -41,7 +41,7 @@ export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
     BASE_URL: 'https://tracker.example.org',
     LOG_REQUESTS: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
-    ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
+    DATA_DIR: options.dataDir ?? FIXTURE_DATA,
     ...options.env,
   });
   const now = options.now ?? TEST_NOW;
@@ -60,6 +60,9 @@ export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
 
 /** The data a fresh installation ships (data/): only test/shipped-data.test.ts uses it. */
 export const SHIPPED_DATA = path.join(PROJECT_ROOT, 'data');
+
+/** The fixture data directory every other test runs on: a made-up campaign (asks `halt` and `review`), an empty directory, the real bank holidays. */
+export const FIXTURE_DATA = path.join(PROJECT_ROOT, 'test', 'fixtures', 'data');
 
 /** A page's document, to look for elements and their text. */
 export const dom = (html: string): Document => parseHTML(html).document as unknown as Document;
