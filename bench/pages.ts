@@ -14,6 +14,7 @@ import { addDays } from '../src/domain/calendar.js';
 import { CHANNELS, RESPONSE_TYPES, STANCES } from '../src/domain/vocabulary.js';
 import { insertEvent } from '../src/records/events.js';
 import { insertInstitutions } from '../src/records/institutions.js';
+import { Revision, syncEvent } from '../src/records/revisions.js';
 import { loadCalendar } from '../src/records/reference-data.js';
 import { seedIfEmpty } from '../src/records/seed.js';
 import { createUser } from '../src/records/users.js';
@@ -33,7 +34,7 @@ function random(seed: number) {
 
 const EDITOR = { email: 'bench@example.org', password: 'benchmark password 1' };
 
-async function buildDatabase(file: string): Promise<{ deepCursor: string }> {
+async function buildDatabase(file: string): Promise<{ deepCursor: string; oldRevision: number }> {
   const started = Date.now();
   const db = openDatabase(file);
   const calendar = loadCalendar(dataDir);
@@ -51,13 +52,18 @@ async function buildDatabase(file: string): Promise<{ deepCursor: string }> {
   const asks = (db.$client.prepare('SELECT id FROM asks').all() as { id: number }[]).map((r) => r.id);
   const rnd = random(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+  // The events arrive as the record grows, 100 to a revision; then 1,000 of them are corrected,
+  // one revision each, so that old revisions have versions to tell apart.
+  const actor = { userId: null, name: 'benchmark' };
   db.transaction((tx) => {
+    let revision = new Revision(tx, actor, 'event.import', now);
     for (let i = 0; i < EVENTS; i++) {
+      if (i % 100 === 0) revision = new Revision(tx, actor, 'event.import', now);
       const date = addDays('2018-01-02', Math.floor(rnd() * 3200));
       const roll = rnd();
       const type = roll < 0.6 ? 'contact' : roll < 0.9 ? 'response' : 'milestone';
       const channel = type === 'contact' ? pick(CHANNELS) : null;
-      insertEvent(
+      const id = insertEvent(
         tx,
         {
           type,
@@ -78,16 +84,25 @@ async function buildDatabase(file: string): Promise<{ deepCursor: string }> {
         },
         now,
       );
+      syncEvent(tx, id, revision);
+    }
+    const published = (db.$client.prepare("SELECT id FROM events WHERE status = 'published' ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+    const update = db.$client.prepare('UPDATE events SET summary = ? WHERE id = ?');
+    for (let i = 0; i < 1000; i++) {
+      const id = pick(published);
+      update.run(`Corrected benchmark event ${id}: the summary now says more exactly what was asked or answered.`, id);
+      syncEvent(tx, id, new Revision(tx, actor, 'event.update', now, 'A clearer summary.', id));
     }
   });
   const deep = db.$client
     .prepare("SELECT occurred_at AS at, id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
     .get(Math.min(999 * 50 - 1, Math.floor(EVENTS / 2))) as { at: number; id: number };
+  const oldRevision = (db.$client.prepare('SELECT max(id) / 2 AS r FROM revisions').get() as { r: number }).r;
   await createUser(db, { email: EDITOR.email, name: 'Bench Editor', role: 'editor', password: EDITOR.password }, { userId: null, name: 'bench' }, now);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
   console.log(`Built ${EVENTS.toLocaleString('en-GB')} events over ${INSTITUTIONS} institutions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { deepCursor: `${deep.at}.${deep.id}` };
+  return { deepCursor: `${deep.at}.${deep.id}`, oldRevision };
 }
 
 async function measure(url: string): Promise<{ rps: number; p99: number; bytes: number }> {
@@ -98,7 +113,7 @@ async function measure(url: string): Promise<{ rps: number; p99: number; bytes: 
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
 const file = path.join(dir, 'bench.db');
-const { deepCursor } = await buildDatabase(file);
+const { deepCursor, oldRevision } = await buildDatabase(file);
 if (process.env.BENCH_KEEP) {
   fs.copyFileSync(file, process.env.BENCH_KEEP);
   console.log(`Kept the database at ${process.env.BENCH_KEEP}`);
@@ -116,6 +131,9 @@ const pages = [
   ['/timeline (first page)', '/timeline'],
   ['/timeline (1,000th page)', `/timeline?before=${deepCursor}`],
   ['/api/timeline (1,000th page)', `/api/timeline?before=${deepCursor}`],
+  ['/institutions/nhs-england', '/institutions/nhs-england'],
+  [`/institutions/nhs-england at revision ${oldRevision}`, `/institutions/nhs-england?as_of=2026-01-01&rev=${oldRevision}`],
+  [`/timeline at revision ${oldRevision}`, `/timeline?as_of=2026-01-01&rev=${oldRevision}`],
 ] as const;
 
 const rows: string[] = [];
