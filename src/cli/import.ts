@@ -51,8 +51,9 @@ function main(argv: string[]): number {
       if (more) console.error(`  ${more}`);
       return 1;
     }
-    if (dryRun) console.log(`${file}: all ${result.valid.toLocaleString('en-GB')} rows are valid (dry run: nothing was imported).`);
-    else console.log(`${file}: imported ${result.written} ${what}.`);
+    const count = (n: number, one: string) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : `${one}s`}`;
+    if (dryRun) console.log(`${file}: ${result.valid === 1 ? 'the 1 row is' : `all ${count(result.valid, 'row')} are`} valid (dry run: nothing was imported).`);
+    else console.log(`${file}: imported ${count(result.written, what === 'events' ? 'event' : 'institution')}.`);
     return 0;
   } finally {
     db.$client.close();

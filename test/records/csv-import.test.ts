@@ -273,10 +273,10 @@ describe('npm run import', () => {
 
     const institutionsDry = cli(['institutions', directory, '--dry-run']);
     expect(institutionsDry.status, institutionsDry.stderr).toBe(0);
-    expect(institutionsDry.stdout).toContain('all 1 rows are valid (dry run: nothing was imported)');
+    expect(institutionsDry.stdout).toContain('the 1 row is valid (dry run: nothing was imported)');
     const institutionsImported = cli(['institutions', directory]);
     expect(institutionsImported.status, institutionsImported.stderr).toBe(0);
-    expect(institutionsImported.stdout).toContain('imported 1 institutions');
+    expect(institutionsImported.stdout).toContain('imported 1 institution.');
 
     const dry = cli(['events', good, '--dry-run']);
     expect(dry.status, dry.stderr).toBe(0);
