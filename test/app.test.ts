@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { ConfigError, loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { openDatabase, type Db } from '../src/db/client.js';
-import { EVENTS_FILE } from '../src/records/reference-data.js';
+import { DEFAULT_EVENTS_FILE } from '../src/records/reference-data.js';
 import { contact, FIXTURE_DATA, institution, milestone, response } from './factories.js';
 import { dom, makeApp, tempDir, TEST_NOW, words } from './helpers.js';
 
@@ -61,7 +61,7 @@ function madeUpDataDir(): string {
     'Intensive Support Network,other,,,,ISN,',
   ]);
   write('aliases.csv', ['institution,code,alias,source', 'Wessex Police,wessex,WISP,made up', 'Wessex Partnership NHS Foundation Trust,RZZ,WISP,made up']);
-  write(EVENTS_FILE, [
+  write(DEFAULT_EVENTS_FILE, [
     'institution,date,time,type,channel,response_type,from,summary,quote,source_title,source_url,source_publisher,source_date,status,halt,review',
     'National Scheme Board,2021-04-23,,contact,petition,,Fixture Coalition,Petition asking the board to close the scheme,,The petition,,Fixture Coalition,2021-04-23,published,,',
     ',2021-05-01,,milestone,,,,Day of action,,Press release,,Fixture Coalition,,published,,',
@@ -122,7 +122,7 @@ describe('first start', () => {
 
     // Files changed after the first start are never loaded: the database already holds data.
     fs.appendFileSync(path.join(data, 'police_forces.csv'), 'anglia,Anglia Police,England,territorial\n');
-    fs.appendFileSync(path.join(data, EVENTS_FILE), 'Mercia Police,2021-06-01,,contact,email,,Fixture Coalition,Asked Mercia Police,,Email,,,,published,,\n');
+    fs.appendFileSync(path.join(data, DEFAULT_EVENTS_FILE), 'Mercia Police,2021-06-01,,contact,email,,Fixture Coalition,Asked Mercia Police,,Email,,,,published,,\n');
     const again = await start(t.databasePath, data);
     expect(counts(again.tracker.db)).toEqual({ c: 1, a: 2, i: 7, n: 3, e: 3 });
     await again.close();
@@ -148,7 +148,7 @@ describe('first start', () => {
 
   it('stops with the bad rows of the documented events named, and loads nothing, so that a corrected file loads next time', async () => {
     const data = madeUpDataDir();
-    const eventsFile = path.join(data, EVENTS_FILE);
+    const eventsFile = path.join(data, DEFAULT_EVENTS_FILE);
     const good = fs.readFileSync(eventsFile, 'utf8');
     fs.appendFileSync(eventsFile, 'Ministry of Magic,2021-06-01,,contact,owl,,,Asked the ministry,,Letter,,,,published,,\n');
     const dir = tempDir();
@@ -158,7 +158,7 @@ describe('first start', () => {
       () => null,
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    expect(failure).toContain(`${EVENTS_FILE} has bad rows:\n`);
+    expect(failure).toContain(`${DEFAULT_EVENTS_FILE} has bad rows:\n`);
     expect(failure).toContain('line 5, column “institution”: no institution has the slug, code, name or alias “Ministry of Magic”');
     expect(failure).toContain('line 5, column “channel”: “owl” is not a channel');
     const db = openDatabase(file);

@@ -1,6 +1,6 @@
 /**
  * The data a fresh installation ships (data/): the StopSIM campaign, its reference directory,
- * the bank holidays and the documented 2021 events, checked against what README.md says of
+ * the bank holidays and the 26 sourced events of 2021 to 2023 (and the campaign's end), checked against what README.md says of
  * them ("The shipped data", the worked example). The only test file that reads data/.
  */
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importEventsCsv } from '../src/records/csv-import.js';
-import { EVENTS_FILE, loadCalendar, loadCampaignFile } from '../src/records/reference-data.js';
+import { eventsFileOf, loadCalendar, loadCampaignFile } from '../src/records/reference-data.js';
 import { dom, makeApp, SHIPPED_DATA, TEST_NOW, words, type TestApp } from './helpers.js';
 
 const csv = (file: string) => parse(fs.readFileSync(path.join(SHIPPED_DATA, file), 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
@@ -47,26 +47,26 @@ describe('the shipped directory', () => {
     expect(new Set(trusts.map((r) => r.ods_code)).size).toBe(52);
   });
 
-  it('has the 42 integrated care boards, and NHS England and the High Intensity Network', () => {
+  it('has the 42 integrated care boards, and NHS England, the High Intensity Network and the AHSN Network', () => {
     const icbs = csv('icbs.csv');
     expect(icbs).toHaveLength(42);
     expect(new Set(icbs.map((r) => r.ods_code)).size).toBe(42);
-    expect(csv('other_institutions.csv').map((r) => [r.name, r.kind])).toEqual([['NHS England', 'nhs_england'], ['High Intensity Network', 'other']]);
+    expect(csv('other_institutions.csv').map((r) => [r.name, r.kind])).toEqual([['NHS England', 'nhs_england'], ['High Intensity Network', 'other'], ['AHSN Network', 'other']]);
   });
 
-  it('is loaded whole on first start: 140 institutions, the closed trusts closed', async () => {
+  it('is loaded whole on first start: 141 institutions, the closed trusts closed', async () => {
     const rows = directoryRows();
-    expect(rows).toHaveLength(44 + 52 + 42 + 2);
+    expect(rows).toHaveLength(44 + 52 + 42 + 3);
     const byKind = (kind: string) => rows.filter((r) => r.kind === kind);
     expect(byKind('police_force')).toHaveLength(44);
     expect(byKind('mental_health_trust')).toHaveLength(52);
     expect(byKind('mental_health_trust').filter((r) => r.active === 0)).toHaveLength(4);
     expect(byKind('icb')).toHaveLength(42);
     expect(byKind('nhs_england').map((r) => r.name)).toEqual(['NHS England']);
-    expect(byKind('other').map((r) => r.name)).toEqual(['High Intensity Network']);
+    expect(byKind('other').map((r) => r.name)).toEqual(['High Intensity Network', 'AHSN Network']);
     expect(rows.filter((r) => r.kind !== 'mental_health_trust').every((r) => r.active === 1)).toBe(true);
     const page = dom((await get('/institutions')).body);
-    expect(words(page.querySelector('#results-heading'))).toBe('140 institutions shown');
+    expect(words(page.querySelector('#results-heading'))).toBe('141 institutions shown');
     expect(words(dom((await get('/institutions?kind=police_force')).body).querySelector('#results-heading'))).toBe('44 institutions shown');
   });
 });
@@ -135,8 +135,12 @@ describe('the shipped campaign', () => {
 
 describe('the documented events', () => {
   it('load without a problem, every one of them', () => {
-    const file = fs.readFileSync(path.join(SHIPPED_DATA, EVENTS_FILE));
-    const rows = csv(EVENTS_FILE);
+    const name = eventsFileOf(loadCampaignFile(SHIPPED_DATA));
+    expect(name).toBe('stopsim_events.csv');
+    const file = fs.readFileSync(path.join(SHIPPED_DATA, name));
+    const rows = csv(name);
+    expect(rows).toHaveLength(26);
+    expect(rows.every((r) => /^https?:\/\//.test(r.source_url!))).toBe(true);
     const result = importEventsCsv(t.app.tracker.db, file, { calendar: t.app.tracker.calendar, now: TEST_NOW, createdBy: 'test', dryRun: true });
     expect(result.problems).toEqual([]);
     expect(result.valid).toBe(rows.length);
@@ -178,5 +182,42 @@ describe('the worked example: as at 11:30 on Thursday 6 May 2021', () => {
     );
     const badge = dom((await get('/badges/nhs-england.svg?as_of=2021-05-06T11:30')).body);
     expect(words(badge.querySelector('title'))).toBe('NHS England · 13 days without comment');
+  });
+});
+
+describe('the campaign that ended on 18 May 2023', () => {
+  it('is shown as at the end of that day, with its outcome and sources, on every page', async () => {
+    const doc = dom((await get('/')).body);
+    expect(words(doc.querySelector('.as-of p'))).toMatch(/^The campaign ended on 18 May 2023\. Figures are as at that day \(the end of 18 May 2023, UK time\)/);
+    const outcome = doc.querySelector('.outcome')!;
+    expect(words(outcome.querySelector('h2'))).toBe('The campaign ended on 18 May 2023');
+    expect(words(outcome)).toContain('“must no longer be used”');
+    expect([...outcome.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(loadCampaignFile(SHIPPED_DATA).outcome!.sources!.map((s) => s.url));
+    for (const url of ['/institutions/nhs-england', '/timeline', '/about']) {
+      expect(words(dom((await get(url)).body).querySelector('.as-of p'))).toContain('The campaign ended on 18 May 2023. Figures are as at that day');
+    }
+  });
+
+  it('has NHS England’s halt done since 10 March 2023 and no silence growing past 18 May 2023', async () => {
+    const api = (await get('/api/institutions')).json();
+    expect(api.asOf).toBe('2023-05-18T22:59:59.999Z');
+    expect(api.campaign).toEqual({ endedOn: '2023-05-18', recordKept: true });
+    type Row = { slug: string; silence: { since: string; calendarDays: number } | null; positions: Record<string, { stance: string; since: string | null }> };
+    const rows = api.institutions as Row[];
+    const nhsEngland = rows.find((i) => i.slug === 'nhs-england')!;
+    expect(nhsEngland.positions.halt).toMatchObject({ stance: 'done', since: '2023-03-10' });
+    expect(nhsEngland.positions.review).toMatchObject({ stance: 'considering', since: '2021-05-11' });
+    expect(nhsEngland.silence).toBeNull();
+    // Every approach on record was answered, so no silence is counted at the end.
+    expect(rows.filter((r) => r.silence).map((r) => r.slug)).toEqual([]);
+    const campaign = (await get('/api/campaign')).json();
+    expect(campaign.endedOn).toBe('2023-05-18');
+    expect(campaign.outcome.sources).toHaveLength(3);
+  });
+
+  it('says that the record was not kept after the end, for a moment chosen after it', async () => {
+    const doc = dom((await get('/?as_of=2024-01-01')).body);
+    expect(words(doc.querySelector('.ended-note'))).toBe('The campaign ended on 18 May 2023, and the record was not kept after that day: anything that happened later is not in these figures.');
+    expect((await get('/api/campaign?as_of=2024-01-01')).json().campaign).toEqual({ endedOn: '2023-05-18', recordKept: false });
   });
 });

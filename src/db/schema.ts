@@ -15,6 +15,13 @@ export const campaign = sqliteTable('campaign', {
   website: text('website'),
   replyWindowDefault: integer('reply_window_default').notNull().default(DEFAULT_REPLY_WINDOWS.default),
   replyWindowFoi: integer('reply_window_foi').notNull().default(DEFAULT_REPLY_WINDOWS.foi),
+  /** The London date the campaign ended (figures "as at now" stop at the end of it), or null while it runs. */
+  endedOn: text('ended_on'),
+  /** What came of it, in a few sentences, and the sources that say so (JSON: [{ title, url }]). */
+  outcome: text('outcome'),
+  outcomeSources: text('outcome_sources').notNull().default('[]'),
+  /** After how many days without a new event the silence figures say when the record was last updated. */
+  staleAfterDays: integer('stale_after_days').notNull().default(30),
 });
 
 export const asks = sqliteTable('asks', {
@@ -345,6 +352,9 @@ export const campaignVersions = sqliteTable(
     title: text('title').notNull(),
     summary: text('summary').notNull(),
     website: text('website'),
+    endedOn: text('ended_on'),
+    outcome: text('outcome'),
+    outcomeSources: text('outcome_sources').notNull().default('[]'),
   },
   (t) => [index('cv_rev').on(t.revFrom, t.revTo)],
 );

@@ -5,7 +5,9 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { AS_OF_HELP, parseAsOf } from '../domain/calendar.js';
-import { currentRevision, type At } from '../tracker/tracker.js';
+import { defaultMoment, endState, type EndState } from '../domain/campaign-end.js';
+import type { LondonDate } from '../domain/calendar.js';
+import { campaignEndedOn, currentRevision, type At } from '../tracker/tracker.js';
 import { RequestProblem } from './problems.js';
 
 declare module 'fastify' {
@@ -22,8 +24,15 @@ declare module 'fastify' {
     revPinned: boolean;
     /** The moment and revision together, as the tracker takes them. */
     at: At;
+    /** The date the campaign ended (as the record stood at the revision), or null while it runs. */
+    campaignEndedOn: LondonDate | null;
+    /** Where the moment stands against the campaign's end. */
+    endState: EndState;
   }
 }
+
+/** The campaigners' workspace, which always works as at now. */
+const WORKSPACE = /^\/(admin|login|logout)(\/|$|\?)/;
 
 /** How far ahead of the server's clock an `as_of` may be (clock differences). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -35,6 +44,8 @@ export default fp(async function asOf(app: FastifyInstance) {
   app.decorateRequest('latestRev', 0);
   app.decorateRequest('revPinned', false);
   app.decorateRequest('at', null as unknown as At);
+  app.decorateRequest('campaignEndedOn', null);
+  app.decorateRequest('endState', 'live');
   app.addHook('onRequest', async (request) => {
     const now = app.now();
     const latest = currentRevision(app.tracker);
@@ -63,6 +74,11 @@ export default fp(async function asOf(app: FastifyInstance) {
       request.rev = Number(rev);
       request.revPinned = true;
     }
+    // Once the campaign has ended, "now" is the end of its last day (in the public record; the
+    // campaigners' workspace keeps the clock).
+    request.campaignEndedOn = WORKSPACE.test(request.url) ? null : campaignEndedOn(app.tracker, request.rev);
+    if (request.asOfRaw === null) request.asOf = defaultMoment(now, request.campaignEndedOn);
+    request.endState = endState(request.asOf, request.campaignEndedOn, request.asOfRaw !== null);
     request.at = { asOf: request.asOf, rev: request.rev };
   });
 });

@@ -4,6 +4,8 @@ import type { Db } from '../db/client.js';
 import { directoryLookup } from '../db/queries/institutions.js';
 import { asks, campaign, institutionAliases, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
+import { londonDateOf, parseDate } from '../domain/calendar.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../domain/campaign-end.js';
 import { recordAudit, type Actor } from './audit.js';
 import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
 import { RecordNotFound } from './errors.js';
@@ -48,6 +50,11 @@ export interface CampaignFields {
   website?: string;
   reply_window_default?: string;
   reply_window_foi?: string;
+  ended_on?: string;
+  outcome?: string;
+  /** One source a line: its web address, a space, its title. */
+  outcome_sources?: string;
+  stale_after_days?: string;
   [askField: string]: string | undefined;
 }
 
@@ -77,6 +84,30 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   };
   const replyWindowDefault = windowOf('reply_window_default', 1);
   const replyWindowFoi = windowOf('reply_window_foi', 20);
+  let endedOn: string | null = null;
+  const endedText = orNull(f.ended_on);
+  if (endedText) {
+    const parsed = parseDate(endedText);
+    if (!parsed.ok) errors.ended_on = parsed.message;
+    else if (parsed.value > londonDateOf(now)) errors.ended_on = 'The campaign cannot end on a date in the future; leave this empty while it runs';
+    else endedOn = parsed.value;
+  }
+  const outcome = orNull(f.outcome);
+  addError(errors, 'outcome', tooLong(outcome, TEXT_LIMITS.campaignSummary, 'the outcome'));
+  const outcomeSources: { title: string; url: string }[] = [];
+  for (const [i, line] of (f.outcome_sources ?? '').split(/\r?\n/).map((l) => l.trim()).entries()) {
+    if (!line) continue;
+    const [url = '', ...words] = line.split(/\s+/);
+    const title = words.join(' ');
+    if (!isHttpUrl(url) || !title) errors.outcome_sources ??= `Line ${i + 1}: give a web address starting http:// or https://, a space, then the source’s title`;
+    else if (tooLong(url, TEXT_LIMITS.url, 'a web address') || tooLong(title, TEXT_LIMITS.sourceTitle, 'a title')) errors.outcome_sources ??= `Line ${i + 1} is too long`;
+    else outcomeSources.push({ title, url });
+  }
+  if (outcomeSources.length > 10) errors.outcome_sources = 'Give at most 10 sources';
+  if ((outcome || outcomeSources.length > 0) && !endedOn && !errors.ended_on) errors.ended_on = 'Give the date the campaign ended, or leave the outcome empty';
+  const staleText = orNull(f.stale_after_days) ?? String(DEFAULT_STALE_AFTER_DAYS);
+  const staleAfterDays = /^\d{1,3}$/.test(staleText) ? Number(staleText) : NaN;
+  if (!(staleAfterDays >= 1 && staleAfterDays <= 365)) errors.stale_after_days = 'Enter a whole number of days from 1 to 365';
   const existing = db.select().from(asks).orderBy(asks.sortOrder, asks.id).all();
   for (const ask of existing) {
     if (!orNull(f[`ask_${ask.id}_title`])) errors[`ask_${ask.id}_title`] = `Enter a title for the ask “${ask.slug}”`;
@@ -98,7 +129,10 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   db.transaction((tx) => {
     const before = { campaign: tx.select().from(campaign).get(), asks: existing };
-    tx.update(campaign).set({ title: title!, summary: summary!, website, replyWindowDefault, replyWindowFoi }).where(eq(campaign.id, 1)).run();
+    tx.update(campaign)
+      .set({ title: title!, summary: summary!, website, replyWindowDefault, replyWindowFoi, endedOn, outcome, outcomeSources: JSON.stringify(outcomeSources), staleAfterDays })
+      .where(eq(campaign.id, 1))
+      .run();
     for (const ask of existing) {
       tx.update(asks).set({ title: f[`ask_${ask.id}_title`]!.trim(), description: f[`ask_${ask.id}_description`]!.trim() }).where(eq(asks.id, ask.id)).run();
     }

@@ -16,12 +16,23 @@ export interface CampaignFile {
   website?: string;
   asks: { slug: string; title: string; description: string }[];
   replyWindowWorkingDays?: { foi?: number; default?: number };
+  /** The events file in the data directory (default `events.csv`); it may be absent. */
+  eventsFile?: string;
+  /** The London date the campaign ended (`YYYY-MM-DD`), for a campaign that has. */
+  endedOn?: string;
+  /** What came of it, with the sources that say so. */
+  outcome?: { text: string; sources?: { title: string; url: string }[] };
+  /** After how many days without a new event silence figures say when the record was last updated (default 30). */
+  staleAfterDays?: number;
 }
 
 /** An institution as the shipped directory describes it. */
 export type DirectoryEntry = InstitutionInput;
 
-export const EVENTS_FILE = 'stopsim_2021_events.csv';
+/** The events file of a campaign.json that names none. */
+export const DEFAULT_EVENTS_FILE = 'events.csv';
+
+export const eventsFileOf = (file: CampaignFile): string => file.eventsFile ?? DEFAULT_EVENTS_FILE;
 
 function readCsv(file: string): Record<string, string>[] {
   return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true });

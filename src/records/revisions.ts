@@ -165,8 +165,8 @@ export function syncCampaign(tx: Tx | Db, revision: Revision): void {
   const row = tx.select().from(campaign).get();
   const current = tx.select().from(campaignVersions).where(isNull(campaignVersions.revTo)).get();
   if (row) {
-    const working = { title: row.title, summary: row.summary, website: row.website };
-    if (!current || !same(working, { title: current.title, summary: current.summary, website: current.website })) {
+    const working = { title: row.title, summary: row.summary, website: row.website, endedOn: row.endedOn, outcome: row.outcome, outcomeSources: row.outcomeSources };
+    if (!current || !same(working, { title: current.title, summary: current.summary, website: current.website, endedOn: current.endedOn, outcome: current.outcome, outcomeSources: current.outcomeSources })) {
       const rev = revision.number();
       if (current) tx.update(campaignVersions).set({ revTo: rev }).where(eq(campaignVersions.versionId, current.versionId)).run();
       tx.insert(campaignVersions).values({ revFrom: rev, ...working }).run();

@@ -10,10 +10,11 @@ import type { Db } from '../db/client.js';
 import { asks, campaign, events, institutions } from '../db/schema.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { DEFAULT_REPLY_WINDOWS } from '../domain/reply-due.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../domain/campaign-end.js';
 import { describeError, importEventsCsv } from './csv-import.js';
 import { insertInstitutions } from './institutions.js';
 import { Revision, syncCampaign, syncInstitutions } from './revisions.js';
-import { EVENTS_FILE, loadCampaignFile, loadDirectory } from './reference-data.js';
+import { eventsFileOf, loadCampaignFile, loadDirectory } from './reference-data.js';
 
 export type SeedOutcome = { seeded: false } | { seeded: true; institutions: number; events: number };
 
@@ -27,7 +28,8 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
   if (!databaseIsEmpty(db)) return { seeded: false };
   const file = loadCampaignFile(dataDir);
   const directory = loadDirectory(dataDir);
-  const eventsFile = path.join(dataDir, EVENTS_FILE);
+  const eventsName = eventsFileOf(file);
+  const eventsFile = path.join(dataDir, eventsName);
   // A campaign may start with no documented events.
   const eventsCsv = fs.existsSync(eventsFile) ? fs.readFileSync(eventsFile) : null;
   return db.transaction((tx) => {
@@ -39,6 +41,10 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
         website: file.website ?? null,
         replyWindowDefault: file.replyWindowWorkingDays?.default ?? DEFAULT_REPLY_WINDOWS.default,
         replyWindowFoi: file.replyWindowWorkingDays?.foi ?? DEFAULT_REPLY_WINDOWS.foi,
+        endedOn: file.endedOn ?? null,
+        outcome: file.outcome?.text ?? null,
+        outcomeSources: JSON.stringify(file.outcome?.sources ?? []),
+        staleAfterDays: file.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
       })
       .run();
     tx.insert(asks).values(file.asks.map((a, i) => ({ ...a, sortOrder: i }))).run();
@@ -50,7 +56,7 @@ export function seedIfEmpty(db: Db, dataDir: string, calendar: WorkingCalendar, 
     if (eventsCsv === null) return { seeded: true as const, institutions: directory.length, events: 0 };
     const result = importEventsCsv(db, eventsCsv, { calendar, now, createdBy: 'documented events', revision });
     if (result.problemCount > 0) {
-      throw new Error(`${EVENTS_FILE} has bad rows:\n${result.problems.map(describeError).join('\n')}`);
+      throw new Error(`${eventsName} has bad rows:\n${result.problems.map(describeError).join('\n')}`);
     }
     return { seeded: true as const, institutions: directory.length, events: result.written };
   });

@@ -3,6 +3,7 @@
  * and the revision of the record, so it shows the same figure for ever (and says so when the
  * record has been revised since). The wording comes from the same figures as the page.
  */
+import { endOfLondonDay } from '../domain/calendar.js';
 import type { FastifyRequest } from 'fastify';
 import { isoInstant } from '../domain/calendar.js';
 import type { AskCount } from '../domain/positions.js';
@@ -20,12 +21,15 @@ export interface Pin {
   asOf: number;
   rev: number;
   recordedAt: number;
+  /** True when the moment is the end of the campaign's last day. */
+  atEnd?: boolean;
 }
 
 /** What a citation made from this request pins: its moment, and the revision it was answered at. */
 export function pinOf(request: FastifyRequest): Pin {
   const info = revisionInfo(request.server.tracker, request.rev);
-  return { asOf: request.asOf, rev: request.rev, recordedAt: info?.at ?? request.asOf };
+  const atEnd = request.campaignEndedOn !== null && request.asOf === endOfLondonDay(request.campaignEndedOn);
+  return { asOf: request.asOf, rev: request.rev, recordedAt: info?.at ?? request.asOf, atEnd };
 }
 
 /** The page's address pinned to the moment (in UTC) and the revision: `…?as_of=2021-05-06T10:30:00Z&rev=57`. */
@@ -37,7 +41,7 @@ export function pinnedUrl(baseUrl: string, path: string, pin: Pick<Pin, 'asOf' |
 /** "As at 11:30 on 6 May 2021 (UK time), as recorded at 14:02 on 23 November 2026" */
 function asAt(pin: Pin): string {
   const label = instantLabel(pin.asOf);
-  return `${label.startsWith('the end of') ? 'At' : 'As at'} ${label} (UK time), as recorded at ${instantLabel(pin.recordedAt)}`;
+  return `${label.startsWith('the end of') ? 'At' : 'As at'} ${label} (UK time)${pin.atEnd ? ', when the campaign ended' : ''}, as recorded at ${instantLabel(pin.recordedAt)}`;
 }
 
 export function citeInstitution(i: InstitutionView, asks: { slug: string; title: string }[], pin: Pin, siteTitle: string, baseUrl: string): Citation {

@@ -35,7 +35,7 @@ export function buildFeed(input: FeedInput, format: FeedFormat): string {
   const updated = latest ? new Date(latest) : new Date(input.asOf);
   const feed = new Feed({
     title: input.title,
-    description: input.description,
+    description: campaign.endedOn ? `${input.description} The campaign ended on ${longDate(campaign.endedOn)}; the record was not kept after that day.` : input.description,
     id: `${baseUrl}${input.path}`,
     link: `${baseUrl}${input.path === '/' ? '/timeline' : input.path}`,
     language: 'en-GB',

@@ -37,6 +37,8 @@ export interface PageContext {
   rev: { number: number; label: string; pinned: boolean; latest: number };
   /** What has changed since the revision shown, in what the page shows (null when nothing, or at the latest). */
   revisedSince?: { latest: { number: number; label: string }; changes: { text: string; href: string | null; revision: number; note: string | null }[]; more: boolean; nowHref: string; changesHref: string } | null;
+  /** The campaign's end, when it has ended: its date, and where the moment shown stands against it. */
+  ended: { on: string; label: string; state: 'at-end' | 'before-end' | 'after-end' } | null;
   /** The thing the page is about, for the notice: one institution or one event (else everything). */
   revisionScope?: { institutionId?: number; eventId?: number };
 }
@@ -65,6 +67,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     canonical: `${request.server.tracker.baseUrl}${request.url}`,
     workspace: /^\/(admin|login|logout)(\/|$|\?)/.test(request.url),
     rev: { number: request.rev, label: revision ? format.instantLabel(revision.at) : '', pinned: request.revPinned, latest: request.latestRev },
+    ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
   };
 }
 

@@ -23,11 +23,12 @@ export default async function apiRoutes(fastify: FastifyInstance) {
     asOf: isoInstant(request.asOf),
     revision: request.rev,
     revisedSince: (revisedSince(t, request.at, scope, 100)?.changes ?? []).map((c) => changeJson(c, t.baseUrl)),
+    campaign: { endedOn: request.campaignEndedOn, recordKept: request.endState !== 'after-end' },
   });
 
   app.get('/api/campaign', { schema: apiSchemas.campaign }, async (request) => {
-    const { title, summary, asks } = campaignView(t, request.at);
-    return { ...stamp(request), title, summary, asks };
+    const { title, summary, asks, endedOn, outcome } = campaignView(t, request.at);
+    return { ...stamp(request), title, summary, asks, endedOn, outcome };
   });
 
   app.get('/api/institutions', { schema: apiSchemas.institutions }, async (request) => {

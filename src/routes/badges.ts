@@ -24,7 +24,7 @@ export default async function badgeRoutes(fastify: FastifyInstance) {
     return reply
       .type('image/svg+xml; charset=utf-8')
       .header('cache-control', request.asOfRaw && request.revPinned ? 'public, max-age=86400' : 'public, max-age=300')
-      .viewAsync('svg/badge', { badge: institutionBadge(institution, ask) });
+      .viewAsync('svg/badge', { badge: institutionBadge(institution, ask, request.endState === 'at-end' ? request.campaignEndedOn : null) });
   });
 
   app.get('/embed/scorecard', { schema: { querystring: AsOfQuery } }, async (request, reply) => {

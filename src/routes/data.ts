@@ -23,7 +23,7 @@ export default async function dataRoutes(fastify: FastifyInstance) {
 
   app.get('/data/institutions.csv', { schema }, async (request, reply) => {
     const { campaign, institutions } = institutionFigures(t, request.at);
-    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf, request.rev));
+    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf, request.rev, request.campaignEndedOn));
   });
 
   // The whole record: streamed a page at a time from a snapshot, a few downloads at once.

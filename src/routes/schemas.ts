@@ -125,6 +125,13 @@ const Stamp = {
   revisedSince: Type.Array(ChangeSchema, {
     description: 'At an older revision: what has changed since in what this answer shows, newest first (empty at the latest revision)',
   }),
+  campaign: Type.Object(
+    {
+      endedOn: Nullable(Type.String({ format: 'date', description: 'The date the campaign ended (then "now" means the end of that day), or null while it runs' })),
+      recordKept: Type.Boolean({ description: 'False for a moment after the campaign ended: the record was not kept then' }),
+    },
+    { description: 'Whether the campaign had ended, as the record stood at the revision' },
+  ),
 };
 
 export const apiSchemas = {
@@ -137,6 +144,10 @@ export const apiSchemas = {
         title: Type.String(),
         summary: Type.String(),
         asks: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), description: Type.String() })),
+        endedOn: Nullable(Type.String({ format: 'date' })),
+        outcome: Nullable(
+          Type.Object({ text: Type.String(), sources: Type.Array(Type.Object({ title: Type.String(), url: Type.String() })) }, { description: 'What came of the campaign, with its sources' }),
+        ),
       }),
     },
   },

@@ -11,6 +11,7 @@ import {
   activity,
   changeToken,
   eventVersionRow,
+  latestEventDate,
   latestPublishedAt,
   outstandingContacts,
   positionInputs,
@@ -24,6 +25,7 @@ import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCa
 import type { Cursor } from '../domain/cursor.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
 import { DEFAULT_REPLY_WINDOWS, type ReplyWindows } from '../domain/reply-due.js';
+import { DEFAULT_STALE_AFTER_DAYS, staleSince } from '../domain/campaign-end.js';
 import { silenceFrom, type Silence } from '../domain/silence.js';
 import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
 
@@ -58,6 +60,12 @@ export interface CampaignView {
   website: string | null;
   asks: Ask[];
   replyWindows: ReplyWindows;
+  /** The London date the campaign ended, or null while it runs. */
+  endedOn: LondonDate | null;
+  /** What came of it, with its sources; null when none is recorded. */
+  outcome: { text: string; sources: { title: string; url: string }[] } | null;
+  /** Days without a new event after which silence figures say when the record was last updated. */
+  staleAfterDays: number;
 }
 
 /** An institution as the API gives it, and what pages show besides. */
@@ -109,7 +117,31 @@ export function campaignView(t: Tracker, at: At): CampaignView {
     website: row?.website ?? null,
     asks: publicAsks(t.db, r).map(({ slug, title, description }) => ({ slug, title, description })),
     replyWindows: { foi: working?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: working?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
+    endedOn: row?.endedOn ?? null,
+    outcome: row?.outcome ? { text: row.outcome, sources: JSON.parse(row.outcomeSources) as { title: string; url: string }[] } : null,
+    staleAfterDays: working?.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
   };
+}
+
+/** The date the campaign ended as the record stood at a revision (a revision never changes, so this is kept). */
+const endedOnAt = new Map<Db, Map<number, LondonDate | null>>();
+export function campaignEndedOn(t: Tracker, rev: number): LondonDate | null {
+  let byRev = endedOnAt.get(t.db);
+  if (!byRev) endedOnAt.set(t.db, (byRev = new Map()));
+  if (!byRev.has(rev)) {
+    if (byRev.size > 1000) byRev.clear();
+    byRev.set(rev, publicCampaign(t.db, { asOf: Number.MAX_SAFE_INTEGER, rev, latest: false })?.endedOn ?? null);
+  }
+  return byRev.get(rev)!;
+}
+
+/**
+ * The date the record was last updated, when it is older than the campaign's staleness window
+ * as at T (null while the record is fresh). Computed as at T, as the record stood at R.
+ */
+export function recordStaleSince(t: Tracker, at: At): LondonDate | null {
+  const campaign = campaignRow(t.db);
+  return staleSince(at.asOf, latestEventDate(t.db, reading(t, at)), campaign?.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
 }
 
 /** One of the campaign's asks by its slug, or null. */

@@ -293,6 +293,8 @@ describe('GET /api/events/:id and /api/campaign', () => {
       // The latest revision, with nothing revised since.
       revision: currentRevision(t.app.tracker),
       revisedSince: [],
+      // A campaign that has not ended.
+      campaign: { endedOn: null, recordKept: true },
       event: {
         id: events.committed,
         type: 'response',
@@ -341,6 +343,9 @@ describe('GET /api/events/:id and /api/campaign', () => {
         { slug: 'halt', title: 'Close the scheme', description: 'Close the scheme at once.' },
         { slug: 'review', title: 'Independent review', description: 'Commission an independent review of the scheme.' },
       ],
+      campaign: { endedOn: null, recordKept: true },
+      endedOn: null,
+      outcome: null,
     });
   });
 
@@ -365,7 +370,7 @@ describe('the OpenAPI document', () => {
     const { body: doc } = await get('/api/openapi.json');
     const answer = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
     const institutions = answer('/api/institutions');
-    expect(Object.keys(institutions.properties).sort()).toEqual(['asOf', 'institutions', 'revisedSince', 'revision']);
+    expect(Object.keys(institutions.properties).sort()).toEqual(['asOf', 'campaign', 'institutions', 'revisedSince', 'revision']);
     const { body } = await get('/api/institutions');
     expect(Object.keys(institutions.properties.institutions.items.properties).sort()).toEqual(Object.keys(body.institutions[0]).sort());
     const timeline = answer('/api/timeline');

@@ -46,11 +46,15 @@ export interface PublicCampaign {
   title: string;
   summary: string;
   website: string | null;
+  endedOn: string | null;
+  outcome: string | null;
+  /** JSON: [{ title, url }] */
+  outcomeSources: string;
 }
 
 /** The campaign's public text at the reading's revision, or null before there was any. */
 export function publicCampaign(db: Db, r: Reading): PublicCampaign | null {
-  return (prepared(db, `SELECT v.title, v.summary, v.website FROM campaign_versions v WHERE ${validAt(r, 'v')}`).get({ rev: r.rev }) as PublicCampaign | undefined) ?? null;
+  return (prepared(db, `SELECT v.title, v.summary, v.website, v.ended_on AS endedOn, v.outcome, v.outcome_sources AS outcomeSources FROM campaign_versions v WHERE ${validAt(r, 'v')}`).get({ rev: r.rev }) as PublicCampaign | undefined) ?? null;
 }
 
 export interface PublicAsk {
