@@ -5,7 +5,6 @@ import { directoryLookup } from '../db/queries/institutions.js';
 import { asks, campaign, institutionAliases, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { londonDateOf, parseDate } from '../domain/calendar.js';
-import { DEFAULT_STALE_AFTER_DAYS } from '../domain/campaign-end.js';
 import { recordAudit, type Actor } from './audit.js';
 import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
 import { RecordNotFound } from './errors.js';
@@ -54,7 +53,6 @@ export interface CampaignFields {
   outcome?: string;
   /** One source a line: its web address, a space, its title. */
   outcome_sources?: string;
-  stale_after_days?: string;
   [askField: string]: string | undefined;
 }
 
@@ -105,9 +103,7 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   }
   if (outcomeSources.length > 10) errors.outcome_sources = 'Give at most 10 sources';
   if ((outcome || outcomeSources.length > 0) && !endedOn && !errors.ended_on) errors.ended_on = 'Give the date the campaign ended, or leave the outcome empty';
-  const staleText = orNull(f.stale_after_days) ?? String(DEFAULT_STALE_AFTER_DAYS);
-  const staleAfterDays = /^\d{1,3}$/.test(staleText) ? Number(staleText) : NaN;
-  if (!(staleAfterDays >= 1 && staleAfterDays <= 365)) errors.stale_after_days = 'Enter a whole number of days from 1 to 365';
+
   const existing = db.select().from(asks).orderBy(asks.sortOrder, asks.id).all();
   for (const ask of existing) {
     if (!orNull(f[`ask_${ask.id}_title`])) errors[`ask_${ask.id}_title`] = `Enter a title for the ask “${ask.slug}”`;
@@ -130,7 +126,7 @@ export function saveCampaign(db: Db, f: CampaignFields, actor: Actor, now: numbe
   db.transaction((tx) => {
     const before = { campaign: tx.select().from(campaign).get(), asks: existing };
     tx.update(campaign)
-      .set({ title: title!, summary: summary!, website, replyWindowDefault, replyWindowFoi, endedOn, outcome, outcomeSources: JSON.stringify(outcomeSources), staleAfterDays })
+      .set({ title: title!, summary: summary!, website, replyWindowDefault, replyWindowFoi, endedOn, outcome, outcomeSources: JSON.stringify(outcomeSources) })
       .where(eq(campaign.id, 1))
       .run();
     for (const ask of existing) {

@@ -1,5 +1,4 @@
 /** What the campaigners' forms show: the choices they offer and a record's current values. */
-import { DEFAULT_STALE_AFTER_DAYS } from '../domain/campaign-end.js';
 import { askRows, campaignRow } from '../db/queries/campaign.js';
 import { eventRecord } from '../db/queries/events.js';
 import { awaitingReply, type AwaitingRow } from '../db/queries/follow-up.js';
@@ -107,7 +106,6 @@ export function campaignForm(t: Tracker): { values: Record<string, string>; asks
     ended_on: c?.endedOn ?? '',
     outcome: c?.outcome ?? '',
     outcome_sources: (JSON.parse(c?.outcomeSources ?? '[]') as { title: string; url: string }[]).map((s) => `${s.url} ${s.title}`).join('\n'),
-    stale_after_days: String(c?.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS),
   };
   for (const ask of asks) {
     values[`ask_${ask.id}_title`] = ask.title;
