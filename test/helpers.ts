@@ -81,3 +81,12 @@ export async function signedIn(t: TestApp, role: 'admin' | 'editor' = 'editor', 
   if (res.statusCode !== 303) throw new Error(`could not sign in: ${res.statusCode}`);
   return { client, user: made };
 }
+
+/** The campaign form's fields as the page fills them in, with its CSRF token. */
+export async function campaignForm(admin: Client): Promise<Record<string, string>> {
+  const doc = dom((await admin.get('/admin/campaign')).body);
+  const fields: Record<string, string> = {};
+  for (const input of doc.querySelectorAll('form[action="/admin/campaign"] input[name]')) fields[input.getAttribute('name')!] = input.getAttribute('value') ?? '';
+  for (const textarea of doc.querySelectorAll('form[action="/admin/campaign"] textarea[name]')) fields[textarea.getAttribute('name')!] = shown(textarea);
+  return fields;
+}

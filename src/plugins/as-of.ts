@@ -28,11 +28,13 @@ declare module 'fastify' {
     campaignEndedOn: LondonDate | null;
     /** Where the moment stands against the campaign's end. */
     endState: EndState;
+    /** A campaigners' page (sign-in, /admin): always as at now, with no time travel. */
+    workspace: boolean;
   }
 }
 
-/** The campaigners' workspace, which always works as at now. */
-const WORKSPACE = /^\/(admin|login|logout)(\/|$|\?)/;
+/** Whether an address is in the campaigners' workspace, which always works as at now. */
+export const isWorkspaceUrl = (url: string): boolean => /^\/(admin|login|logout)(\/|$|\?)/.test(url);
 
 /** How far ahead of the server's clock an `as_of` may be (clock differences). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -46,7 +48,9 @@ export default fp(async function asOf(app: FastifyInstance) {
   app.decorateRequest('at', null as unknown as At);
   app.decorateRequest('campaignEndedOn', null);
   app.decorateRequest('endState', 'live');
+  app.decorateRequest('workspace', false);
   app.addHook('onRequest', async (request) => {
+    request.workspace = isWorkspaceUrl(request.url);
     const now = app.now();
     const latest = currentRevision(app.tracker);
     request.asOf = now;
@@ -76,7 +80,7 @@ export default fp(async function asOf(app: FastifyInstance) {
     }
     // Once the campaign has ended, "now" is the end of its last day (in the public record; the
     // campaigners' workspace keeps the clock).
-    request.campaignEndedOn = WORKSPACE.test(request.url) ? null : campaignEndedOn(app.tracker, request.rev);
+    request.campaignEndedOn = request.workspace ? null : campaignEndedOn(app.tracker, request.rev);
     if (request.asOfRaw === null) request.asOf = defaultMoment(now, request.campaignEndedOn);
     request.endState = endState(request.asOf, request.campaignEndedOn, request.asOfRaw !== null);
     request.at = { asOf: request.asOf, rev: request.rev };

@@ -1,4 +1,5 @@
 /** One error handler: JSON for the API, a plain page for people; never a stack trace. */
+import { isWorkspaceUrl } from './as-of.js';
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -93,6 +94,7 @@ export async function handleError(error: FastifyError, request: FastifyRequest, 
     if (!(typeof request.asOf === 'number' && request.asOf > 0)) {
       request.asOf = request.server.now();
       request.asOfRaw = null;
+      request.workspace = isWorkspaceUrl(request.url);
     }
     if (error instanceof RequestProblem) return send(request, reply, error.statusCode, error.message, error.parameter);
     // A change asked of a record that does not exist: not a field's problem, and not a server error.

@@ -65,7 +65,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     nowHref: withoutAsOf(request.url),
     keep: [...new URLSearchParams(request.url.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before' && k !== 'rev'),
     canonical: `${request.server.tracker.baseUrl}${request.url}`,
-    workspace: /^\/(admin|login|logout)(\/|$|\?)/.test(request.url),
+    workspace: request.workspace,
     rev: { number: request.rev, label: revision ? format.instantLabel(revision.at) : '', pinned: request.revPinned, latest: request.latestRev },
     ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
   };

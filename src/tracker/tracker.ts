@@ -11,7 +11,6 @@ import {
   activity,
   changeToken,
   eventVersionRow,
-  latestEventDate,
   latestPublishedAt,
   outstandingContacts,
   positionInputs,
@@ -25,7 +24,7 @@ import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCa
 import type { Cursor } from '../domain/cursor.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
 import { DEFAULT_REPLY_WINDOWS, type ReplyWindows } from '../domain/reply-due.js';
-import { DEFAULT_STALE_AFTER_DAYS, staleSince } from '../domain/campaign-end.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../domain/campaign-end.js';
 import { silenceFrom, type Silence } from '../domain/silence.js';
 import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
 
@@ -133,15 +132,6 @@ export function campaignEndedOn(t: Tracker, rev: number): LondonDate | null {
     byRev.set(rev, publicCampaign(t.db, { asOf: Number.MAX_SAFE_INTEGER, rev, latest: false })?.endedOn ?? null);
   }
   return byRev.get(rev)!;
-}
-
-/**
- * The date the record was last updated, when it is older than the campaign's staleness window
- * as at T (null while the record is fresh). Computed as at T, as the record stood at R.
- */
-export function recordStaleSince(t: Tracker, at: At): LondonDate | null {
-  const campaign = campaignRow(t.db);
-  return staleSince(at.asOf, latestEventDate(t.db, reading(t, at)), campaign?.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
 }
 
 /** One of the campaign's asks by its slug, or null. */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FIXTURE_DATA, institution, user } from '../factories.js';
-import { dom, makeApp, shown, words, type TestApp } from '../helpers.js';
+import { campaignForm, dom, makeApp, words, type TestApp } from '../helpers.js';
 import { Client } from '../session.js';
 
 async function fresh(): Promise<TestApp> {
@@ -128,14 +128,7 @@ describe('institutions', () => {
 });
 
 describe('the campaign', () => {
-  /** The campaign form's fields as the page fills them in, with its CSRF token. */
-  async function form(admin: Client): Promise<Record<string, string>> {
-    const doc = dom((await admin.get('/admin/campaign')).body);
-    const fields: Record<string, string> = {};
-    for (const input of doc.querySelectorAll('form[action="/admin/campaign"] input[name]')) fields[input.getAttribute('name')!] = input.getAttribute('value') ?? '';
-    for (const textarea of doc.querySelectorAll('form[action="/admin/campaign"] textarea[name]')) fields[textarea.getAttribute('name')!] = shown(textarea);
-    return fields;
-  }
+  const form = campaignForm;
 
   it('edits the text and reply windows, and adds an ask that the public pages, the forms and the importer then know', async () => {
     const t = await fresh();

@@ -5,17 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contact, FIXTURE_DATA, institution } from '../factories.js';
-import { dom, makeApp, shown, signedIn, words, type TestApp } from '../helpers.js';
+import { campaignForm, dom, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import type { Client } from '../session.js';
-
-/** The campaign form's fields as the page fills them in, with its CSRF token. */
-async function campaignForm(admin: Client): Promise<Record<string, string>> {
-  const doc = dom((await admin.get('/admin/campaign')).body);
-  const fields: Record<string, string> = {};
-  for (const input of doc.querySelectorAll('form[action="/admin/campaign"] input[name]')) fields[input.getAttribute('name')!] = input.getAttribute('value') ?? '';
-  for (const textarea of doc.querySelectorAll('form[action="/admin/campaign"] textarea[name]')) fields[textarea.getAttribute('name')!] = shown(textarea);
-  return fields;
-}
 
 describe('a campaign an admin marks as ended', () => {
   let t: TestApp;

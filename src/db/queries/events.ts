@@ -157,13 +157,6 @@ export function timelineRows(db: Db, r: Reading, filter: TimelineFilter, before:
   }) as EventVersionRow[];
 }
 
-/** The London date of the latest published event in the reading, or null for an empty record. */
-export function latestEventDate(db: Db, r: Reading): string | null {
-  const sql = `SELECT e.occurred_on AS date FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_timeline' : 'ev_timeline'}
-    WHERE ${visible(r)} ORDER BY e.occurred_at DESC LIMIT 1`;
-  return (prepared(db, sql).get(readingParams(r)) as { date: string } | undefined)?.date ?? null;
-}
-
 /** One published event as the record stood at the reading's revision (whatever its moment), or null. */
 export function eventVersionRow(db: Db, r: Reading, id: number): EventVersionRow | null {
   const sql = `SELECT ${VERSION_COLUMNS} FROM event_versions e ${institutionAt(r)} JOIN revisions r ON r.id = e.rev_from
