@@ -45,6 +45,8 @@ export interface RouteEntry {
 export interface AppOptions {
   /** The clock; tests pin it. */
   now?: () => number;
+  /** Where the log goes (standard output unless given; tests read it). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Trusts the nearest `hops` proxies in front of the server. */
@@ -52,7 +54,9 @@ const hopsWithin = (hops: number) => (_address: string, hop: number) => hop < ho
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logRequests ? { level: 'info' } : false,
+    // Warnings and errors are always logged; each request only when LOG_REQUESTS is on.
+    logger: { level: config.logRequests ? 'info' : 'warn', ...(options.logStream ? { stream: options.logStream } : {}) },
+    disableRequestLogging: !config.logRequests,
     // Only a configured proxy may say who the client is (X-Forwarded-For); by default nobody may.
     trustProxy: typeof config.trustProxy === 'number' ? hopsWithin(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,

@@ -23,7 +23,7 @@ export const SilenceSchema = Nullable(
   Type.Object({
     since: DateText,
     calendarDays: Type.Integer(),
-    workingDays: Type.Integer(),
+    workingDays: Nullable(Type.Integer({ description: 'Null when the bank holiday list does not reach the moment (see `calendar.holidaysUntil`)' })),
     unansweredContacts: Type.Integer(),
     lastContact: DateText,
   }),

@@ -268,7 +268,7 @@ describe('the server process', () => {
       });
     });
     const res = await fetch(`${address}/healthz`);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await res.json()).toEqual({ status: 'ok', reasons: [], warnings: [] });
     // It serves the campaign of DATA_DIR.
     const campaign = (await (await fetch(`${address}/api/campaign`)).json()) as { title: string };
     expect(campaign.title).toBe('Fixture campaign: who will close the scheme?');

@@ -1,24 +1,26 @@
 /**
  * npm run import -- events FILE.csv [--dry-run]
  * npm run import -- institutions FILE.csv [--dry-run]
+ * npm run import -- holidays FILE.json|FILE.csv [--dry-run]
  * All or nothing: any bad row is reported (line, column, reason) and nothing is written.
  */
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems } from '../records/csv-import.js';
-import { loadCalendar } from '../records/reference-data.js';
+import type { Db } from '../db/client.js';
+import { currentCalendar, holidaySummary, importHolidays, MAX_HOLIDAY_FILE_BYTES, parseHolidayFile } from '../records/holidays.js';
 import { seedIfEmpty } from '../records/seed.js';
 
 /** The largest file the command imports in one go. */
 export const MAX_IMPORT_MB = 100;
 
-const USAGE = 'Usage: npm run import -- events|institutions FILE.csv [--dry-run]';
+const USAGE = 'Usage: npm run import -- events|institutions FILE.csv [--dry-run]\n       npm run import -- holidays bank-holidays.json|FILE.csv [--dry-run]';
 
 function main(argv: string[]): number {
   const dryRun = argv.includes('--dry-run');
   const [what, file, ...rest] = argv.filter((a) => a !== '--dry-run');
-  if ((what !== 'events' && what !== 'institutions') || !file || rest.length > 0) {
+  if ((what !== 'events' && what !== 'institutions' && what !== 'holidays') || !file || rest.length > 0) {
     console.error(USAGE);
     return 2;
   }
@@ -35,7 +37,8 @@ function main(argv: string[]): number {
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
   try {
-    const calendar = loadCalendar(config.dataDir);
+    if (what === 'holidays') return importHolidayFile(db, config.dataDir, file, dryRun);
+    const calendar = currentCalendar(db, config.dataDir);
     const now = Date.now();
     seedIfEmpty(db, config.dataDir, calendar, now);
     const text = fs.readFileSync(file);
@@ -58,6 +61,28 @@ function main(argv: string[]): number {
   } finally {
     db.$client.close();
   }
+}
+
+/** Adds the bank holidays the list lacks, from gov.uk's bank-holidays.json or a CSV of date,title. */
+function importHolidayFile(db: Db, dataDir: string, file: string, dryRun: boolean): number {
+  if (fs.statSync(file).size > MAX_HOLIDAY_FILE_BYTES) {
+    console.error(`${file} is larger than ${MAX_HOLIDAY_FILE_BYTES / 1024} KB: it is not a bank holiday list. Nothing was imported.`);
+    return 2;
+  }
+  const parsed = parseHolidayFile(fs.readFileSync(file));
+  if (!parsed.ok) {
+    console.error(`${file}: nothing was imported.`);
+    for (const problem of parsed.problems) console.error(`  ${problem}`);
+    return 1;
+  }
+  const result = importHolidays(db, dataDir, parsed.holidays, { userId: null, name: `npm run import (${file})` }, Date.now(), dryRun);
+  if (result.problems.length > 0) {
+    console.error(`${file}: nothing was imported.`);
+    for (const problem of result.problems) console.error(`  ${problem}`);
+    return 1;
+  }
+  console.log(`${file}: ${holidaySummary(result, dryRun)}`);
+  return 0;
 }
 
 try {

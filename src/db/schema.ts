@@ -215,6 +215,17 @@ export const pendingImports = sqliteTable(
   (t) => [index('pending_imports_expires').on(t.expiresAt), index('pending_imports_user').on(t.userId)],
 );
 
+/**
+ * Bank holidays added after the release (by `npm run import -- holidays` or an admin's upload),
+ * on top of the list shipped in the data directory. Rows are only ever added.
+ */
+export const bankHolidays = sqliteTable('bank_holidays', {
+  date: text('date').primaryKey(),
+  title: text('title').notNull(),
+  addedAt: integer('added_at').notNull(),
+  addedBy: text('added_by').notNull(),
+});
+
 // ---- The public record, revision by revision ------------------------------------------------
 //
 // The tables above are the campaigners' working copy (drafts included). Every committed change

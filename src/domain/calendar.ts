@@ -22,6 +22,14 @@ export function isIsoDate(text: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A date as people write it: "31 December 2027" (for messages; pages use render/format). */
+export function writtenDate(date: LondonDate): string {
+  const m = ISO_DATE.exec(date);
+  return m ? `${Number(m[3])} ${MONTH_NAMES[Number(m[2]) - 1]} ${Number(m[1])}` : date;
+}
+
 /** Days since 1970-01-01 for a `YYYY-MM-DD` date. */
 export function dayNumber(date: LondonDate): number {
   const m = ISO_DATE.exec(date);
@@ -226,6 +234,32 @@ export class WorkingCalendar {
   covers(date: LondonDate): boolean {
     const y = Number(date.slice(0, 4));
     return y >= this.firstYear && y <= this.lastYear;
+  }
+
+  /** The first date the list covers (1 January of its first year). */
+  get firstDate(): LondonDate {
+    return `${String(this.firstYear).padStart(4, '0')}-01-01`;
+  }
+
+  /** The last date the list covers (31 December of its last year): after it, no working day can be counted. */
+  get lastDate(): LondonDate {
+    return `${String(this.lastYear).padStart(4, '0')}-12-31`;
+  }
+
+  /** `workingDaysAfter`, or null when the list does not cover the days it would count. */
+  workingDaysAfterIfKnown(since: LondonDate, until: LondonDate): number | null {
+    if (until <= since) return 0;
+    return this.covers(addDays(since, 1)) && this.covers(until) ? this.workingDaysAfter(since, until) : null;
+  }
+
+  /** `addWorkingDays`, or null when the answer lies beyond the list (or `date` before it). */
+  addWorkingDaysIfKnown(date: LondonDate, n: number): LondonDate | null {
+    try {
+      return this.addWorkingDays(date, n);
+    } catch (error) {
+      if (error instanceof CalendarRangeError) return null;
+      throw error;
+    }
   }
 
   private assertCovers(date: LondonDate): void {

@@ -20,8 +20,9 @@ export function replyWindow(channel: Channel | null, windows: ReplyWindows): num
   return channel === 'foi' ? windows.foi : windows.default;
 }
 
-export function replyDueOn(contactDate: LondonDate, channel: Channel | null, windows: ReplyWindows, calendar: WorkingCalendar): LondonDate {
-  return calendar.addWorkingDays(contactDate, replyWindow(channel, windows));
+/** The reply due date, or null when it would fall beyond the bank holiday list. */
+export function replyDueOn(contactDate: LondonDate, channel: Channel | null, windows: ReplyWindows, calendar: WorkingCalendar): LondonDate | null {
+  return calendar.addWorkingDaysIfKnown(contactDate, replyWindow(channel, windows));
 }
 
 /** An unanswered contact is overdue from the day after its reply due date. */

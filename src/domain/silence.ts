@@ -14,7 +14,10 @@ export const COMMENT_RESPONSE_TYPES: readonly ResponseType[] = ['statement', 'fo
 export interface Silence {
   since: LondonDate;
   calendarDays: number;
-  workingDays: number;
+  /** Null when the bank holiday list does not cover the days counted (see `WorkingCalendar.lastDate`). */
+  workingDays: number | null;
+  /** When `workingDays` is null: the last date the bank holiday list covers. */
+  holidayListEndsOn: LondonDate | null;
   unansweredContacts: number;
   lastContact: LondonDate;
 }
@@ -53,10 +56,12 @@ export function summariseOutstanding(history: readonly HistoryEvent[], asOf: num
 export function silenceFrom(outstanding: Outstanding | null, asOf: number, calendar: WorkingCalendar): Silence | null {
   if (outstanding === null || outstanding.count === 0) return null;
   const today = londonDateOf(asOf);
+  const workingDays = calendar.workingDaysAfterIfKnown(outstanding.since, today);
   return {
     since: outstanding.since,
     calendarDays: daysBetween(outstanding.since, today),
-    workingDays: calendar.workingDaysAfter(outstanding.since, today),
+    workingDays,
+    holidayListEndsOn: workingDays === null ? calendar.lastDate : null,
     unansweredContacts: outstanding.count,
     lastContact: outstanding.lastContact,
   };

@@ -112,7 +112,9 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ? 'auto' : false, path: '/', maxAge: SESSION_HOURS * 3_600_000 },
-    store: sqliteStore(db, app.now) as never,
+    // Sessions live in real time, like their cookies (whose expiry @fastify/session sets from the
+    // system clock), whatever moment the tracker's own clock is set to.
+    store: sqliteStore(db, Date.now) as never,
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
 
@@ -129,7 +131,7 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
   }
 
   // Old sessions are swept at start-up; expired ones are refused when read.
-  db.delete(sessions).where(lt(sessions.expiresAt, app.now())).run();
+  db.delete(sessions).where(lt(sessions.expiresAt, Date.now())).run();
 
   app.decorateRequest('user', null);
   app.addHook('preHandler', async (request) => signedInUser(request));

@@ -2,13 +2,16 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../db/client.js';
-import { loadCalendar } from '../records/reference-data.js';
+import { currentCalendar, holidaysToken } from '../records/holidays.js';
 import { seedIfEmpty } from '../records/seed.js';
+import { calendarState } from '../tracker/health.js';
 import type { Tracker } from '../tracker/tracker.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     tracker: Tracker;
+    /** Reads the bank holiday list again (after holidays were added). */
+    reloadCalendar: () => void;
   }
 }
 
@@ -23,10 +26,31 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
   app.addHook('onClose', async () => {
     db.$client.close();
   });
-  const calendar = loadCalendar(options.dataDir);
+  const calendar = currentCalendar(db, options.dataDir);
   const outcome = seedIfEmpty(db, options.dataDir, calendar, app.now());
   if (outcome.seeded) {
     app.log.info(`Empty database: loaded ${outcome.institutions} institutions and ${outcome.events} documented events`);
   }
-  app.decorate('tracker', { db, databasePath: options.databasePath, calendar, baseUrl: options.baseUrl });
+  const t: Tracker = { db, databasePath: options.databasePath, calendar, baseUrl: options.baseUrl };
+  app.decorate('tracker', t);
+
+  const state = calendarState(t, app.now());
+  if (state.message) app.log.warn(state.message);
+
+  // Holidays added by another process (npm run import -- holidays) are seen on the next request:
+  // SQLite's data_version changes only when another connection commits, so this is one pragma
+  // per request and a count only after such a commit.
+  let token = holidaysToken(db);
+  let dataVersion = db.$client.pragma('data_version', { simple: true });
+  const reload = () => {
+    token = holidaysToken(db);
+    t.calendar = currentCalendar(db, options.dataDir);
+  };
+  app.decorate('reloadCalendar', reload);
+  app.addHook('onRequest', async () => {
+    const version = db.$client.pragma('data_version', { simple: true });
+    if (version === dataVersion) return;
+    dataVersion = version;
+    if (holidaysToken(db) !== token) reload();
+  });
 });

@@ -12,7 +12,7 @@ export interface Actor {
 
 export interface AuditEntry {
   action: string;
-  entityType: 'event' | 'institution' | 'user' | 'campaign' | 'ask';
+  entityType: 'event' | 'institution' | 'user' | 'campaign' | 'ask' | 'calendar';
   entityId: number | null;
   institutionId?: number | null;
   before?: unknown;

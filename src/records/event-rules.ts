@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { asks as askTable, campaign as campaignTable, events } from '../db/schema.js';
-import { instantOf, type WorkingCalendar } from '../domain/calendar.js';
+import { instantOf, writtenDate, type WorkingCalendar } from '../domain/calendar.js';
 import { DEFAULT_REPLY_WINDOWS, replyDueOn, type ReplyWindows } from '../domain/reply-due.js';
 import { CHANNELS, RESPONSE_TYPES, type Stance } from '../domain/vocabulary.js';
 import type { EventInput, SourceInput } from './events.js';
@@ -63,10 +63,10 @@ export function checkEvent(e: TypedEvent, given: Given, found: FieldErrors, rule
   }
 
   if (e.date === null && !given.has('date')) fail('date', 'enter the date');
-  else if (e.date !== null && !calendar.covers(e.date)) {
-    fail('date', `${e.date} is outside the bank holiday list (${calendar.firstYear} to ${calendar.lastYear}), so no figure could count it`);
+  else if (e.date !== null && e.date < calendar.firstDate) {
+    fail('date', `${e.date} is before the bank holiday list begins (${calendar.firstYear}), so no figure could count it`);
   }
-  const occurredAt = e.date !== null && calendar.covers(e.date) ? instantOf(e.date, e.time) : null;
+  const occurredAt = e.date !== null && e.date >= calendar.firstDate ? instantOf(e.date, e.time) : null;
   if (occurredAt !== null && occurredAt > context.now) fail(e.time ? 'time' : 'date', `${e.date}${e.time ? ` ${e.time}` : ''} is in the future`);
 
   if (type === 'contact') {
@@ -100,8 +100,15 @@ export function checkEvent(e: TypedEvent, given: Given, found: FieldErrors, rule
   if (e.status === 'published' && sources.length === 0) fail('source_title', 'a published event needs a source; give one, or save it as a draft');
 
   // The reply due date is worked out; a campaigner may set another, with a reason.
-  let dueOn = e.date && type === 'contact' && e.channel && calendar.covers(e.date) ? replyDueOn(e.date, e.channel, rules.windows, calendar) : null;
+  let dueOn = e.date && type === 'contact' && e.channel && e.date >= calendar.firstDate ? replyDueOn(e.date, e.channel, rules.windows, calendar) : null;
   let dueOverrideReason: string | null = null;
+  if (dueOn === null && e.dueOn === null && type === 'contact' && e.date && e.channel && e.date >= calendar.firstDate) {
+    fail(
+      'due_on',
+      `the reply due date cannot be worked out: the bank holiday list ends on ${writtenDate(calendar.lastDate)}${e.date > calendar.lastDate ? '' : ', before the reply would be due'}. ` +
+        'Enter the due date yourself (with a reason), or ask an admin to add the next bank holidays at /admin/holidays',
+    );
+  }
   if (e.dueOn !== null && type === 'contact') {
     if (e.date && e.dueOn < e.date) fail('due_on', 'the reply cannot be due before the approach was made');
     else if (e.dueOn !== dueOn) {

@@ -9,7 +9,7 @@ import { isoInstant } from '../domain/calendar.js';
 import type { AskCount } from '../domain/positions.js';
 import { revisionInfo } from '../tracker/revisions.js';
 import type { EventView, InstitutionView } from '../tracker/tracker.js';
-import { headline, instantLabel, longDate, plural, stanceLabel } from './format.js';
+import { headline, instantLabel, longDate, plural, stanceLabel, workingDaysPhrase } from './format.js';
 
 export interface Citation {
   sentence: string;
@@ -48,7 +48,7 @@ export function citeInstitution(i: InstitutionView, asks: { slug: string; title:
   const url = pinnedUrl(baseUrl, `/institutions/${i.slug}`, pin);
   let figure: string;
   if (i.silence) {
-    figure = `${i.name} had not commented ${plural(i.silence.calendarDays, 'day')} (${plural(i.silence.workingDays, 'working day')}) after it was first approached on ${longDate(i.silence.since)}`;
+    figure = `${i.name} had not commented ${plural(i.silence.calendarDays, 'day')} (${workingDaysPhrase(i.silence)}) after it was first approached on ${longDate(i.silence.since)}`;
   } else {
     const stated = asks.filter((a) => i.positions[a.slug]?.stance !== 'none');
     figure = stated.length

@@ -50,9 +50,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 }
 
+/** "8 working days", or why the working days cannot be counted. */
+export function workingDaysPhrase(s: Pick<Silence, 'workingDays' | 'holidayListEndsOn'>): string {
+  if (s.workingDays !== null) return plural(s.workingDays, 'working day');
+  return `working days not available: the bank holiday list ends on ${longDate(s.holidayListEndsOn ?? '')}`;
+}
+
 /** "13 days without comment (8 working days)" */
 export function silencePhrase(s: Silence): string {
-  return `${plural(s.calendarDays, 'day')} without comment (${plural(s.workingDays, 'working day')})`;
+  return `${plural(s.calendarDays, 'day')} without comment (${workingDaysPhrase(s)})`;
 }
 
 export const stanceLabel = (s: Stance): string => STANCE_LABELS[s];

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { revisedSince, revisionInfo } from '../tracker/revisions.js';
 import { campaignView } from '../tracker/tracker.js';
 import { changeHref, describeChange } from './revisions.js';
-import { isoInstant } from '../domain/calendar.js';
+import { isoInstant, londonDateOf, type WorkingCalendar } from '../domain/calendar.js';
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
 import * as format from './format.js';
 
@@ -39,6 +39,8 @@ export interface PageContext {
   revisedSince?: { latest: { number: number; label: string }; changes: { text: string; href: string | null; revision: number; note: string | null }[]; more: boolean; nowHref: string; changesHref: string } | null;
   /** The campaign's end, when it has ended: its date, and where the moment shown stands against it. */
   ended: { on: string; label: string; state: 'at-end' | 'before-end' | 'after-end' } | null;
+  /** When the moment shown is after the bank holiday list ends: why working-day figures are missing. */
+  calendarNote: string | null;
   /** The thing the page is about, for the notice: one institution or one event (else everything). */
   revisionScope?: { institutionId?: number; eventId?: number };
 }
@@ -67,8 +69,15 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     canonical: `${request.server.tracker.baseUrl}${request.url}`,
     workspace: request.workspace,
     rev: { number: request.rev, label: revision ? format.instantLabel(revision.at) : '', pinned: request.revPinned, latest: request.latestRev },
+    calendarNote: calendarNote(request.server.tracker.calendar, request.asOf),
     ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
   };
+}
+
+/** "Working-day figures are not available: …", for a moment past the end of the bank holiday list. */
+export function calendarNote(calendar: WorkingCalendar, asOf: number): string | null {
+  if (londonDateOf(asOf) <= calendar.lastDate) return null;
+  return `Working-day figures are not available: the bank holiday list ends on ${format.longDate(calendar.lastDate)}. Figures in calendar days are complete.`;
 }
 
 function withoutAsOf(url: string): string {

@@ -1,7 +1,7 @@
 /** The public JSON API (DOMAIN.md): the same tracker functions as the pages, rendered as JSON. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { isoInstant } from '../domain/calendar.js';
+import { isoInstant, londonDateOf } from '../domain/calendar.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { RequestProblem } from '../plugins/errors.js';
 import type { FastifyRequest } from 'fastify';
@@ -24,6 +24,7 @@ export default async function apiRoutes(fastify: FastifyInstance) {
     revision: request.rev,
     revisedSince: (revisedSince(t, request.at, scope, 100)?.changes ?? []).map((c) => changeJson(c, t.baseUrl)),
     campaign: { endedOn: request.campaignEndedOn, recordKept: request.endState !== 'after-end' },
+    calendar: { holidaysUntil: t.calendar.lastDate, workingDaysAvailable: londonDateOf(request.asOf) <= t.calendar.lastDate },
   });
 
   app.get('/api/campaign', { schema: apiSchemas.campaign }, async (request) => {
@@ -67,5 +68,5 @@ export default async function apiRoutes(fastify: FastifyInstance) {
     return renderPage(request, reply, 'api/index', 'The JSON API', { routes, baseUrl: t.baseUrl });
   });
 
-  app.get('/healthz', async () => health(t));
+  app.get('/healthz', async () => health(t, app.now()));
 }

@@ -132,6 +132,13 @@ const Stamp = {
     },
     { description: 'Whether the campaign had ended, as the record stood at the revision' },
   ),
+  calendar: Type.Object(
+    {
+      holidaysUntil: Type.String({ format: 'date', description: 'The last date the bank holiday list covers' }),
+      workingDaysAvailable: Type.Boolean({ description: 'False when the moment is after that date: every `workingDays` is then null' }),
+    },
+    { description: 'Whether working days can be counted as at the moment' },
+  ),
 };
 
 export const apiSchemas = {
@@ -208,8 +215,8 @@ export const changesSchema = {
       moves: Type.Array(
         Type.Object({ institution: Who, ask: Type.String(), from: Type.String(), to: Type.String(), direction: Type.Enum(['up', 'down']), eventId: Nullable(Type.Integer()) }),
       ),
-      silencesBegun: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Type.Integer() })),
-      silencesEnded: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Type.Integer() })),
+      silencesBegun: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Nullable(Type.Integer()) })),
+      silencesEnded: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Nullable(Type.Integer()) })),
     }),
     400: ErrorSchema,
   },

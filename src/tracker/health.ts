@@ -1,12 +1,46 @@
-/** Whether the tracker can answer: what /healthz reports. */
+/** Whether the tracker can answer, and answer fully: what /healthz reports. */
 import { databaseIsReady } from '../db/queries/campaign.js';
+import { addDays, londonDateOf, writtenDate as longDate } from '../domain/calendar.js';
 import type { Tracker } from './tracker.js';
 
+/** How long before the bank holiday list runs out the tracker starts warning. */
+export const CALENDAR_WARNING_DAYS = 90;
+
 export interface Health {
-  status: 'ok';
+  /** `degraded`: the tracker answers, but some figures are not available (see `reasons`). */
+  status: 'ok' | 'degraded';
+  reasons: string[];
+  /** What will degrade soon if nobody acts. */
+  warnings: string[];
 }
 
-export function health(t: Tracker): Health {
+export interface CalendarState {
+  /** The last date the bank holiday list covers. */
+  lastDate: string;
+  /** `ended`: today is after it; `ending`: it ends within CALENDAR_WARNING_DAYS; else `ok`. */
+  state: 'ok' | 'ending' | 'ended';
+  message: string | null;
+}
+
+const HOW = 'Add the next years’ bank holidays: npm run import -- holidays bank-holidays.json (gov.uk’s file), or upload it at /admin/holidays.';
+
+/** Whether the bank holiday list reaches today, and for how much longer. */
+export function calendarState(t: Tracker, now: number): CalendarState {
+  const today = londonDateOf(now);
+  const lastDate = t.calendar.lastDate;
+  if (today > lastDate) {
+    return { lastDate, state: 'ended', message: `The bank holiday list ended on ${longDate(lastDate)}: working-day figures after that date are not available, and reply due dates cannot be worked out. ${HOW}` };
+  }
+  if (addDays(today, CALENDAR_WARNING_DAYS) > lastDate) {
+    return { lastDate, state: 'ending', message: `The bank holiday list ends on ${longDate(lastDate)}: after that, working-day figures will not be available and reply due dates cannot be worked out. ${HOW}` };
+  }
+  return { lastDate, state: 'ok', message: null };
+}
+
+export function health(t: Tracker, now: number): Health {
   databaseIsReady(t.db);
-  return { status: 'ok' };
+  const calendar = calendarState(t, now);
+  const reasons = calendar.state === 'ended' ? [calendar.message!] : [];
+  const warnings = calendar.state === 'ending' ? [calendar.message!] : [];
+  return { status: reasons.length ? 'degraded' : 'ok', reasons, warnings };
 }

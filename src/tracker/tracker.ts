@@ -195,7 +195,7 @@ export function keptAsAt<T>(t: Tracker, name: string, at: At, compute: () => T):
   if (!r.latest) return compute();
   const latest = latestPublishedAt(t.db, r);
   if (latest !== null && at.asOf < latest) return compute();
-  const key = `${changeToken(t.db)}|${at.rev}|${londonDateOf(at.asOf)}`;
+  const key = `${changeToken(t.db)}|${at.rev}|${londonDateOf(at.asOf)}|${t.calendar.holidays.length}`;
   let kept = keptValues.get(t);
   if (!kept || kept.key !== key) keptValues.set(t, (kept = { key, values: new Map() }));
   if (!kept.values.has(name)) kept.values.set(name, compute());

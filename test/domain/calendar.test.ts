@@ -13,6 +13,7 @@ import {
   parseDate,
   parseTime,
   WorkingCalendar,
+  writtenDate,
 } from '../../src/domain/calendar.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { FIXTURE_DATA } from '../factories.js';
@@ -221,5 +222,34 @@ describe('working days in England and Wales', () => {
   it('refuses a holiday list with a year missing in the middle', () => {
     expect(() => new WorkingCalendar([{ date: '2020-01-01', title: 'a' }, { date: '2022-01-03', title: 'b' }])).toThrow(/2021/);
     expect(() => new WorkingCalendar([])).toThrow(/empty/);
+  });
+});
+
+describe('working days at the edges of the bank holiday list (2018 to 2027)', () => {
+  it.each([
+    ['inside the list', '2021-04-23', '2021-05-06', 8],
+    ['ending on its last day', '2027-12-01', '2027-12-31', 20],
+    ['ending the day after its last day', '2027-12-01', '2028-01-01', null],
+    ['starting on its last day', '2027-12-31', '2028-01-04', null],
+    ['starting the day before its first day', '2017-12-31', '2018-01-02', 1],
+    ['starting before its first year', '2017-12-20', '2018-01-05', null],
+    ['an empty period after the list', '2028-03-01', '2028-03-01', 0],
+  ])('%s: %s to %s', (_name, since, until, expected) => {
+    expect(calendar.workingDaysAfterIfKnown(since, until)).toBe(expected);
+  });
+
+  it.each([
+    ['inside the list', '2021-04-23', 10, '2021-05-10'],
+    ['reaching its last working day', '2027-12-15', 9, '2027-12-30'],
+    ['reaching past it', '2027-12-15', 11, null],
+    ['from after it', '2028-01-04', 1, null],
+    ['no days from after it', '2028-01-04', 0, '2028-01-04'],
+  ])('adding working days %s: %s + %i', (_name, date, n, expected) => {
+    expect(calendar.addWorkingDaysIfKnown(date, n)).toBe(expected);
+  });
+
+  it('knows its first and last dates, and writes dates as people do', () => {
+    expect([calendar.firstDate, calendar.lastDate]).toEqual(['2018-01-01', '2027-12-31']);
+    expect(['2027-12-31', '2021-05-06', '2028-02-29'].map(writtenDate)).toEqual(['31 December 2027', '6 May 2021', '29 February 2028']);
   });
 });

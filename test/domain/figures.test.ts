@@ -38,10 +38,11 @@ describe('silence (days without comment)', () => {
       workingDays: 8,
       unansweredContacts: 2,
       lastContact: '2021-04-23',
+      holidayListEndsOn: null,
     });
   });
 
-  type Case = [string, () => HistoryEvent[], number, { since: string; calendarDays: number; workingDays: number; unansweredContacts: number; lastContact: string } | null];
+  type Case = [string, () => HistoryEvent[], number, { since: string; calendarDays: number; workingDays: number | null; unansweredContacts: number; lastContact: string } | null];
   const cases: Case[] = [
     ['an acknowledgement does not stop the clock', () => [ev('contact', '2021-04-23'), ev('acknowledgement', '2021-04-26')], at('2021-05-06'),
       { since: '2021-04-23', calendarDays: 13, workingDays: 8, unansweredContacts: 1, lastContact: '2021-04-23' }],
@@ -74,10 +75,20 @@ describe('silence (days without comment)', () => {
     ['a comment and a later contact on the same day: the contact is outstanding', () => [ev('statement', '2021-05-04', '09:00'), ev('contact', '2021-05-04', '15:00')], at('2021-05-06'),
       { since: '2021-05-04', calendarDays: 2, workingDays: 2, unansweredContacts: 1, lastContact: '2021-05-04' }],
     ['a contact and a comment at the same instant: the one logged later comes later', () => [ev('contact', '2021-05-04'), ev('statement', '2021-05-04')], at('2021-05-06'), null],
+    ['on the last day the bank holiday list covers, working days are counted', () => [ev('contact', '2027-12-01')], endOfLondonDay('2027-12-31'),
+      { since: '2027-12-01', calendarDays: 30, workingDays: 20, unansweredContacts: 1, lastContact: '2027-12-01' }],
+    ['a minute past the end of the list, only calendar days are', () => [ev('contact', '2027-12-01')], endOfLondonDay('2027-12-31') + 60_000,
+      { since: '2027-12-01', calendarDays: 31, workingDays: null, unansweredContacts: 1, lastContact: '2027-12-01' }],
+    ['a contact after the list ends: calendar days only', () => [ev('contact', '2028-01-04')], at('2028-02-01'),
+      { since: '2028-01-04', calendarDays: 28, workingDays: null, unansweredContacts: 1, lastContact: '2028-01-04' }],
+    ['a contact before the list begins: calendar days only', () => [ev('contact', '2017-12-20')], at('2018-01-05'),
+      { since: '2017-12-20', calendarDays: 16, workingDays: null, unansweredContacts: 1, lastContact: '2017-12-20' }],
   ];
 
   it.each(cases)('%s', (_name, history, asOf, expected) => {
-    expect(silence(history(), asOf, calendar)).toEqual(expected);
+    // The list the tests use ends on 31 December 2027: a figure without working days says so.
+    const withEnd = expected && { ...expected, holidayListEndsOn: expected.workingDays === null ? '2027-12-31' : null };
+    expect(silence(history(), asOf, calendar)).toEqual(withEnd);
   });
 
   it('does not depend on the order the history is given in', () => {

@@ -324,7 +324,7 @@ describe('logging an event', () => {
     ['a missing date', 'response', { date: '' }, 'date', 'Enter the date'],
     ['an impossible date', 'response', { date: '31/04/2021' }, 'date', '31/04/2021 is not a real date'],
     ['a date in the future', 'response', { date: '2026-12-25' }, 'date', '2026-12-25 is in the future'],
-    ['a date outside the bank holiday list', 'response', { date: '2017-06-01' }, 'date', '2017-06-01 is outside the bank holiday list (2018 to 2027), so no figure could count it'],
+    ['a date outside the bank holiday list', 'response', { date: '2017-06-01' }, 'date', '2017-06-01 is before the bank holiday list begins (2018), so no figure could count it'],
     ['a response dated before the approach it answers', 'response', { date: '2021-04-22', answers: 'APPROACH' }, 'date', 'The response is dated before the approach it answers'],
     ['a response answering another institution’s approach', 'response', { answers: 'ELSEWHERE' }, 'answers', 'That approach was made to another institution'],
     ['a response without its kind', 'response', { response_type: '' }, 'response_type', `Choose the kind of response (${RESPONSE_TYPES.join(', ')})`],

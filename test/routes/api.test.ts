@@ -295,6 +295,7 @@ describe('GET /api/events/:id and /api/campaign', () => {
       revisedSince: [],
       // A campaign that has not ended.
       campaign: { endedOn: null, recordKept: true },
+      calendar: { holidaysUntil: '2027-12-31', workingDaysAvailable: true },
       event: {
         id: events.committed,
         type: 'response',
@@ -344,6 +345,7 @@ describe('GET /api/events/:id and /api/campaign', () => {
         { slug: 'review', title: 'Independent review', description: 'Commission an independent review of the scheme.' },
       ],
       campaign: { endedOn: null, recordKept: true },
+      calendar: { holidaysUntil: '2027-12-31', workingDaysAvailable: true },
       endedOn: null,
       outcome: null,
     });
@@ -370,7 +372,7 @@ describe('the OpenAPI document', () => {
     const { body: doc } = await get('/api/openapi.json');
     const answer = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
     const institutions = answer('/api/institutions');
-    expect(Object.keys(institutions.properties).sort()).toEqual(['asOf', 'campaign', 'institutions', 'revisedSince', 'revision']);
+    expect(Object.keys(institutions.properties).sort()).toEqual(['asOf', 'calendar', 'campaign', 'institutions', 'revisedSince', 'revision']);
     const { body } = await get('/api/institutions');
     expect(Object.keys(institutions.properties.institutions.items.properties).sort()).toEqual(Object.keys(body.institutions[0]).sort());
     const timeline = answer('/api/timeline');

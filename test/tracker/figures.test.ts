@@ -143,7 +143,7 @@ describe('figures as at now', () => {
     expect(result.written).toBe(1);
     const after = institutionsAsAt(tracker, now(tracker, TEST_NOW)).find((i) => i.slug === body.slug)!;
     // Approached on Monday 2 November 2026, as at Sunday 22 November: 20 days, 14 working days.
-    expect(after.silence).toEqual({ since: '2026-11-02', calendarDays: 20, workingDays: 14, unansweredContacts: 1, lastContact: '2026-11-02' });
+    expect(after.silence).toEqual({ since: '2026-11-02', calendarDays: 20, workingDays: 14, unansweredContacts: 1, lastContact: '2026-11-02', holidayListEndsOn: null });
     expect(after.involved).toBe(true);
   });
 

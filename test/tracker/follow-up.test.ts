@@ -221,10 +221,10 @@ describe('the institutions without comment', () => {
     // 13 days since Friday 23 April (8 working days: Monday 3 May 2021 was a bank holiday);
     // 6 days since Friday 30 April (3 working days); 2 days since Tuesday 4 May (2 working days).
     expect(silent.map((i) => [i.name, i.silence])).toEqual([
-      ['Ambridge Council', { since: '2021-04-23', calendarDays: 13, workingDays: 8, unansweredContacts: 1, lastContact: '2021-04-23' }],
-      ['Borsetshire Police', { since: '2021-04-23', calendarDays: 13, workingDays: 8, unansweredContacts: 2, lastContact: '2021-04-30' }],
-      ['Felpersham Trust', { since: '2021-04-30', calendarDays: 6, workingDays: 3, unansweredContacts: 1, lastContact: '2021-04-30' }],
-      ['Loxley Barrett Police', { since: '2021-05-04', calendarDays: 2, workingDays: 2, unansweredContacts: 1, lastContact: '2021-05-04' }],
+      ['Ambridge Council', { since: '2021-04-23', calendarDays: 13, workingDays: 8, unansweredContacts: 1, lastContact: '2021-04-23', holidayListEndsOn: null }],
+      ['Borsetshire Police', { since: '2021-04-23', calendarDays: 13, workingDays: 8, unansweredContacts: 2, lastContact: '2021-04-30', holidayListEndsOn: null }],
+      ['Felpersham Trust', { since: '2021-04-30', calendarDays: 6, workingDays: 3, unansweredContacts: 1, lastContact: '2021-04-30', holidayListEndsOn: null }],
+      ['Loxley Barrett Police', { since: '2021-05-04', calendarDays: 2, workingDays: 2, unansweredContacts: 1, lastContact: '2021-05-04', holidayListEndsOn: null }],
     ]);
   });
 

@@ -18,5 +18,5 @@ export default async function adminRoutes(app: FastifyInstance) {
   await app.register(batchRoutes); //       /admin/contacts/batch
   await app.register(spreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
   await app.register(passwordRoutes); //    /admin/password
-  await app.register(admins); //            admins only: /admin/users, /admin/audit, /admin/institutions, /admin/campaign
+  await app.register(admins); //            admins only: /admin/users, /admin/audit, /admin/institutions, /admin/campaign, /admin/holidays
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../../plugins/sessions.js';
 import auditRoutes from './audit.js';
 import campaignRoutes from './campaign.js';
+import holidayRoutes from './holidays.js';
 import institutionRoutes from './institutions.js';
 import userRoutes from './users.js';
 
@@ -12,4 +13,5 @@ export default async function admins(app: FastifyInstance) {
   await app.register(auditRoutes); //       /admin/audit
   await app.register(institutionRoutes); // /admin/institutions, /admin/institutions/new, /admin/institutions/:slug(/edit)
   await app.register(campaignRoutes); //    /admin/campaign
+  await app.register(holidayRoutes); //     /admin/holidays
 }
