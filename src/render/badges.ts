@@ -90,13 +90,15 @@ export function badgeLayout(label: string, value: string, colour: string): Badge
  * An institution's badge: its days without comment (or whether it was approached), or with an
  * ask its stance on that ask; the same figure as its page and the API.
  */
-export function institutionBadge(i: InstitutionView, ask: { slug: string; title: string } | null, endedOn: string | null = null): Badge {
+export function institutionBadge(i: InstitutionView, ask: { slug: string; title: string } | null, endedOn: string | null = null, staleSince: string | null = null): Badge {
   // Once the campaign has ended, the figure is the one it ended with, and the badge says so.
   const ended = endedOn ? ` when the campaign ended (${longDate(endedOn)})` : '';
   if (ask) {
     const stance = i.positions[ask.slug]!.stance;
     return badgeLayout(i.name, `${ask.title}: ${stanceLabel(stance)}${ended}`, STANCE_COLOURS[stance].ink);
   }
-  if (i.silence) return badgeLayout(i.name, `${plural(i.silence.calendarDays, 'day')} without comment${ended}`, STANCE_COLOURS.refused.ink);
+  // A record not kept up to date says when it last was, beside the figure.
+  const stale = staleSince && !ended ? ` (record last updated ${longDate(staleSince)})` : '';
+  if (i.silence) return badgeLayout(i.name, `${plural(i.silence.calendarDays, 'day')} without comment${ended}${stale}`, STANCE_COLOURS.refused.ink);
   return badgeLayout(i.name, `${i.approached ? 'not waiting for a comment' : 'not approached'}${ended}`, STANCE_COLOURS.none.ink);
 }

@@ -1,7 +1,7 @@
 /** What every page template receives besides its own data: the as-at moment, links, wording helpers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { revisedSince, revisionInfo } from '../tracker/revisions.js';
-import { campaignView } from '../tracker/tracker.js';
+import { campaignView, freshness } from '../tracker/tracker.js';
 import { changeHref, describeChange } from './revisions.js';
 import { isoInstant, londonDateOf, type WorkingCalendar } from '../domain/calendar.js';
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
@@ -39,6 +39,8 @@ export interface PageContext {
   revisedSince?: { latest: { number: number; label: string }; changes: { text: string; href: string | null; revision: number; note: string | null }[]; more: boolean; nowHref: string; changesHref: string } | null;
   /** The campaign's end, when it has ended: its date, and where the moment shown stands against it. */
   ended: { on: string; label: string; state: 'at-end' | 'before-end' | 'after-end' } | null;
+  /** When the record's latest event is older than the campaign's `staleAfterDays`: the sentence silence figures carry. */
+  stale: string | null;
   /** When the moment shown is after the bank holiday list ends: why working-day figures are missing. */
   calendarNote: string | null;
   /** The thing the page is about, for the notice: one institution or one event (else everything). */
@@ -70,8 +72,14 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     workspace: request.workspace,
     rev: { number: request.rev, label: revision ? format.instantLabel(revision.at) : '', pinned: request.revPinned, latest: request.latestRev },
     calendarNote: calendarNote(request.server.tracker.calendar, request.asOf),
+    stale: request.workspace ? null : staleNote(freshness(request.server.tracker, request.at ?? { asOf: request.asOf, rev: request.latestRev ?? request.rev }).staleSince),
     ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
   };
+}
+
+/** "The record was last updated on 3 January 2027; replies after that may not be recorded." */
+export function staleNote(staleSince: string | null): string | null {
+  return staleSince === null ? null : `The record was last updated on ${format.longDate(staleSince)}; replies after that may not be recorded.`;
 }
 
 /** "Working-day figures are not available: …", for a moment past the end of the bank holiday list. */

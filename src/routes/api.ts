@@ -9,7 +9,7 @@ import { withQuery } from '../render/links.js';
 import { renderPage } from '../render/page.js';
 import { changeJson } from '../render/revisions.js';
 import { revisedSince } from '../tracker/revisions.js';
-import { campaignView, eventAsAt, institutionPage, institutionsAsAt, timeline } from '../tracker/tracker.js';
+import { campaignView, eventAsAt, freshness, institutionPage, institutionsAsAt, timeline } from '../tracker/tracker.js';
 import { health } from '../tracker/health.js';
 import { askOr400, institutionOr404 } from './lookups.js';
 import { apiSchemas } from './schemas.js';
@@ -23,9 +23,14 @@ export default async function apiRoutes(fastify: FastifyInstance) {
     asOf: isoInstant(request.asOf),
     revision: request.rev,
     revisedSince: (revisedSince(t, request.at, scope, 100)?.changes ?? []).map((c) => changeJson(c, t.baseUrl)),
-    campaign: { endedOn: request.campaignEndedOn, recordKept: request.endState !== 'after-end' },
+    campaign: { endedOn: request.campaignEndedOn, recordKept: request.endState !== 'after-end', ...recordFreshness(request) },
     calendar: { holidaysUntil: t.calendar.lastDate, workingDaysAvailable: londonDateOf(request.asOf) <= t.calendar.lastDate },
   });
+
+  const recordFreshness = (request: FastifyRequest) => {
+    const { lastEventOn, staleSince } = freshness(t, request.at);
+    return { lastUpdatedOn: lastEventOn, stale: staleSince !== null };
+  };
 
   app.get('/api/campaign', { schema: apiSchemas.campaign }, async (request) => {
     const { title, summary, asks, endedOn, outcome } = campaignView(t, request.at);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { institutionBadge } from '../render/badges.js';
 import { renderPage } from '../render/page.js';
-import { institutionAsAt, institutionPage, scorecard } from '../tracker/tracker.js';
+import { freshness, institutionAsAt, institutionPage, scorecard } from '../tracker/tracker.js';
 import { askOr400, institutionOr404 } from './lookups.js';
 import { AsOfQuery, BadgeQuery, SlugParams } from './schemas.js';
 
@@ -24,7 +24,7 @@ export default async function badgeRoutes(fastify: FastifyInstance) {
     return reply
       .type('image/svg+xml; charset=utf-8')
       .header('cache-control', request.asOfRaw && request.revPinned ? 'public, max-age=86400' : 'public, max-age=300')
-      .viewAsync('svg/badge', { badge: institutionBadge(institution, ask, request.endState === 'at-end' ? request.campaignEndedOn : null) });
+      .viewAsync('svg/badge', { badge: institutionBadge(institution, ask, request.endState === 'at-end' ? request.campaignEndedOn : null, freshness(t, request.at).staleSince) });
   });
 
   app.get('/embed/scorecard', { schema: { querystring: AsOfQuery } }, async (request, reply) => {

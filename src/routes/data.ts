@@ -9,7 +9,7 @@ import { csvRows } from '../render/csv.js';
 import { pagedBody } from '../render/download.js';
 import { institutionFiguresCsv, LICENCE } from '../render/open-data.js';
 import { eventColumns, eventRecordPages, timelinePages, withSnapshot } from '../tracker/export.js';
-import { campaignView, institutionFigures } from '../tracker/tracker.js';
+import { campaignView, freshness, institutionFigures } from '../tracker/tracker.js';
 import { AsOfQuery } from './schemas.js';
 
 export { LICENCE };
@@ -23,7 +23,7 @@ export default async function dataRoutes(fastify: FastifyInstance) {
 
   app.get('/data/institutions.csv', { schema }, async (request, reply) => {
     const { campaign, institutions } = institutionFigures(t, request.at);
-    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf, request.rev, request.campaignEndedOn));
+    return csv(reply, 'institutions.csv', institutionFiguresCsv(institutions, campaign.asks, request.asOf, request.rev, request.campaignEndedOn, freshness(t, request.at).staleSince));
   });
 
   // The whole record: streamed a page at a time from a snapshot, a few downloads at once.

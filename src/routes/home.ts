@@ -14,7 +14,7 @@ export default async function homeRoutes(fastify: FastifyInstance) {
   const t = app.tracker;
 
   app.get('/', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
-    const { overview, charts } = overviewPage(t, request.at, 26);
+    const { overview, charts } = overviewPage(t, request.at);
     const citation = citeCounts(overview.counts, pinOf(request), overview.campaign.title, t.baseUrl);
     const embedCode = embedSnippet(`${t.baseUrl}/embed/scorecard`, `Scorecard: ${overview.campaign.title}`, 600);
     return renderPage(request, reply, 'home/index', 'Overview', { overview, headline, citation, embedCode, charts: chartSet(charts), baseUrl: t.baseUrl }, citation.sentence);

@@ -129,6 +129,8 @@ const Stamp = {
     {
       endedOn: Nullable(Type.String({ format: 'date', description: 'The date the campaign ended (then "now" means the end of that day), or null while it runs' })),
       recordKept: Type.Boolean({ description: 'False for a moment after the campaign ended: the record was not kept then' }),
+      lastUpdatedOn: Nullable(Type.String({ format: 'date', description: 'The date of the latest event on record at or before `asOf`' })),
+      stale: Type.Boolean({ description: 'True when that date is more than the campaign’s `staleAfterDays` (default 30) before `asOf`: replies after it may not be recorded' }),
     },
     { description: 'Whether the campaign had ended, as the record stood at the revision' },
   ),

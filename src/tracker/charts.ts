@@ -77,8 +77,8 @@ export function chartData(t: Tracker, at: At, weeks?: number): ChartData {
   };
 }
 
-/** The overview: its figures and its charts (positions over the latest `weeks` weeks). */
-export function overviewPage(t: Tracker, at: At, weeks: number): { overview: Overview; charts: ChartData } {
+/** The overview: its figures and its charts (positions over the campaign's active period, or the latest `weeks` weeks). */
+export function overviewPage(t: Tracker, at: At, weeks?: number): { overview: Overview; charts: ChartData } {
   return { overview: overview(t, at), charts: chartData(t, at, weeks) };
 }
 

@@ -11,6 +11,7 @@ import {
   activity,
   changeToken,
   eventVersionRow,
+  latestEventAsAt,
   latestPublishedAt,
   outstandingContacts,
   positionInputs,
@@ -24,7 +25,7 @@ import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCa
 import type { Cursor } from '../domain/cursor.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
 import { DEFAULT_REPLY_WINDOWS, type ReplyWindows } from '../domain/reply-due.js';
-import { DEFAULT_STALE_AFTER_DAYS } from '../domain/campaign-end.js';
+import { DEFAULT_STALE_AFTER_DAYS, staleSince } from '../domain/campaign-end.js';
 import { silenceFrom, type Silence } from '../domain/silence.js';
 import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
 
@@ -120,6 +121,22 @@ export function campaignView(t: Tracker, at: At): CampaignView {
     outcome: row?.outcome ? { text: row.outcome, sources: JSON.parse(row.outcomeSources) as { title: string; url: string }[] } : null,
     staleAfterDays: working?.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
   };
+}
+
+/** When the record was last updated as at the moment, and whether that is long enough ago to say so. */
+export interface Freshness {
+  /** The date of the latest published event at or before the moment (null for an empty record). */
+  lastEventOn: LondonDate | null;
+  /** That date, when it is more than the campaign's `staleAfterDays` before the moment's date; else null. */
+  staleSince: LondonDate | null;
+}
+
+export function freshness(t: Tracker, at: At): Freshness {
+  return keptAsAt(t, 'freshness', at, () => {
+    const latest = latestEventAsAt(t.db, reading(t, at));
+    const lastEventOn = latest === null ? null : londonDateOf(latest);
+    return { lastEventOn, staleSince: staleSince(at.asOf, lastEventOn, campaignView(t, at).staleAfterDays) };
+  });
 }
 
 /** The date the campaign ended as the record stood at a revision (a revision never changes, so this is kept). */

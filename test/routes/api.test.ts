@@ -294,7 +294,7 @@ describe('GET /api/events/:id and /api/campaign', () => {
       revision: currentRevision(t.app.tracker),
       revisedSince: [],
       // A campaign that has not ended.
-      campaign: { endedOn: null, recordKept: true },
+      campaign: { endedOn: null, recordKept: true, lastUpdatedOn: '2026-11-20', stale: false },
       calendar: { holidaysUntil: '2027-12-31', workingDaysAvailable: true },
       event: {
         id: events.committed,
@@ -344,7 +344,7 @@ describe('GET /api/events/:id and /api/campaign', () => {
         { slug: 'halt', title: 'Close the scheme', description: 'Close the scheme at once.' },
         { slug: 'review', title: 'Independent review', description: 'Commission an independent review of the scheme.' },
       ],
-      campaign: { endedOn: null, recordKept: true },
+      campaign: { endedOn: null, recordKept: true, lastUpdatedOn: '2026-11-20', stale: false },
       calendar: { holidaysUntil: '2027-12-31', workingDaysAvailable: true },
       endedOn: null,
       outcome: null,

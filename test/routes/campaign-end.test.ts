@@ -51,7 +51,7 @@ describe('a campaign an admin marks as ended', () => {
 
     const api = (await get('/api/institutions')).json();
     expect(api.asOf).toBe('2021-05-18T22:59:59.999Z');
-    expect(api.campaign).toEqual({ endedOn: '2021-05-18', recordKept: true });
+    expect(api.campaign).toEqual({ endedOn: '2021-05-18', recordKept: true, lastUpdatedOn: '2021-04-23', stale: false });
     // The silence stopped growing at the end: 23 April to 18 May 2021 (Monday 3 May a bank holiday).
     expect(api.institutions[0].silence).toMatchObject({ since: '2021-04-23', calendarDays: 25, workingDays: 16 });
     expect((await get('/api/campaign')).json()).toMatchObject({
@@ -84,7 +84,7 @@ describe('a campaign an admin marks as ended', () => {
   it('says that the record was not kept, for a moment chosen after the end', async () => {
     const doc = dom((await get('/institutions/national-scheme-board?as_of=2021-06-30')).body);
     expect(words(doc.querySelector('.ended-note'))).toBe('The campaign ended on 18 May 2021, and the record was not kept after that day: anything that happened later is not in these figures.');
-    expect((await get('/api/institutions?as_of=2021-06-30')).json().campaign).toEqual({ endedOn: '2021-05-18', recordKept: false });
+    expect((await get('/api/institutions?as_of=2021-06-30')).json().campaign).toEqual({ endedOn: '2021-05-18', recordKept: false, lastUpdatedOn: '2021-04-23', stale: true });
     // A moment before the end says nothing of it.
     const early = dom((await get('/?as_of=2021-05-06')).body);
     expect(early.querySelector('.ended-note')).toBeNull();
@@ -94,7 +94,7 @@ describe('a campaign an admin marks as ended', () => {
   it('leaves a link pinned before the change showing the live campaign', async () => {
     const api = (await get(`/api/campaign?rev=${beforeEnd}`)).json();
     expect(api.endedOn).toBeNull();
-    expect(api.campaign).toEqual({ endedOn: null, recordKept: true });
+    expect(api.campaign).toEqual({ endedOn: null, recordKept: true, lastUpdatedOn: '2021-04-23', stale: true });
     expect(api.asOf).toBe('2026-11-22T12:00:00.000Z');
   });
 

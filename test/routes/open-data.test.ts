@@ -185,6 +185,7 @@ describe('open data', () => {
       silence_since: '2021-04-23', calendar_days: '13', working_days: '8', unanswered_contacts: '2', last_contact: '2021-04-23', as_of: '2021-05-06T10:30:00.000Z',
       revision: String(api.revision),
       campaign_ended_on: '',
+      record_stale_since: '',
     });
     expect(rows.find((r) => r.slug === bodies.police.slug)).toMatchObject({ aliases: 'BISP; Borsetshire Constabulary', code: 'borsetshire', review_stance: 'committed', review_since: '2021-05-06', silence_since: '' });
     expect(rows.find((r) => r.slug === bodies.closed.slug)).toMatchObject({ active: 'false', region: 'South East', review_stance: 'none' });

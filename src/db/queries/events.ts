@@ -231,6 +231,12 @@ export function latestPublishedAt(db: Db, r: Reading): number | null {
   return row.at;
 }
 
+/** The instant of the latest published event at or before the reading's moment (null when none). */
+export function latestEventAsAt(db: Db, r: Reading): number | null {
+  const row = prepared(db, `SELECT MAX(e.occurred_at) AS at FROM event_versions e WHERE ${visible(r)}`).get(readingParams(r)) as { at: number | null };
+  return row.at;
+}
+
 /** Every statement of a stance in the reading (for positions over time). */
 export function allPositionStatements(db: Db, r: Reading): (PositionStatement & { institutionId: number })[] {
   return prepared(
