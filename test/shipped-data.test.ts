@@ -201,7 +201,7 @@ describe('the campaign that ended on 18 May 2023', () => {
   it('has NHS England’s halt done since 10 March 2023 and no silence growing past 18 May 2023', async () => {
     const api = (await get('/api/institutions')).json();
     expect(api.asOf).toBe('2023-05-18T22:59:59.999Z');
-    expect(api.campaign).toEqual({ endedOn: '2023-05-18', recordKept: true });
+    expect(api.campaign).toEqual({ endedOn: '2023-05-18', recordKept: true, lastUpdatedOn: '2023-05-18', stale: false });
     type Row = { slug: string; silence: { since: string; calendarDays: number } | null; positions: Record<string, { stance: string; since: string | null }> };
     const rows = api.institutions as Row[];
     const nhsEngland = rows.find((i) => i.slug === 'nhs-england')!;
@@ -218,6 +218,6 @@ describe('the campaign that ended on 18 May 2023', () => {
   it('says that the record was not kept after the end, for a moment chosen after it', async () => {
     const doc = dom((await get('/?as_of=2024-01-01')).body);
     expect(words(doc.querySelector('.ended-note'))).toBe('The campaign ended on 18 May 2023, and the record was not kept after that day: anything that happened later is not in these figures.');
-    expect((await get('/api/campaign?as_of=2024-01-01')).json().campaign).toEqual({ endedOn: '2023-05-18', recordKept: false });
+    expect((await get('/api/campaign?as_of=2024-01-01')).json().campaign).toEqual({ endedOn: '2023-05-18', recordKept: false, lastUpdatedOn: '2023-05-18', stale: true });
   });
 });
