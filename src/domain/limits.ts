@@ -39,3 +39,9 @@ export function tooLong(value: string | null | undefined, limit: number, what: s
   if (value === null || value === undefined || value.length <= limit) return null;
   return `Keep ${what} to ${limit.toLocaleString('en-GB')} characters or fewer (it has ${value.length.toLocaleString('en-GB')})`;
 }
+
+/** What a search may ask: how long the text typed, and how many words and phrases it may name. */
+export const SEARCH_LIMITS = {
+  length: 200,
+  phrases: 20,
+} as const;

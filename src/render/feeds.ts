@@ -3,6 +3,7 @@
  * is HTML (type="html"), so its text is escaped there; RSS and JSON Feed titles are plain text.
  */
 import { Feed } from 'feed';
+import type { TimelineSelection } from '../tracker/timeline-filter.js';
 import type { CampaignView, EventView } from '../tracker/tracker.js';
 import type { ChangeView } from './revisions.js';
 import { escapeHtml } from './escape.js';
@@ -26,6 +27,14 @@ export interface FeedInput {
   description: string;
   /** The addresses of this feed in each format offered. */
   feedLinks: Partial<Record<FeedFormat, string>>;
+  /** For a searched or filtered feed: the timeline page (path and query) showing the same events, which is also what identifies the feed. */
+  page?: string | null;
+}
+
+/** A feed's title, saying what it was searched for, or that it is filtered. */
+export function searchedFeedTitle(title: string, selection: Pick<TimelineSelection, 'search' | 'narrowed'>): string {
+  if (selection.search) return `${title} (search: “${selection.search.text}”)`;
+  return selection.narrowed ? `${title} (filtered)` : title;
 }
 
 export function buildFeed(input: FeedInput, format: FeedFormat): string {
@@ -36,8 +45,8 @@ export function buildFeed(input: FeedInput, format: FeedFormat): string {
   const feed = new Feed({
     title: input.title,
     description: campaign.endedOn ? `${input.description} The campaign ended on ${longDate(campaign.endedOn)}; the record was not kept after that day.` : input.description,
-    id: `${baseUrl}${input.path}`,
-    link: `${baseUrl}${input.path === '/' ? '/timeline' : input.path}`,
+    id: `${baseUrl}${input.page ?? input.path}`,
+    link: `${baseUrl}${input.page ?? (input.path === '/' ? '/timeline' : input.path)}`,
     language: 'en-GB',
     updated,
     generator: 'Campaign accountability tracker',

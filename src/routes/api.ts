@@ -11,7 +11,8 @@ import { changeJson } from '../render/revisions.js';
 import { revisedSince } from '../tracker/revisions.js';
 import { campaignView, eventAsAt, freshness, institutionPage, institutionsAsAt, timeline } from '../tracker/tracker.js';
 import { health } from '../tracker/health.js';
-import { askOr400, institutionOr404 } from './lookups.js';
+import { readTimelineFilter } from '../tracker/timeline-filter.js';
+import { institutionOr404, selectionOr400 } from './lookups.js';
 import { apiSchemas } from './schemas.js';
 import { TIMELINE_PAGE_SIZE } from './timeline.js';
 
@@ -50,9 +51,9 @@ export default async function apiRoutes(fastify: FastifyInstance) {
 
   app.get('/api/timeline', { schema: apiSchemas.timeline }, async (request) => {
     const q = request.query;
-    if (q.ask) askOr400(t, q.ask, request.at);
-    const page = timeline(t, request.at, { type: q.type, kind: q.kind, region: q.region, ask: q.ask }, decodeCursor(q.before), q.limit ?? TIMELINE_PAGE_SIZE);
-    const kept = { as_of: q.as_of, rev: q.rev, type: q.type, kind: q.kind, region: q.region, ask: q.ask, limit: q.limit };
+    const { filter, params } = selectionOr400(readTimelineFilter(t, q, request.at));
+    const page = timeline(t, request.at, filter, decodeCursor(q.before), q.limit ?? TIMELINE_PAGE_SIZE);
+    const kept = { as_of: q.as_of, rev: q.rev, ...params, limit: q.limit };
     const next = page.next ? `${t.baseUrl}${withQuery('/api/timeline', { ...kept, before: encodeCursor(page.next) })}` : null;
     return { ...stamp(request), events: page.events, next };
   });

@@ -1,5 +1,6 @@
 /** The lookups every handler shares: a thing found, or the request refused in one wording. */
 import { RequestProblem } from '../plugins/errors.js';
+import type { TimelineSelection, TimelineSelectionResult } from '../tracker/timeline-filter.js';
 import { askBySlug, type Ask, type At, type Tracker } from '../tracker/tracker.js';
 
 /** The institution found, or a 404 naming the address that was asked for. */
@@ -29,4 +30,11 @@ export function eventIdOr404(text: string): number {
   const id = Number(text);
   if (!/^\d{1,15}$/.test(text) || id < 1) throw new RequestProblem(404, 'There is no such event', 'id');
   return id;
+}
+
+/** The timeline's search and filters, or a 400 naming the first parameter at fault (the API and the feeds; the page shows every problem beside its field). */
+export function selectionOr400(result: TimelineSelectionResult): TimelineSelection {
+  if (result.ok) return result.value;
+  const [parameter, message] = Object.entries(result.errors)[0]!;
+  throw new RequestProblem(400, `${message}.`, parameter);
 }

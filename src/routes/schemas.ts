@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { ChangeSchema, ErrorSchema, EventSchema, InstitutionSchema, Nullable } from '../contract.js';
 import { CURSOR_PATTERN } from '../domain/cursor.js';
+import { SEARCH_LIMITS } from '../domain/limits.js';
 import { EVENT_TYPES, INSTITUTION_KINDS } from '../domain/vocabulary.js';
 
 // ---- Query strings and parameters -------------------------------------------------------------
@@ -33,11 +34,28 @@ export const IdParams = Type.Object({
 
 export const AskParams = Type.Object({ ask: Type.String({ maxLength: 100 }) });
 
+/** The timeline's search and filters beside type and kind: the page, the API and the feeds take them all. */
+const searchFilters = {
+  q: Type.Optional(
+    // Its length is checked with the search itself (src/domain/search.ts), so that the page can say so beside the search box.
+    Type.String({
+      description:
+        `Only events whose summary, quote, sender, sources’ titles and publishers, or institution’s name or other names have every word given, in any order. ` +
+        `"A phrase" in double quotes, OR between alternatives, -word to leave out events that have it, polic* for words that start so; ` +
+        `case and accents do not matter. At most ${SEARCH_LIMITS.length} characters and ${SEARCH_LIMITS.phrases} words and phrases.`,
+    }),
+  ),
+  institution: Type.Optional(Type.String({ maxLength: 100, description: 'Only events about this institution (its slug, e.g. nhs-england)' })),
+  from: Type.Optional(Type.String({ maxLength: 60, description: 'Only events on or after this date (London), e.g. 2021-04-23' })),
+  to: Type.Optional(Type.String({ maxLength: 60, description: 'Only events on or before this date (London), e.g. 2021-05-06' })),
+  region: Type.Optional(Type.String({ maxLength: 100, description: 'Only events about institutions in this NHS England region, e.g. South East' })),
+  ask: Type.Optional(Type.String({ maxLength: 100, description: 'Only events stating a position on this ask (its slug, e.g. review)' })),
+};
+
 const timelineFilters = {
   as_of: Type.Optional(AS_OF),
   rev: Type.Optional(REV),
-  region: Type.Optional(Type.String({ maxLength: 100, description: 'Only events about institutions in this NHS England region, e.g. South East' })),
-  ask: Type.Optional(Type.String({ maxLength: 100, description: 'Only events stating a position on this ask (its slug, e.g. review)' })),
+  ...searchFilters,
   before: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The cursor of the next page; follow `next` rather than building it' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Events per page, 1 to 200 (default 50)' })),
 };
@@ -61,6 +79,16 @@ export const TimelinePageQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type TimelinePageQuery = Static<typeof TimelinePageQuery>;
+
+/** The feeds take the timeline's search and filters (empty values meaning "any", as on the page). */
+export const FeedQuery = Type.Object({
+  as_of: Type.Optional(AS_OF),
+  rev: Type.Optional(REV),
+  ...searchFilters,
+  type: Type.Optional(Type.Enum([...EVENT_TYPES, ''], { description: 'Only events of this type' })),
+  kind: Type.Optional(Type.Enum([...INSTITUTION_KINDS, ''], { description: 'Only events about institutions of this kind' })),
+});
 
 /** The directory's filters; `stance_<ask>` filters are checked against the campaign's asks. */
 export const DirectoryQuery = Type.Object(
@@ -174,9 +202,11 @@ export const apiSchemas = {
   },
   timeline: {
     summary: 'Published events, newest first, a page at a time',
-    description: 'Follow `next` for the next page (keyset pagination on the event instant and id). Filters: type, kind, region, ask.',
+    description:
+      'Follow `next` for the next page (keyset pagination on the event instant and id; it keeps the search and filters). ' +
+      'Search with q; filter by type, kind, region, ask, institution, and dates from and to (both included). A search that cannot be read, an unknown ask or institution, or a bad date is a 400 naming the parameter.',
     querystring: TimelineQuery,
-    response: { 200: Type.Object({ ...Stamp, events: Type.Array(EventSchema), next: Nullable(Type.String()) }) },
+    response: { 200: Type.Object({ ...Stamp, events: Type.Array(EventSchema), next: Nullable(Type.String()) }), 400: ErrorSchema },
   },
   event: {
     summary: 'One published event',

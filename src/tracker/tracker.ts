@@ -10,6 +10,7 @@ import { publicAsks, publicCampaign, publicInstitutionBySlug, publicInstitutions
 import {
   activity,
   changeToken,
+  countTimelineRows,
   eventVersionRow,
   latestEventAsAt,
   latestPublishedAt,
@@ -317,6 +318,37 @@ export function timeline(t: Tracker, at: At, filter: TimelineFilter, before: Cur
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { events: withDetails(t, page), next: rows.length > limit && last ? { at: last.occurredAt, id: last.id } : null };
+}
+
+/** How many published events pass the filter: the number, or `cap` and `more` when there are more than that. */
+export function timelineCount(t: Tracker, at: At, filter: TimelineFilter, cap: number): { count: number; more: boolean } {
+  const n = countTimelineRows(t.db, reading(t, at), filter, cap + 1);
+  return n > cap ? { count: cap, more: true } : { count: n, more: false };
+}
+
+/** An institution the record names in at least one published event as at T: what the timeline can be filtered by. */
+export interface InstitutionOnRecord {
+  id: number;
+  slug: string;
+  name: string;
+  aliases: string[];
+}
+
+/** Every institution with at least one published event in the reading, by name. */
+export function institutionsOnRecord(t: Tracker, at: At): InstitutionOnRecord[] {
+  return keptAsAt(t, 'institutionsOnRecord', at, () => {
+    const r = reading(t, at);
+    const involved = new Set(activity(t.db, r).map((a) => a.institutionId));
+    return publicInstitutions(t.db, r)
+      .filter((i) => involved.has(i.id))
+      .map(({ id, slug, name, aliases }) => ({ id, slug, name, aliases }));
+  });
+}
+
+/** One institution of the directory as the record stood at R, by its slug, or null. */
+export function institutionNamed(t: Tracker, slug: string, at: At): InstitutionOnRecord | null {
+  const row = publicInstitutionBySlug(t.db, reading(t, at), slug);
+  return row ? { id: row.id, slug: row.slug, name: row.name, aliases: row.aliases } : null;
 }
 
 export type EventLookup = { found: true; event: EventView } | { found: false; reason: 'missing' | 'later' };

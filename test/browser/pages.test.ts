@@ -190,6 +190,50 @@ const PAGES: PageCase[] = [
     },
   },
   {
+    name: 'timeline-search',
+    url: () => `/timeline?q=${STORY.sharedAlias}&type=response`,
+    status: 200,
+    heading: 'Timeline',
+    shows: [
+      `2 published events match “${STORY.sharedAlias}” with these filters.`,
+      `Response (statement): ${STORY.trust}`,
+      `Response (statement): ${STORY.police}`,
+      `Also known as ${STORY.sharedAlias}`,
+      'Follow new events that match: Atom feed',
+    ],
+    hides: [`Approach (petition): ${STORY.national}`, `Response (statement): ${STORY.network}`],
+    check: async (page) => {
+      expect(await page.locator('main article.event .event-title').allInnerTexts()).toEqual([`Response (statement): ${STORY.trust}`, `Response (statement): ${STORY.police}`]);
+      // The search box is labelled, keeps the search, and is described by its hint.
+      const box = page.getByRole('searchbox', { name: 'Search events' });
+      expect(await box.inputValue()).toBe(STORY.sharedAlias);
+      expect(await box.getAttribute('aria-describedby')).toBe('q-hint');
+      expect(await page.getByRole('search').count()).toBeGreaterThan(0);
+      // Each match marked: the other name of both, and WHIPP in the police’s summary and words.
+      const marks = await page.locator('main mark').allInnerTexts();
+      expect(new Set(marks)).toEqual(new Set([STORY.sharedAlias]));
+      expect(marks.length).toBe(4);
+    },
+  },
+  {
+    name: 'timeline-bad-search',
+    url: () => '/timeline?q=%22%5E%22&from=31/04/2021&type=response',
+    status: 400,
+    heading: 'Timeline',
+    shows: ['There is a problem', 'Type a word or a number to search for: “"^"” has none', 'The “from” date: 31/04/2021 is not a real date'],
+    check: async (page) => {
+      const box = page.getByRole('searchbox', { name: 'Search events' });
+      expect(await box.inputValue()).toBe('"^"');
+      expect(await box.getAttribute('aria-invalid')).toBe('true');
+      expect(await box.getAttribute('aria-describedby')).toBe('q-hint q-error');
+      expect(await page.locator('#from').getAttribute('aria-describedby')).toBe('from-hint from-error');
+      expect(await page.locator('#type').inputValue()).toBe('response');
+      // The summary's links move to each field.
+      expect(await page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#q', '#from']);
+      expect(await page.locator('main article.event').count()).toBe(0);
+    },
+  },
+  {
     name: 'event-petition',
     url: (s) => `/events/${s.events.petition}`,
     status: 200,

@@ -9,9 +9,11 @@ import type { events } from '../schema.js';
 import type { PositionStatement } from '../../domain/positions.js';
 import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
 import type { Cursor } from '../../domain/cursor.js';
+import type { Search } from '../../domain/search.js';
 import type { EventType, InstitutionKind, Stance } from '../../domain/vocabulary.js';
 import { prepared } from './prepared.js';
 import { readingParams, validAt, visible, type Reading } from './reading.js';
+import { hitBound, searchSql } from './search.js';
 
 export { prepared };
 
@@ -126,35 +128,80 @@ export interface TimelineFilter {
   /** Only events that state a stance on this ask (by slug). */
   ask?: string | undefined;
   institutionId?: number | undefined;
+  /** Only events that match this search (src/db/queries/search.ts). */
+  search?: Search | null | undefined;
+  /** Only events at or after this instant (epoch ms). */
+  from?: number | undefined;
+  /** Only events before this instant (epoch ms). */
+  until?: number | undefined;
 }
 
 /**
- * Published events in the reading, newest first, after the cursor (keyset pagination: the cost
- * of a page does not grow with its depth). Returns up to `limit` rows.
+ * How many event versions a search may find for the timeline to start from them (by id) rather
+ * than from its index in time order: a few are cheaper to look up and sort; many are found soon
+ * enough walking newest first.
  */
-export function timelineRows(db: Db, r: Reading, filter: TimelineFilter, before: Cursor | null, limit: number): EventVersionRow[] {
+export const FEW_HITS = 2000;
+
+/** A timeline query's tables and conditions (event versions `e`, institution versions `i`, revisions `r`) and their parameters. */
+function timelineQuery(db: Db, r: Reading, filter: TimelineFilter, fewHits: number): { from: string; where: string[]; params: Record<string, unknown> } {
   const where = [visible(r)];
-  if (filter.type) where.push('e.type = @type');
-  if (filter.kind) where.push('i.kind = @kind');
-  if (filter.region) where.push('i.region = @region');
-  if (filter.institutionId !== undefined) where.push('e.institution_id = @institutionId');
-  if (filter.ask) where.push('EXISTS (SELECT 1 FROM event_version_positions p JOIN asks a ON a.id = p.ask_id WHERE p.version_id = e.version_id AND a.slug = @ask)');
-  if (before) where.push('(e.occurred_at, e.event_id) < (@beforeAt, @beforeId)');
-  // CROSS JOIN keeps the events the outer loop, read newest first from an index, so the query
-  // stops at the limit at any revision (the planner would otherwise start from the revisions).
-  const sql = `SELECT ${VERSION_COLUMNS} FROM event_versions e ${institutionAt(r)} CROSS JOIN revisions r ON r.id = e.rev_from
-    WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.event_id DESC LIMIT @limit`;
-  return prepared(db, sql).all({
+  const params: Record<string, unknown> = {
     ...readingParams(r),
     type: filter.type ?? null,
     kind: filter.kind ?? null,
     region: filter.region ?? null,
     institutionId: filter.institutionId ?? null,
     ask: filter.ask ?? null,
-    beforeAt: before?.at ?? null,
-    beforeId: before?.id ?? null,
-    limit,
-  }) as EventVersionRow[];
+    from: filter.from ?? null,
+    until: filter.until ?? null,
+  };
+  if (filter.type) where.push('e.type = @type');
+  if (filter.kind) where.push('i.kind = @kind');
+  if (filter.region) where.push('i.region = @region');
+  if (filter.institutionId !== undefined) where.push('e.institution_id = @institutionId');
+  if (filter.ask) where.push('EXISTS (SELECT 1 FROM event_version_positions p JOIN asks a ON a.id = p.ask_id WHERE p.version_id = e.version_id AND a.slug = @ask)');
+  if (filter.from !== undefined) where.push('e.occurred_at >= @from');
+  if (filter.until !== undefined) where.push('e.occurred_at < @until');
+  // CROSS JOIN keeps the events the outer loop, read newest first from an index, so the query
+  // stops at the limit at any revision (the planner would otherwise start from the revisions).
+  let from = `event_versions e ${institutionAt(r)} CROSS JOIN revisions r ON r.id = e.rev_from`;
+  if (filter.search) {
+    const search = searchSql(r, filter.search, params);
+    where.push(...search.without);
+    const bound = hitBound(db, r, filter.search, fewHits + 1);
+    if (search.hits !== null && bound !== null && bound <= fewHits) {
+      from = `(${search.hits}) h CROSS JOIN event_versions e ON e.version_id = h.version_id ${institutionAt(r)} CROSS JOIN revisions r ON r.id = e.rev_from`;
+    } else if (search.matches !== null) {
+      where.push(search.matches);
+    }
+  }
+  return { from, where, params };
+}
+
+/**
+ * A statement for a timeline query. A search's phrases shape its SQL, so those statements are
+ * prepared each time rather than kept (what readers type must not fill the statement cache).
+ */
+const statementFor = (db: Db, filter: TimelineFilter, sql: string) => (filter.search ? db.$client.prepare(sql) : prepared(db, sql));
+
+/**
+ * Published events in the reading, newest first, after the cursor (keyset pagination: the cost
+ * of a page does not grow with its depth). Returns up to `limit` rows. (`fewHits` is for the
+ * tests that hold both ways of answering a search to the same answer.)
+ */
+export function timelineRows(db: Db, r: Reading, filter: TimelineFilter, before: Cursor | null, limit: number, fewHits = FEW_HITS): EventVersionRow[] {
+  const { from, where, params } = timelineQuery(db, r, filter, fewHits);
+  if (before) where.push('(e.occurred_at, e.event_id) < (@beforeAt, @beforeId)');
+  const sql = `SELECT ${VERSION_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.event_id DESC LIMIT @limit`;
+  return statementFor(db, filter, sql).all({ ...params, beforeAt: before?.at ?? null, beforeId: before?.id ?? null, limit }) as EventVersionRow[];
+}
+
+/** How many published events in the reading pass the filter, counting no further than `cap`. */
+export function countTimelineRows(db: Db, r: Reading, filter: TimelineFilter, cap: number, fewHits = FEW_HITS): number {
+  const { from, where, params } = timelineQuery(db, r, filter, fewHits);
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where.join(' AND ')} LIMIT @cap)`;
+  return (statementFor(db, filter, sql).get({ ...params, cap }) as { n: number }).n;
 }
 
 /** One published event as the record stood at the reading's revision (whatever its moment), or null. */
