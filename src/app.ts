@@ -54,9 +54,8 @@ const hopsWithin = (hops: number) => (_address: string, hop: number) => hop < ho
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    // Warnings and errors are always logged; each request only when LOG_REQUESTS is on.
+    // Warnings and errors are always logged; each request (logged at level info) only when LOG_REQUESTS is on.
     logger: { level: config.logRequests ? 'info' : 'warn', ...(options.logStream ? { stream: options.logStream } : {}) },
-    disableRequestLogging: !config.logRequests,
     // Only a configured proxy may say who the client is (X-Forwarded-For); by default nobody may.
     trustProxy: typeof config.trustProxy === 'number' ? hopsWithin(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,

@@ -60,6 +60,8 @@ export const EventSchema = Type.Object({
   positions: Type.Record(Type.String(), Type.Enum([...STANCES])),
   sources: Type.Array(SourceSchema),
   dueOn: NullableDate,
+  lateOn: Nullable(Type.String({ format: 'date', description: 'A contact not answered by its reply due date: the day it became late (the day after that date); null otherwise' })),
+  longOverdueOn: Nullable(Type.String({ format: 'date', description: 'A contact still not answered once twice its reply window had passed: the day it became long overdue; null otherwise' })),
   url: Type.String(),
 });
 /** An event as the API gives it. */

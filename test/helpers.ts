@@ -41,6 +41,7 @@ export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
     BASE_URL: 'https://tracker.example.org',
     LOG_REQUESTS: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
+    SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
     DATA_DIR: options.dataDir ?? FIXTURE_DATA,
     ...options.env,
   });

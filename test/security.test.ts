@@ -631,9 +631,10 @@ describe('for other sites', () => {
     contact(db, long, { date: '2021-04-23' });
     const svg = dom((await t.app.inject({ method: 'GET', url: `/badges/${long.slug}.svg` })).body).querySelector('svg')!;
     expect(Number(svg.getAttribute('width'))).toBeLessThanOrEqual(280);
-    expect(svg.getAttribute('aria-label')).toBe('Hertfordshire Partnership University NHS Foundation Trust · 2,039 days without comment');
+    // The record's latest event is years old: the badge says when it was last updated.
+    expect(svg.getAttribute('aria-label')).toBe('Hertfordshire Partnership University NHS Foundation Trust · 2,039 days without comment (record last updated 23 April 2021)');
     const lines = [...svg.querySelectorAll('text')].map((x) => x.textContent);
-    expect(lines).toEqual(['Hertfordshire Partnership University NHS', 'Foundation Trust', '2,039 days without comment']);
+    expect(lines).toEqual(['Hertfordshire Partnership University NHS', 'Foundation Trust', '2,039 days without comment (record last', 'updated 23 April 2021)']);
     const short = dom((await t.app.inject({ method: 'GET', url: `/badges/${hostile.slug}.svg?ask=review` })).body).querySelector('svg')!;
     expect([...short.querySelectorAll('text')].map((x) => x.textContent)).toEqual(['Evil" onload="alert(1) & Co', 'Independent review: No position']);
     expect(short.getAttribute('onload')).toBeNull();

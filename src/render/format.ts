@@ -46,6 +46,16 @@ export function periodStartLabel(instant: number): string {
   return endOfLondonDay(date) === instant ? `the start of ${longDate(addDays(date, 1))}` : instantLabel(instant);
 }
 
+/** "st", "nd", "rd" or "th" for a number: 1st, 2nd, 3rd, 11th, 20th. */
+export function ordinalSuffix(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return 'th';
+  return ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+}
+
+/** The day after a date. */
+export const nextDay = (date: string): string => addDays(date, 1);
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 }

@@ -45,6 +45,8 @@ export default async function changesRoutes(fastify: FastifyInstance) {
       moves: c.moves.map((m) => ({ ...m, institution: who(m.institution) })),
       silencesBegun: c.silencesBegun.map((s) => ({ institution: who(s.institution), since: s.silence!.since, calendarDays: s.silence!.calendarDays, workingDays: s.silence!.workingDays })),
       silencesEnded: c.silencesEnded.map((s) => ({ institution: who(s.institution), since: s.before!.since, calendarDays: s.before!.calendarDays, workingDays: s.before!.workingDays })),
+      becameLate: c.becameLate.map((e) => ({ institution: { slug: e.institution!, name: e.institutionName! }, eventId: e.id, date: e.date, dueOn: e.dueOn!, on: e.lateOn! })),
+      becameLongOverdue: c.becameLongOverdue.map((e) => ({ institution: { slug: e.institution!, name: e.institutionName! }, eventId: e.id, date: e.date, dueOn: e.dueOn!, on: e.longOverdueOn! })),
     };
   });
 }

@@ -67,7 +67,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
       reply,
       'events/show',
       title,
-      { event: e, asks: campaign.asks, corrections: changeViews(found.corrections), canEdit: request.user !== null, citation },
+      { event: e, asks: campaign.asks, corrections: changeViews(found.corrections), canEdit: request.user !== null, citation, due: found.due },
       e.summary,
       { revisionScope: { eventId: e.id } },
     );

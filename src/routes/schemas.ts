@@ -232,6 +232,14 @@ export const correctionsSchema = {
 const Who = Type.Object({ slug: Type.String(), name: Type.String() });
 const Side = Type.Object({ asOf: Type.String({ format: 'date-time' }), revision: Type.Integer() });
 
+const Crossing = Type.Object({
+  institution: Type.Object({ slug: Type.String(), name: Type.String() }),
+  eventId: Type.Integer(),
+  date: Type.String({ format: 'date' }),
+  dueOn: Type.String({ format: 'date' }),
+  on: Type.String({ format: 'date', description: 'The day it crossed the threshold' }),
+});
+
 export const changesSchema = {
   summary: 'What changed between two moments, or between two revisions of the record',
   description:
@@ -249,6 +257,8 @@ export const changesSchema = {
       ),
       silencesBegun: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Nullable(Type.Integer()) })),
       silencesEnded: Type.Array(Type.Object({ institution: Who, since: Type.String({ format: 'date' }), calendarDays: Type.Integer(), workingDays: Nullable(Type.Integer()) })),
+      becameLate: Type.Array(Crossing, { description: 'Moments: approaches that became late in the period (the day after their reply due date, unanswered)' }),
+      becameLongOverdue: Type.Array(Crossing, { description: 'Moments: approaches that became long overdue in the period (twice their reply window passed, unanswered)' }),
     }),
     400: ErrorSchema,
   },

@@ -4,11 +4,11 @@
  * and in both, positions moved up or down the ladder and silences begun and ended. Built from
  * the same figures as every page, at each end.
  */
-import { endOfLondonDay, instantOf, parseMoment } from '../domain/calendar.js';
+import { endOfLondonDay, instantOf, londonDateOf, parseMoment } from '../domain/calendar.js';
 import { rung } from '../domain/positions.js';
 import type { Stance } from '../domain/vocabulary.js';
 import { recordChanges, type RecordChange } from './revisions.js';
-import { campaignView, institutionsAsAt, timeline, type At, type EventView, type Tracker } from './tracker.js';
+import { campaignView, contactsCrossing, institutionsAsAt, timeline, type At, type EventView, type Tracker } from './tracker.js';
 import type { Silence } from '../domain/silence.js';
 
 export interface PositionMove {
@@ -41,6 +41,9 @@ export interface Changes {
   moves: PositionMove[];
   silencesBegun: SilenceChange[];
   silencesEnded: SilenceChange[];
+  /** Moments: contacts that became late, and long overdue, in the period (unanswered by then). */
+  becameLate: EventView[];
+  becameLongOverdue: EventView[];
 }
 
 const MAX_EVENTS = 10_000;
@@ -68,6 +71,7 @@ export function changes(t: Tracker, from: At, to: At): Changes {
     if (!then.silence && now.silence) silencesBegun.push({ institution, silence: now.silence, before: null });
     if (then.silence && !now.silence) silencesEnded.push({ institution, silence: null, before: then.silence });
   }
+  const crossing = mode === 'moments' ? contactsCrossing(t, to, londonDateOf(from.asOf), londonDateOf(to.asOf), MAX_EVENTS) : { late: [], longOverdue: [] };
   return {
     from,
     to,
@@ -79,6 +83,8 @@ export function changes(t: Tracker, from: At, to: At): Changes {
     moves,
     silencesBegun,
     silencesEnded,
+    becameLate: crossing.late,
+    becameLongOverdue: crossing.longOverdue,
   };
 }
 

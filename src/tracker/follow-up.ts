@@ -1,11 +1,14 @@
 /** The campaigners' follow-up queue: who to chase, as at an instant. */
 import { awaitingReply, drafts, type AwaitingRow, type DraftRow } from '../db/queries/follow-up.js';
 import { daysBetween, londonDateOf } from '../domain/calendar.js';
-import { isOverdue } from '../domain/reply-due.js';
+import { isOverdue, overdueAsAt, overdueThresholds } from '../domain/reply-due.js';
 import { bySilence, institutionsAsAt, now, reading, type InstitutionView, type Tracker } from './tracker.js';
 
 export interface AwaitingContact extends AwaitingRow {
   overdue: boolean;
+  /** The day it became late, and the day it became long overdue, if it has (it is still unanswered). */
+  lateOn: string | null;
+  longOverdueOn: string | null;
   daysWaiting: number;
 }
 
@@ -24,10 +27,12 @@ export function followUp(t: Tracker, asOf: number): FollowUp {
   const awaiting = awaitingReply(t.db, reading(t, at), null, QUEUE_LIMIT).map((c) => ({
     ...c,
     overdue: isOverdue(c.dueOn, asOf),
+    ...overdueAsAt(overdueThresholds(c.date, c.dueOn, t.calendar), null, today),
     daysWaiting: daysBetween(c.date, today),
   }));
-  // Overdue first (longest overdue at the top), then the rest by due date.
-  awaiting.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueOn ?? '9').localeCompare(b.dueOn ?? '9') || a.id - b.id);
+  // Long overdue first, then late (longest overdue at the top of each), then the rest by due date.
+  const tier = (c: AwaitingContact) => (c.longOverdueOn ? 2 : c.overdue ? 1 : 0);
+  awaiting.sort((a, b) => tier(b) - tier(a) || (a.dueOn ?? '9').localeCompare(b.dueOn ?? '9') || a.id - b.id);
   return {
     awaiting,
     silent: bySilence(institutionsAsAt(t, at).filter((i) => i.silence !== null)),

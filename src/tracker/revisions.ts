@@ -4,6 +4,7 @@
  * each field before → after. Citations, the "revised since" notice, /corrections and /changes
  * all read them from here.
  */
+import { explainDueDate, type DueDay } from '../domain/reply-due.js';
 import { publicInstitutions } from '../db/queries/directory.js';
 import { versionDetails } from '../db/queries/events.js';
 import { askChanges, eventChanges, institutionChanges, legacyNotes, revisionRow, revisionsById, type VersionState } from '../db/queries/revisions.js';
@@ -216,10 +217,25 @@ export function eventCorrections(t: Tracker, at: At, eventId: number): RecordCha
 }
 
 /** What an event's page shows: the event in the reading, its corrections, the campaign's asks. */
-export type EventPage = (EventLookup & { found: false }) | { found: true; event: EventView; corrections: RecordChange[]; campaign: CampaignView };
+/** How a contact's reply due date was worked out: each day counted or skipped (null when the list does not cover them). */
+export interface DueExplanation {
+  days: DueDay[] | null;
+  /** The working days counted. */
+  window: number | null;
+}
+
+export type EventPage =
+  | (EventLookup & { found: false })
+  | { found: true; event: EventView; corrections: RecordChange[]; campaign: CampaignView; due: DueExplanation | null };
 
 export function eventPage(t: Tracker, id: number, at: At): EventPage {
   const found = eventAsAt(t, id, at);
   if (!found.found) return found;
-  return { found: true, event: found.event, corrections: eventCorrections(t, at, id), campaign: campaignView(t, at) };
+  const e = found.event;
+  let due: DueExplanation | null = null;
+  if (e.type === 'contact' && e.dueOn) {
+    const days = explainDueDate(e.date, e.dueOn, t.calendar);
+    due = { days, window: days ? days.filter((d) => d.counted !== null).length : null };
+  }
+  return { found: true, event: e, corrections: eventCorrections(t, at, id), campaign: campaignView(t, at), due };
 }

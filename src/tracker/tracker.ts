@@ -9,7 +9,9 @@ import { campaignRow } from '../db/queries/campaign.js';
 import { publicAsks, publicCampaign, publicInstitutionBySlug, publicInstitutions, publicRegions, type PublicInstitution } from '../db/queries/directory.js';
 import {
   activity,
+  answeredOn,
   changeToken,
+  contactsCrossingRows,
   countTimelineRows,
   eventVersionRow,
   latestEventAsAt,
@@ -25,7 +27,7 @@ import { latestRevision, type Reading } from '../db/queries/reading.js';
 import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
 import type { Cursor } from '../domain/cursor.js';
 import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
-import { DEFAULT_REPLY_WINDOWS, type ReplyWindows } from '../domain/reply-due.js';
+import { DEFAULT_REPLY_WINDOWS, overdueAsAt, overdueThresholds, type OverdueThresholds, type ReplyWindows } from '../domain/reply-due.js';
 import { DEFAULT_STALE_AFTER_DAYS, staleSince } from '../domain/campaign-end.js';
 import { silenceFrom, type Silence } from '../domain/silence.js';
 import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
@@ -278,7 +280,7 @@ export function bySilence(list: InstitutionView[]): InstitutionView[] {
   );
 }
 
-function toEventView(t: Tracker, row: EventVersionRow, positions: Record<string, Stance> | undefined, sources: EventSourceView[] | undefined): EventView {
+function toEventView(t: Tracker, row: EventVersionRow, positions: Record<string, Stance> | undefined, sources: EventSourceView[] | undefined, overdue: OverdueThresholds): EventView {
   return {
     id: row.id,
     type: row.type,
@@ -296,15 +298,25 @@ function toEventView(t: Tracker, row: EventVersionRow, positions: Record<string,
     positions: positions ?? {},
     sources: (sources ?? []).map(({ title, url, publisher, publishedOn }) => ({ title, url, publisher, publishedOn })),
     dueOn: row.dueOn,
+    lateOn: overdue.lateOn,
+    longOverdueOn: overdue.longOverdueOn,
     url: `${t.baseUrl}/events/${row.id}`,
     revision: row.revision,
     recordedAt: isoInstant(row.recordedAt),
   };
 }
 
-function withDetails(t: Tracker, rows: EventVersionRow[]): EventView[] {
-  const { positions, sources } = versionDetails(t.db, rows.map((r) => r.versionId));
-  return rows.map((r) => toEventView(t, r, positions.get(r.versionId), sources.get(r.versionId)));
+function withDetails(t: Tracker, rows: EventVersionRow[], at: At): EventView[] {
+  const ids = rows.map((r) => r.versionId);
+  const { positions, sources } = versionDetails(t.db, ids);
+  const answered = answeredOn(t.db, reading(t, at), ids);
+  const today = londonDateOf(at.asOf);
+  const never: OverdueThresholds = { lateOn: null, longOverdueOn: null };
+  return rows.map((r) => {
+    // A contact's tiers as at the moment: the thresholds it had crossed before it was answered.
+    const overdue = r.type === 'contact' ? overdueAsAt(overdueThresholds(r.date, r.dueOn, t.calendar), answered.get(r.versionId) ?? null, today) : never;
+    return toEventView(t, r, positions.get(r.versionId), sources.get(r.versionId), overdue);
+  });
 }
 
 export interface TimelinePage {
@@ -317,7 +329,7 @@ export function timeline(t: Tracker, at: At, filter: TimelineFilter, before: Cur
   const rows = timelineRows(t.db, reading(t, at), filter, before, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { events: withDetails(t, page), next: rows.length > limit && last ? { at: last.occurredAt, id: last.id } : null };
+  return { events: withDetails(t, page, at), next: rows.length > limit && last ? { at: last.occurredAt, id: last.id } : null };
 }
 
 /** How many published events pass the filter: the number, or `cap` and `more` when there are more than that. */
@@ -351,6 +363,13 @@ export function institutionNamed(t: Tracker, slug: string, at: At): InstitutionO
   return row ? { id: row.id, slug: row.slug, name: row.name, aliases: row.aliases } : null;
 }
 
+/** Contacts that became late, and that became long overdue, on a day after `fromDate` up to `toDate` (as at `at`). */
+export function contactsCrossing(t: Tracker, at: At, fromDate: LondonDate, toDate: LondonDate, limit: number): { late: EventView[]; longOverdue: EventView[] } {
+  const events = withDetails(t, contactsCrossingRows(t.db, reading(t, at), fromDate, toDate, limit), at);
+  const within = (d: string | null) => d !== null && d > fromDate && d <= toDate;
+  return { late: events.filter((e) => within(e.lateOn)), longOverdue: events.filter((e) => within(e.longOverdueOn)) };
+}
+
 export type EventLookup = { found: true; event: EventView } | { found: false; reason: 'missing' | 'later' };
 
 /** A published event as the record stood at R, as at T: one that had not happened by T is reported as such. */
@@ -358,11 +377,11 @@ export function eventAsAt(t: Tracker, id: number, at: At): EventLookup {
   const row = eventVersionRow(t.db, reading(t, at), id);
   if (!row) return { found: false, reason: 'missing' };
   if (row.occurredAt > at.asOf) return { found: false, reason: 'later' };
-  return { found: true, event: withDetails(t, [row])[0]! };
+  return { found: true, event: withDetails(t, [row], at)[0]! };
 }
 
 export function institutionHistory(t: Tracker, institutionId: number, at: At, limit = 10_000): EventView[] {
-  return withDetails(t, timelineRows(t.db, reading(t, at), { institutionId }, null, limit));
+  return withDetails(t, timelineRows(t.db, reading(t, at), { institutionId }, null, limit), at);
 }
 
 /** The scorecard: every institution approached or on record, with its figures, as at T. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
 import { currentPositions, headlineCounts, rung, type PositionStatement } from '../../src/domain/positions.js';
-import { isOverdue, replyDueOn, replyWindow } from '../../src/domain/reply-due.js';
+import { explainDueDate, isOverdue, overdueAsAt, overdueThresholds, replyDueOn, replyWindow } from '../../src/domain/reply-due.js';
 import { isComment, outstandingContacts, silence } from '../../src/domain/silence.js';
 import type { ResponseType, Stance } from '../../src/domain/vocabulary.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
@@ -190,5 +190,71 @@ describe('reply due dates', () => {
     ['with no due date', null, '2030-01-01T00:00:00.000Z', false],
   ] as const)('an unanswered contact due %s is overdue: %s', (_name, dueOn, at, overdue) => {
     expect(isOverdue(dueOn, Date.parse(at))).toBe(overdue);
+  });
+});
+
+describe('overdue tiers: late the day after the due date, long overdue once twice the window has passed', () => {
+  it.each([
+    ['an email of Friday 23 April 2021 (10 working days)', '2021-04-23', '2021-05-10', { lateOn: '2021-05-11', longOverdueOn: '2021-05-25' }],
+    // 40 working days for FOI, as WhatDoTheyKnow counts them: Monday 31 May 2021 was a bank holiday.
+    ['an FOI request of Friday 23 April 2021 (20 working days)', '2021-04-23', '2021-05-24', { lateOn: '2021-05-25', longOverdueOn: '2021-06-23' }],
+    ['a due date set by hand, 3 working days on (Monday 3 May a bank holiday)', '2021-04-23', '2021-04-28', { lateOn: '2021-04-29', longOverdueOn: '2021-05-05' }],
+    ['no due date', '2021-04-23', null, { lateOn: null, longOverdueOn: null }],
+    ['twice the window ending on the last day of the holiday list', '2027-12-01', '2027-12-15', { lateOn: '2027-12-16', longOverdueOn: '2028-01-01' }],
+    ['twice the window running past the holiday list', '2027-12-10', '2027-12-24', { lateOn: '2027-12-25', longOverdueOn: null }],
+  ] as const)('%s', (_name, date, dueOn, expected) => {
+    expect(overdueThresholds(date, dueOn, calendar)).toEqual(expected);
+  });
+
+  const thresholds = { lateOn: '2021-05-11', longOverdueOn: '2021-05-25' };
+  it.each([
+    ['on the due date, unanswered: neither', null, '2021-05-10', { lateOn: null, longOverdueOn: null }],
+    ['the day after, unanswered: late', null, '2021-05-11', { lateOn: '2021-05-11', longOverdueOn: null }],
+    ['the day before twice the window has passed: still only late', null, '2021-05-24', { lateOn: '2021-05-11', longOverdueOn: null }],
+    ['once twice the window has passed, unanswered: both', null, '2021-05-25', { lateOn: '2021-05-11', longOverdueOn: '2021-05-25' }],
+    ['answered on the due date: never late', '2021-05-10', '2021-06-30', { lateOn: null, longOverdueOn: null }],
+    ['answered the day it became late: late, and stays so', '2021-05-11', '2021-06-30', { lateOn: '2021-05-11', longOverdueOn: null }],
+    ['answered between the two: late only', '2021-05-20', '2021-06-30', { lateOn: '2021-05-11', longOverdueOn: null }],
+    ['answered after both: both, with their days', '2021-06-01', '2021-06-30', { lateOn: '2021-05-11', longOverdueOn: '2021-05-25' }],
+    ['answered after the moment shown: as if unanswered', '2021-06-01', '2021-05-12', { lateOn: '2021-05-11', longOverdueOn: null }],
+  ] as const)('%s', (_name, answeredOn, today, expected) => {
+    // A comment after the moment shown is not known then: the caller passes null for it.
+    const answered = answeredOn !== null && answeredOn <= today ? answeredOn : null;
+    expect(overdueAsAt(thresholds, answered, today)).toEqual(expected);
+  });
+});
+
+describe('how a reply due date was worked out', () => {
+  it('lists each day from the approach to the due date, counting working days and naming what it skipped', () => {
+    // An email on Friday 23 April 2021, due 10 working days later, on Monday 10 May.
+    const days = explainDueDate('2021-04-23', '2021-05-10', calendar)!;
+    expect(days.map((d) => [d.date, d.counted ?? d.skipped])).toEqual([
+      ['2021-04-24', 'Saturday'],
+      ['2021-04-25', 'Sunday'],
+      ['2021-04-26', 1],
+      ['2021-04-27', 2],
+      ['2021-04-28', 3],
+      ['2021-04-29', 4],
+      ['2021-04-30', 5],
+      ['2021-05-01', 'Saturday'],
+      ['2021-05-02', 'Sunday'],
+      ['2021-05-03', 'Early May bank holiday'],
+      ['2021-05-04', 6],
+      ['2021-05-05', 7],
+      ['2021-05-06', 8],
+      ['2021-05-07', 9],
+      ['2021-05-08', 'Saturday'],
+      ['2021-05-09', 'Sunday'],
+      ['2021-05-10', 10],
+    ]);
+  });
+
+  it.each([
+    ['a due date before the approach', '2021-05-10', '2021-05-01'],
+    ['a due date on the day of the approach', '2021-05-10', '2021-05-10'],
+    ['a due date past the holiday list', '2027-12-10', '2028-01-10'],
+    ['a due date more than a year on', '2021-05-10', '2022-05-12'],
+  ])('cannot list the days for %s', (_name, date, dueOn) => {
+    expect(explainDueDate(date, dueOn, calendar)).toBeNull();
   });
 });

@@ -299,7 +299,7 @@ describe('logging an event', () => {
     // The event's page says when the reply is due.
     const shownPage = dom((await client.get(`/events/${id}`)).body);
     const facts = Object.fromEntries([...shownPage.querySelectorAll('dl.facts > div')].map((d) => [words(d.querySelector('dt')), words(d.querySelector('dd'))]));
-    expect(facts).toMatchObject({ When: '11:30 (UK time), Thursday 6 May 2021', How: 'Letter', 'Reply due by': '20 May 2021' });
+    expect(facts).toMatchObject({ When: '11:30 (UK time), Thursday 6 May 2021', How: 'Letter', 'Reply due by': '20 May 2021 Long overdue since 5 June 2021' });
   });
 
   it('accepts an overridden reply due date only with a reason', async () => {
@@ -524,8 +524,8 @@ describe('the follow-up queue', () => {
     const rows = [...doc.querySelectorAll('table.awaiting tbody tr')];
     const cells = rows.map((r) => [words(r.querySelector('th')), ...[...r.querySelectorAll('td')].slice(0, 3).map(words)]);
     expect(cells).toEqual([
-      ['Alpha Trust', '1 October 2026: Freedom of Information request from Fixture Coalition', '29 October 2026 Overdue', '52 days'],
-      ['Bravo Trust', '2 November 2026: Letter from Fixture Coalition', '16 November 2026 Overdue', '20 days'],
+      ['Alpha Trust', '1 October 2026: Freedom of Information request from Fixture Coalition', '29 October 2026 Late since 30 October 2026', '52 days'],
+      ['Bravo Trust', '2 November 2026: Letter from Fixture Coalition', '16 November 2026 Late since 17 November 2026', '20 days'],
       ['Charlie Trust', '20 November 2026: Email from Fixture Coalition', '4 December 2026', '2 days'],
     ]);
     expect(rows[0]!.querySelector(`a[href="/events/${a}"]`)).not.toBeNull();

@@ -221,6 +221,8 @@ describe('GET /api/timeline', () => {
       positions: {},
       sources: [expect.objectContaining({ url: 'https://news.example.org/story', publisher: 'Example News', publishedOn: '2021-05-06' })],
       dueOn: null,
+      lateOn: null,
+      longOverdueOn: null,
       url: `https://tracker.example.org/events/${events.report}`,
     });
     const dates = body.events.map((e: { occurredAt: string }) => e.occurredAt);
@@ -311,6 +313,8 @@ describe('GET /api/events/:id and /api/campaign', () => {
         positions: { review: 'committed' },
         sources: [{ title: 'Force to review BISP', url: null, publisher: 'Felpersham Gazette', publishedOn: '2021-05-06' }],
         dueOn: null,
+        lateOn: null,
+        longOverdueOn: null,
         url: `https://tracker.example.org/events/${events.committed}`,
       },
     });

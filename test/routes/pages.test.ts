@@ -430,7 +430,7 @@ describe('the timeline and event pages', () => {
       When: 'Friday 23 April 2021',
       How: 'Petition',
       From: 'Scheme Survivors Coalition',
-      'Reply due by': '10 May 2021',
+      'Reply due by': '10 May 2021 Long overdue since 25 May 2021',
       'Permanent link': `https://tracker.example.org/events/${events.petition}`,
     });
     expect(all(doc, '.breadcrumb a').map((a) => a.getAttribute('href'))).toEqual(['/timeline', `/institutions/${bodies.board.slug}`]);

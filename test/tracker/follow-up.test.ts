@@ -123,6 +123,8 @@ describe('which approaches are awaiting a reply', () => {
       summary: 'Asked them to close the scheme',
       dueOn: '2021-05-10',
       overdue: false,
+      lateOn: null,
+      longOverdueOn: null,
       daysWaiting: 13,
     });
   });
@@ -164,6 +166,28 @@ describe('the order of the approaches awaiting a reply', () => {
     // Charlie and Bravo are due the same day: Charlie was logged first (lower id), though approached later.
     expect(awaiting.map((x) => x.id)).toEqual([a, c, b, g, d, e, f]);
     expect(awaiting.map((x) => x.overdue)).toEqual([true, true, true, true, false, false, false]);
+    expect(awaiting.map((x) => [x.lateOn, x.longOverdueOn])).toEqual([
+      ['2021-05-11', '2021-05-25'],
+      ['2021-05-21', null],
+      ['2021-05-21', null],
+      ['2021-06-01', null],
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it('puts a long overdue approach before a late one due earlier', async () => {
+    const { tracker, db } = await freshTracker();
+    // An FOI request due on 10 May (20 working days), only late on 1 June; an email due on 12 May
+    // (9 working days: Monday 3 May was a bank holiday), long overdue since 26 May.
+    const foi = contact(db, institution(db, { name: 'Alpha Police' }), { date: '2021-04-09', channel: 'foi', dueOn: '2021-05-10' });
+    const email = contact(db, institution(db, { name: 'Bravo Trust' }), { date: '2021-04-28', channel: 'email', dueOn: '2021-05-12' });
+    const awaiting = followUp(tracker, instantOf('2021-06-01', '12:00')).awaiting;
+    expect(awaiting.map((x) => [x.id, x.lateOn, x.longOverdueOn])).toEqual([
+      [email, '2021-05-13', '2021-05-26'],
+      [foi, '2021-05-11', null],
+    ]);
   });
 
   it(`keeps the ${QUEUE_LIMIT} soonest due, dropping the latest due`, async () => {

@@ -204,6 +204,19 @@ export function countTimelineRows(db: Db, r: Reading, filter: TimelineFilter, ca
   return (statementFor(db, filter, sql).get({ ...params, cap }) as { n: number }).n;
 }
 
+/**
+ * Contacts in the reading that may have become late or long overdue on a day from `fromDate`
+ * to `toDate`: due before `toDate`, and not so long ago that even twice their window (with a
+ * month's slack for holidays) ended before `fromDate`. The caller works out the exact days.
+ */
+export function contactsCrossingRows(db: Db, r: Reading, fromDate: string, toDate: string, limit: number): EventVersionRow[] {
+  const sql = `SELECT ${VERSION_COLUMNS} FROM event_versions e ${institutionAt(r)} JOIN revisions r ON r.id = e.rev_from
+    WHERE ${visible(r)} AND e.type = 'contact' AND e.due_on IS NOT NULL AND e.due_on < @toDate
+      AND julianday(e.due_on) * 2 - julianday(e.occurred_on) >= julianday(@fromDate) - 31
+    ORDER BY e.due_on, e.event_id LIMIT @limit`;
+  return prepared(db, sql).all({ ...readingParams(r), fromDate, toDate, limit }) as EventVersionRow[];
+}
+
 /** One published event as the record stood at the reading's revision (whatever its moment), or null. */
 export function eventVersionRow(db: Db, r: Reading, id: number): EventVersionRow | null {
   const sql = `SELECT ${VERSION_COLUMNS} FROM event_versions e ${institutionAt(r)} JOIN revisions r ON r.id = e.rev_from
@@ -217,6 +230,25 @@ export interface SourceRow {
   url: string | null;
   publisher: string | null;
   publishedOn: string | null;
+}
+
+/**
+ * For the contacts among the given event versions: the date of the first comment from their
+ * institution after each (in the reading), or null while none has come. One query.
+ */
+export function answeredOn(db: Db, r: Reading, versionIds: number[]): Map<number, string | null> {
+  const answered = new Map<number, string | null>();
+  if (versionIds.length === 0) return answered;
+  const rows = prepared(
+    db,
+    `SELECT e.version_id AS versionId,
+       (SELECT MIN(a.occurred_on) FROM event_versions a
+        WHERE ${visible(r, 'a')} AND a.institution_id = e.institution_id AND a.type = 'response' AND a.response_type IN (${COMMENT_TYPES})
+          AND (a.occurred_at > e.occurred_at OR (a.occurred_at = e.occurred_at AND a.event_id > e.event_id))) AS answeredOn
+     FROM event_versions e WHERE e.version_id IN (SELECT value FROM json_each(@list)) AND e.type = 'contact'`,
+  ).all({ ...readingParams(r), list: JSON.stringify(versionIds) }) as { versionId: number; answeredOn: string | null }[];
+  for (const row of rows) answered.set(row.versionId, row.answeredOn);
+  return answered;
 }
 
 /** The positions and sources of the given event versions, in two queries. */
