@@ -5,12 +5,12 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { eventRecord } from '../db/queries/events.js';
+import { eventRecord, type EventRecord } from '../db/queries/events.js';
 import { events, eventSources, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { RecordNotFound } from './errors.js';
-import { eventColumns, insertEvent, writeDetails, type EventInput } from './events.js';
+import { eventColumns, insertEvent, writeDetails, type EventInput, type Tx } from './events.js';
 import { validateEvent, type EventRules } from './event-rules.js';
 import { Revision, syncEvent } from './revisions.js';
 import { addError, hasErrors, ok, orNull, type FieldErrors, type Result } from './fields.js';
@@ -120,14 +120,24 @@ export function updateEvent(db: Db, id: number, fields: Fields, rules: EventRule
   if (!checked.ok || hasErrors(errors)) return { ok: false, errors };
   const input = checked.value;
   db.transaction((tx) => {
-    tx.update(events).set({ ...eventColumns(input), updatedAt: now }).where(eq(events.id, id)).run();
-    writeDetails(tx, id, input);
     // A published event's correction is a revision with its public note; a draft's edit makes none.
-    const revision = new Revision(tx, actor, 'event.update', now, wasPublished ? note : null, id);
-    syncEvent(tx, id, revision);
-    recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, institutionId: input.institutionId, before, after: { ...auditView(input), correction: wasPublished ? note : null }, revisionId: revision.made }, now);
+    const correction = wasPublished ? note : null;
+    writeEventEdit(tx, before, input, new Revision(tx, actor, 'event.update', now, correction, id), correction, actor, now);
   });
   return ok({ id });
+}
+
+/**
+ * Writes a checked edit of an event (its columns, positions and sources) under `revision`, with
+ * its audit row: what the edit form and a spreadsheet's updated row both do. A correction of a
+ * published event goes under a revision of its own carrying the public note. `extra` adds to the
+ * audit row (the line of the spreadsheet, say).
+ */
+export function writeEventEdit(tx: Tx | Db, before: EventRecord, input: EventInput, revision: Revision, correction: string | null, actor: Actor, now: number, extra: Record<string, unknown> = {}): void {
+  tx.update(events).set({ ...eventColumns(input), updatedAt: now }).where(eq(events.id, before.id)).run();
+  writeDetails(tx, before.id, input);
+  syncEvent(tx, before.id, revision);
+  recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: before.id, institutionId: input.institutionId, before, after: { ...auditView(input), correction, ...extra }, revisionId: revision.made }, now);
 }
 
 /**
