@@ -3,9 +3,9 @@
  * publishing, correcting, deleting and restoring. Each change and its audit rows in one
  * transaction. A change to an event that does not exist throws RecordNotFound.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { eventRecord, type EventRecord } from '../db/queries/events.js';
+import { eventRecord, eventSourceRows, type EventRecord } from '../db/queries/events.js';
 import { events, eventSources, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
@@ -92,6 +92,33 @@ export function publishEvent(db: Db, id: number, actor: Actor, now: number): Res
     syncEvent(tx, id, revision);
     recordAudit(tx, actor, { action: 'event.publish', entityType: 'event', entityId: id, institutionId: event.institutionId, before: { status: 'draft' }, after: { status: 'published' }, revisionId: revision.made }, now);
     return ok({ id });
+  });
+}
+
+/**
+ * Publishes the drafts shown together ("Publish all"), in one transaction and one revision of the
+ * public record. Ids that are no longer drafts (published or deleted since) are passed over; when
+ * any draft has no source, none is published.
+ */
+export function publishDrafts(db: Db, ids: readonly number[], actor: Actor, now: number): Result<{ published: number[] }> {
+  return db.transaction((tx) => {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return ok({ published: [] });
+    const drafts = tx
+      .select({ id: events.id, institutionId: events.institutionId, summary: events.summary })
+      .from(events)
+      .where(and(inArray(events.id, wanted), eq(events.status, 'draft'), isNull(events.deletedAt)))
+      .orderBy(asc(events.occurredAt), asc(events.id))
+      .all();
+    const unsourced = drafts.find((d) => eventSourceRows(db, d.id).length === 0);
+    if (unsourced) return { ok: false as const, errors: { drafts: `Nothing was published: the draft “${unsourced.summary}” has no source. Edit it to add one, then publish again.` } };
+    const revision = new Revision(tx, actor, 'event.publish', now);
+    for (const d of drafts) {
+      tx.update(events).set({ status: 'published', updatedAt: now }).where(eq(events.id, d.id)).run();
+      syncEvent(tx, d.id, revision);
+      recordAudit(tx, actor, { action: 'event.publish', entityType: 'event', entityId: d.id, institutionId: d.institutionId, before: { status: 'draft' }, after: { status: 'published', together: drafts.length }, revisionId: revision.made }, now);
+    }
+    return ok({ published: drafts.map((d) => d.id) });
   });
 }
 

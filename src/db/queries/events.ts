@@ -240,3 +240,13 @@ export function allPositionStatements(db: Db, r: Reading): (PositionStatement & 
      WHERE ${visible(r)} AND e.institution_id IS NOT NULL`,
   ).all(readingParams(r)) as (PositionStatement & { institutionId: number })[];
 }
+
+/** An event's sources in the working copy, in their order. */
+export function eventSourceRows(db: Db, eventId: number): { title: string; url: string | null; publisher: string | null; publishedOn: string | null }[] {
+  return prepared(db, 'SELECT title, url, publisher, published_on AS publishedOn FROM event_sources WHERE event_id = @eventId ORDER BY id').all({ eventId }) as {
+    title: string;
+    url: string | null;
+    publisher: string | null;
+    publishedOn: string | null;
+  }[];
+}
