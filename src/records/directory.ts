@@ -6,7 +6,7 @@ import { asks, campaign, institutionAliases, institutions } from '../db/schema.j
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { londonDateOf, parseDate } from '../domain/calendar.js';
 import { recordAudit, type Actor } from './audit.js';
-import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
+import { EVENT_COLUMNS, EVENT_ID_COLUMN } from '../domain/spreadsheets.js';
 import { RecordNotFound } from './errors.js';
 import { addError, isHttpUrl, ok, orNull, type FieldErrors, type Result } from './fields.js';
 import type { Tx } from './events.js';
@@ -66,7 +66,7 @@ export interface CampaignFields {
 }
 
 /** Field names an ask's slug may not take: they are columns of the import and fields of the forms. */
-const RESERVED = new Set<string>([...EVENT_COLUMNS, 'answers', 'due_on', 'due_override_reason', 'correction_note', 'type', '_csrf']);
+const RESERVED = new Set<string>([...EVENT_COLUMNS, EVENT_ID_COLUMN, 'answers', 'due_on', 'due_override_reason', 'correction_note', 'type', '_csrf']);
 
 /**
  * Saves the campaign's text, reply windows and asks. Asks are edited in place (title and
