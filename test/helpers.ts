@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { parseHTML } from 'linkedom';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { instantOf } from '../src/domain/calendar.js';
 import { user } from './factories.js';
@@ -90,4 +92,19 @@ export async function campaignForm(admin: Client): Promise<Record<string, string
   for (const input of doc.querySelectorAll('form[action="/admin/campaign"] input[name]')) fields[input.getAttribute('name')!] = input.getAttribute('value') ?? '';
   for (const textarea of doc.querySelectorAll('form[action="/admin/campaign"] textarea[name]')) fields[textarea.getAttribute('name')!] = shown(textarea);
   return fields;
+}
+
+/** A CSV file's rows by column name, in the order of the file, and its header. */
+export function csvRecords(csv: string): { header: string[]; rows: Record<string, string>[] } {
+  const [header = [], ...rest] = parse(csv) as string[][];
+  return { header, rows: rest.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
+}
+
+/** Rows by column name as a CSV file with this header, cells written as given (formulas already neutralised stay so). */
+export const csvFile = (header: string[], rows: Record<string, string>[]): string => stringify([header, ...rows.map((r) => header.map((h) => r[h] ?? ''))]);
+
+/** The CSV file without these columns: a download taken to another tracker, whose ids and slugs mean nothing there. */
+export function withoutColumns(csv: string, ...columns: string[]): string {
+  const { header, rows } = csvRecords(csv);
+  return csvFile(header.filter((h) => !columns.includes(h)), rows);
 }

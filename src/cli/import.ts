@@ -3,11 +3,13 @@
  * npm run import -- institutions FILE.csv [--dry-run]
  * npm run import -- holidays FILE.json|FILE.csv [--dry-run]
  * All or nothing: any bad row is reported (line, column, reason) and nothing is written.
+ * A row with an event's `id` (or an institution's `slug`) updates it, as an upload in the
+ * workspace does: a change to a published event needs its `correction_note`.
  */
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems } from '../records/csv-import.js';
+import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, moreWarnings } from '../records/csv-import.js';
 import type { Db } from '../db/client.js';
 import { currentCalendar, holidaySummary, importHolidays, MAX_HOLIDAY_FILE_BYTES, parseHolidayFile } from '../records/holidays.js';
 import { seedIfEmpty } from '../records/seed.js';
@@ -55,8 +57,15 @@ function main(argv: string[]): number {
       return 1;
     }
     const count = (n: number, one: string) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : `${one}s`}`;
-    if (dryRun) console.log(`${file}: ${result.valid === 1 ? 'the 1 row is' : `all ${count(result.valid, 'row')} are`} valid (dry run: nothing was imported).`);
-    else console.log(`${file}: imported ${count(result.written, what === 'events' ? 'event' : 'institution')}.`);
+    for (const warning of result.warnings) console.log(`  warning: ${describeError(warning)}`);
+    const moreWarningsLine = moreWarnings(result);
+    if (moreWarningsLine) console.log(`  ${moreWarningsLine}`);
+    const noun = what === 'events' ? 'event' : 'institution';
+    // A file that only adds says so as it always has; one that updates gives every count.
+    const counts = result.toUpdate + result.unchanged > 0 ? `: ${result.toUpdate.toLocaleString('en-GB')} to update, ${result.toAdd.toLocaleString('en-GB')} to add, ${result.unchanged.toLocaleString('en-GB')} unchanged` : '';
+    if (dryRun) console.log(`${file}: ${result.valid === 1 ? 'the 1 row is' : `all ${count(result.valid, 'row')} are`} valid${counts} (dry run: nothing was imported).`);
+    else if (result.toUpdate + result.unchanged === 0) console.log(`${file}: imported ${count(result.written, noun)}.`);
+    else console.log(`${file}: updated ${count(result.toUpdate, noun)}, added ${count(result.toAdd, noun)}; ${count(result.unchanged, 'row')} unchanged.`);
     return 0;
   } finally {
     db.$client.close();

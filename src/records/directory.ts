@@ -1,15 +1,16 @@
 /** Admins' changes to the directory and to the campaign, each with its audit row. */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { directoryLookup } from '../db/queries/institutions.js';
+import { directoryLookup, type InstitutionRow } from '../db/queries/institutions.js';
 import { asks, campaign, institutionAliases, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { londonDateOf, parseDate } from '../domain/calendar.js';
 import { recordAudit, type Actor } from './audit.js';
-import { EVENT_COLUMNS } from '../domain/spreadsheets.js';
+import { EVENT_COLUMNS, EVENT_ID_COLUMN } from '../domain/spreadsheets.js';
 import { RecordNotFound } from './errors.js';
 import { addError, isHttpUrl, ok, orNull, type FieldErrors, type Result } from './fields.js';
-import { insertInstitutions, validateInstitution, type InstitutionFields } from './institutions.js';
+import type { Tx } from './events.js';
+import { insertInstitutions, validateInstitution, type InstitutionFields, type ValidInstitution } from './institutions.js';
 import { Revision, syncCampaign, syncInstitution } from './revisions.js';
 
 export type { InstitutionFields };
@@ -21,7 +22,6 @@ export type { InstitutionFields };
 export function saveInstitution(db: Db, id: number | null, f: InstitutionFields, actor: Actor, now: number): Result<{ slug: string }> {
   const checked = validateInstitution(f, directoryLookup(db), id);
   if (!checked.ok) return checked;
-  const { aliases, ...values } = checked.value;
   return db.transaction((tx) => {
     if (id === null) {
       const [institutionId] = insertInstitutions(tx, [checked.value], now);
@@ -32,15 +32,24 @@ export function saveInstitution(db: Db, id: number | null, f: InstitutionFields,
     }
     const row = tx.select().from(institutions).where(eq(institutions.id, id)).get();
     if (!row) throw new RecordNotFound('There is no such institution');
-    const oldAliases = tx.select({ alias: institutionAliases.alias }).from(institutionAliases).where(eq(institutionAliases.institutionId, id)).all();
-    tx.update(institutions).set(values).where(eq(institutions.id, id)).run();
-    tx.delete(institutionAliases).where(eq(institutionAliases.institutionId, id)).run();
-    if (aliases.length > 0) tx.insert(institutionAliases).values(aliases.map((alias) => ({ institutionId: id, alias }))).run();
-    const revision = new Revision(tx, actor, 'institution.update', now);
-    syncInstitution(tx, id, revision);
-    recordAudit(tx, actor, { action: 'institution.update', entityType: 'institution', entityId: id, institutionId: id, before: { ...row, aliases: oldAliases.map((a) => a.alias) }, after: checked.value, revisionId: revision.made }, now);
+    const oldAliases = tx.select({ alias: institutionAliases.alias }).from(institutionAliases).where(eq(institutionAliases.institutionId, id)).orderBy(asc(institutionAliases.id)).all();
+    writeInstitutionEdit(tx, { ...row, aliases: oldAliases.map((a) => a.alias) }, checked.value, new Revision(tx, actor, 'institution.update', now), actor, now);
     return ok({ slug: row.slug });
   });
+}
+
+/**
+ * Writes a checked edit of an institution (its columns and other names) under `revision`, with
+ * its audit row: what the admin form and a spreadsheet's updated row both do. `extra` adds to the
+ * audit row (the line of the spreadsheet, say).
+ */
+export function writeInstitutionEdit(tx: Tx | Db, before: InstitutionRow, after: ValidInstitution, revision: Revision, actor: Actor, now: number, extra: Record<string, unknown> = {}): void {
+  const { aliases, ...values } = after;
+  tx.update(institutions).set(values).where(eq(institutions.id, before.id)).run();
+  tx.delete(institutionAliases).where(eq(institutionAliases.institutionId, before.id)).run();
+  if (aliases.length > 0) tx.insert(institutionAliases).values(aliases.map((alias) => ({ institutionId: before.id, alias }))).run();
+  syncInstitution(tx, before.id, revision);
+  recordAudit(tx, actor, { action: 'institution.update', entityType: 'institution', entityId: before.id, institutionId: before.id, before, after: { ...after, ...extra }, revisionId: revision.made }, now);
 }
 
 export interface CampaignFields {
@@ -57,7 +66,7 @@ export interface CampaignFields {
 }
 
 /** Field names an ask's slug may not take: they are columns of the import and fields of the forms. */
-const RESERVED = new Set<string>([...EVENT_COLUMNS, 'answers', 'due_on', 'due_override_reason', 'correction_note', 'type', '_csrf']);
+const RESERVED = new Set<string>([...EVENT_COLUMNS, EVENT_ID_COLUMN, 'answers', 'due_on', 'due_override_reason', 'correction_note', 'type', '_csrf']);
 
 /**
  * Saves the campaign's text, reply windows and asks. Asks are edited in place (title and

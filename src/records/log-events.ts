@@ -3,14 +3,14 @@
  * publishing, correcting, deleting and restoring. Each change and its audit rows in one
  * transaction. A change to an event that does not exist throws RecordNotFound.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { eventRecord } from '../db/queries/events.js';
+import { eventRecord, eventSourceRows, type EventRecord } from '../db/queries/events.js';
 import { events, eventSources, institutions } from '../db/schema.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { RecordNotFound } from './errors.js';
-import { eventColumns, insertEvent, writeDetails, type EventInput } from './events.js';
+import { eventColumns, insertEvent, writeDetails, type EventInput, type Tx } from './events.js';
 import { validateEvent, type EventRules } from './event-rules.js';
 import { Revision, syncEvent } from './revisions.js';
 import { addError, hasErrors, ok, orNull, type FieldErrors, type Result } from './fields.js';
@@ -95,6 +95,33 @@ export function publishEvent(db: Db, id: number, actor: Actor, now: number): Res
   });
 }
 
+/**
+ * Publishes the drafts shown together ("Publish all"), in one transaction and one revision of the
+ * public record. Ids that are no longer drafts (published or deleted since) are passed over; when
+ * any draft has no source, none is published.
+ */
+export function publishDrafts(db: Db, ids: readonly number[], actor: Actor, now: number): Result<{ published: number[] }> {
+  return db.transaction((tx) => {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return ok({ published: [] });
+    const drafts = tx
+      .select({ id: events.id, institutionId: events.institutionId, summary: events.summary })
+      .from(events)
+      .where(and(inArray(events.id, wanted), eq(events.status, 'draft'), isNull(events.deletedAt)))
+      .orderBy(asc(events.occurredAt), asc(events.id))
+      .all();
+    const unsourced = drafts.find((d) => eventSourceRows(db, d.id).length === 0);
+    if (unsourced) return { ok: false as const, errors: { drafts: `Nothing was published: the draft “${unsourced.summary}” has no source. Edit it to add one, then publish again.` } };
+    const revision = new Revision(tx, actor, 'event.publish', now);
+    for (const d of drafts) {
+      tx.update(events).set({ status: 'published', updatedAt: now }).where(eq(events.id, d.id)).run();
+      syncEvent(tx, d.id, revision);
+      recordAudit(tx, actor, { action: 'event.publish', entityType: 'event', entityId: d.id, institutionId: d.institutionId, before: { status: 'draft' }, after: { status: 'published', together: drafts.length }, revisionId: revision.made }, now);
+    }
+    return ok({ published: drafts.map((d) => d.id) });
+  });
+}
+
 function auditView(e: EventInput) {
   return {
     type: e.type, institutionId: e.institutionId, date: e.date, time: e.time, channel: e.channel, from: e.fromName,
@@ -120,14 +147,24 @@ export function updateEvent(db: Db, id: number, fields: Fields, rules: EventRule
   if (!checked.ok || hasErrors(errors)) return { ok: false, errors };
   const input = checked.value;
   db.transaction((tx) => {
-    tx.update(events).set({ ...eventColumns(input), updatedAt: now }).where(eq(events.id, id)).run();
-    writeDetails(tx, id, input);
     // A published event's correction is a revision with its public note; a draft's edit makes none.
-    const revision = new Revision(tx, actor, 'event.update', now, wasPublished ? note : null, id);
-    syncEvent(tx, id, revision);
-    recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, institutionId: input.institutionId, before, after: { ...auditView(input), correction: wasPublished ? note : null }, revisionId: revision.made }, now);
+    const correction = wasPublished ? note : null;
+    writeEventEdit(tx, before, input, new Revision(tx, actor, 'event.update', now, correction, id), correction, actor, now);
   });
   return ok({ id });
+}
+
+/**
+ * Writes a checked edit of an event (its columns, positions and sources) under `revision`, with
+ * its audit row: what the edit form and a spreadsheet's updated row both do. A correction of a
+ * published event goes under a revision of its own carrying the public note. `extra` adds to the
+ * audit row (the line of the spreadsheet, say).
+ */
+export function writeEventEdit(tx: Tx | Db, before: EventRecord, input: EventInput, revision: Revision, correction: string | null, actor: Actor, now: number, extra: Record<string, unknown> = {}): void {
+  tx.update(events).set({ ...eventColumns(input), updatedAt: now }).where(eq(events.id, before.id)).run();
+  writeDetails(tx, before.id, input);
+  syncEvent(tx, before.id, revision);
+  recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: before.id, institutionId: input.institutionId, before, after: { ...auditView(input), correction, ...extra }, revisionId: revision.made }, now);
 }
 
 /**

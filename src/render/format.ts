@@ -66,6 +66,34 @@ export function workingDaysPhrase(s: Pick<Silence, 'workingDays' | 'holidayListE
   return `working days not available: the bank holiday list ends on ${longDate(s.holidayListEndsOn ?? '')}`;
 }
 
+/** What an uploaded spreadsheet would do: how many of its rows update, add, or match what is recorded. */
+export interface ImportCounts {
+  toUpdate: number;
+  toAdd: number;
+  unchanged: number;
+}
+
+/** "12 to update, 3 to add, 0 unchanged" */
+export function importCounts(c: ImportCounts): string {
+  const n = (x: number) => x.toLocaleString('en-GB');
+  return `${n(c.toUpdate)} to update, ${n(c.toAdd)} to add, ${n(c.unchanged)} unchanged`;
+}
+
+/** The confirming button's words: "Import 2 events", "Update 1 event", "Update 12 events and add 3". */
+export function importAction(c: ImportCounts, noun: string): string {
+  if (c.toUpdate === 0) return `Import ${plural(c.toAdd, noun)}`;
+  if (c.toAdd === 0) return `Update ${plural(c.toUpdate, noun)}`;
+  return `Update ${plural(c.toUpdate, noun)} and add ${c.toAdd.toLocaleString('en-GB')}`;
+}
+
+/** What a confirmed import did: "Imported 2 events.", "Updated 1 event and added 2 events. 3 rows were unchanged." */
+export function importDone(c: ImportCounts, noun: string): string {
+  if (c.toUpdate + c.toAdd === 0) return 'Nothing was imported: every row matches the tracker already.';
+  const done =
+    c.toUpdate === 0 ? `Imported ${plural(c.toAdd, noun)}.` : c.toAdd === 0 ? `Updated ${plural(c.toUpdate, noun)}.` : `Updated ${plural(c.toUpdate, noun)} and added ${plural(c.toAdd, noun)}.`;
+  return c.unchanged === 0 ? done : `${done} ${plural(c.unchanged, 'row')} ${c.unchanged === 1 ? 'was' : 'were'} unchanged.`;
+}
+
 /** "13 days without comment (8 working days)" */
 export function silencePhrase(s: Silence): string {
   return `${plural(s.calendarDays, 'day')} without comment (${workingDaysPhrase(s)})`;

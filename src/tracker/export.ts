@@ -1,7 +1,9 @@
 /**
  * Whole-record downloads, a page at a time: events in the import columns (DOMAIN.md, so an
  * export imports again unchanged), the published timeline as the API gives it, and the
- * institutions. Long downloads read a snapshot (`withSnapshot`) so that every page comes from
+ * institutions. The workspace's downloads add the columns of the round trip (each event's id and
+ * its institution's name, an empty correction note; each institution's slug), so that an edited
+ * download uploaded again updates what it holds instead of adding it twice. Long downloads read a snapshot (`withSnapshot`) so that every page comes from
  * the same state of the record, however long the reader takes.
  */
 import { openSnapshot } from '../db/client.js';
@@ -11,7 +13,7 @@ import { publicAsks } from '../db/queries/directory.js';
 import type { Cursor } from '../domain/cursor.js';
 import { institutionRows } from '../db/queries/institutions.js';
 import { londonTimeOf } from '../domain/calendar.js';
-import { EVENT_COLUMNS, INSTITUTION_COLUMNS } from '../domain/spreadsheets.js';
+import { EVENT_COLUMNS, workspaceEventColumns, workspaceInstitutionColumns } from '../domain/spreadsheets.js';
 import { reading, timeline, type At, type EventView, type Tracker } from './tracker.js';
 
 /** Rows per page of a download: small enough that a page never holds up other requests for long. */
@@ -25,13 +27,16 @@ export type Cell = string | number | null;
  */
 export type ExportSource = { at: At } | { working: true };
 
-/** The header of the events spreadsheet: the import columns, then one per ask. */
+/**
+ * The header of the events spreadsheet: the import columns, then one per ask; the workspace's
+ * adds the id and the institution's name before, and the correction note after.
+ */
 export function eventColumns(t: Tracker, source: ExportSource): string[] {
-  const asks = 'at' in source ? publicAsks(t.db, reading(t, source.at)) : askRows(t.db);
-  return [...EVENT_COLUMNS, ...asks.map((a) => a.slug)];
+  if (!('at' in source)) return workspaceEventColumns(askRows(t.db).map((a) => a.slug));
+  return [...EVENT_COLUMNS, ...publicAsks(t.db, reading(t, source.at)).map((a) => a.slug)];
 }
 
-/** The events of the source, oldest first, in the import columns, a page at a time. */
+/** The events of the source, oldest first, in the columns `eventColumns` names, a page at a time. */
 export function* eventRecordPages(t: Tracker, source: ExportSource): Generator<Cell[][]> {
   const r = 'at' in source ? reading(t, source.at) : null;
   const asks = (r ? publicAsks(t.db, r) : askRows(t.db)).map((a) => a.slug);
@@ -41,11 +46,12 @@ export function* eventRecordPages(t: Tracker, source: ExportSource): Generator<C
     if (rows.length === 0) return;
     yield rows.map((row) => {
       const positions = row.positions ? (JSON.parse(row.positions) as Record<string, string>) : {};
-      return [
-        row.institution, row.date, row.hasTime ? londonTimeOf(row.occurredAt) : null, row.type, row.channel, row.responseType,
+      const rest = [
+        row.date, row.hasTime ? londonTimeOf(row.occurredAt) : null, row.type, row.channel, row.responseType,
         row.fromName, row.summary, row.quote, row.sourceTitle, row.sourceUrl, row.sourcePublisher, row.sourceDate,
         row.status, ...asks.map((a) => positions[a] ?? null),
       ];
+      return r ? [row.institution, ...rest] : [row.id, row.institution, row.institutionName, ...rest, null];
     });
     const last = rows[rows.length - 1]!;
     after = { at: last.occurredAt, id: last.id };
@@ -63,11 +69,11 @@ export function* timelinePages(t: Tracker, at: At): Generator<EventView[]> {
   }
 }
 
-export const institutionColumns = (): string[] => [...INSTITUTION_COLUMNS];
+export const institutionColumns = workspaceInstitutionColumns;
 
-/** Every institution in the import columns. */
+/** Every institution in the import columns, after its slug. */
 export function institutionRecords(t: Tracker): Cell[][] {
-  return institutionRows(t.db).map((i) => [i.name, i.kind, i.code, i.region, i.country, i.aliases.join('; '), i.website]);
+  return institutionRows(t.db).map((i) => [i.slug, i.name, i.kind, i.code, i.region, i.country, i.aliases.join('; '), i.website]);
 }
 
 /**

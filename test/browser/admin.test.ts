@@ -22,7 +22,7 @@ import { eventRules } from '../../src/records/event-rules.js';
 import { logEvent, publishEvent } from '../../src/records/log-events.js';
 import { createUser } from '../../src/records/users.js';
 import { FIXTURE_DATA } from '../factories.js';
-import { makeApp, TEST_NOW, type TestApp } from '../helpers.js';
+import { csvFile, csvRecords, makeApp, TEST_NOW, type TestApp } from '../helpers.js';
 import { bodyText, checkLayout as checkPageLayout, focused, launchBrowser, openPage, screenshot, STORY, STORY_DIRECTORY_SIZE, tabTo, tellStory, unexpected, WIDTHS, type Story } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -765,11 +765,46 @@ const ADMIN_PAGES: WorkspaceCase[] = [
     signedIn: true,
     status: 200,
     heading: 'Spreadsheets',
-    shows: ['Check before importing', 'All 2 rows can be imported. Nothing has been written yet.', STORY.borsetshire, STORY.fenland, '1 June 2021', 'Asked the Fenland trust to close the scheme and review it.', 'Published', 'Cancel'],
+    shows: ['Check before importing', 'All 2 rows can be imported: 0 to update, 2 to add, 0 unchanged. Nothing has been written yet.', STORY.borsetshire, STORY.fenland, '1 June 2021', 'Asked the Fenland trust to close the scheme and review it.', 'Published', 'Cancel'],
     act: (page) => uploadEvents(page, 'letters.csv', GOOD_CSV),
     check: async (page) => {
       expect(await page.getByRole('button', { name: 'Import 2 events' }).isVisible()).toBe(true);
-      expect(await page.locator('#preview-caption').innerText()).toBe('The rows that will be created');
+      expect(await page.locator('#preview-caption').innerText()).toBe('The rows to update or add');
+      expect(await page.locator('.warning-summary').count()).toBe(0);
+    },
+  },
+  {
+    // The download, edited: its first event corrected (with the public note), and a copy of it added.
+    name: 'spreadsheets-round-trip',
+    url: '/admin/spreadsheets',
+    signedIn: true,
+    status: 200,
+    heading: 'Spreadsheets',
+    shows: ['Check this row before importing', 'looks like event', 'it will be added all the same', 'Possible duplicate of event', 'Correction note: “The letter asked for a meeting too.”'],
+    act: async (page) => {
+      const { header, rows } = csvRecords(await (await page.request.get(`${base}/admin/export/events.csv`)).text());
+      const first = rows[0]!;
+      const edited = [{ ...first, summary: `${first.summary} And asked for a meeting.`, correction_note: 'The letter asked for a meeting too.' }, ...rows.slice(1), { ...first, id: '' }];
+      return uploadEvents(page, 'events.csv', csvFile(header, edited));
+    },
+    check: async (page) => {
+      expect(await page.locator('#import-counts').innerText()).toMatch(/^All \d+ rows can be imported: 1 to update, 1 to add, \d+ unchanged\. Nothing has been written yet\.$/);
+      expect(await page.locator('#preview-caption').innerText()).toBe('The rows to update or add (unchanged rows are not listed)');
+      expect((await page.locator('td[data-label="Change"]').allInnerTexts())[0]).toMatch(/^Update event \d+: summary\. Correction note: “The letter asked for a meeting too\.”$/);
+      expect(await page.getByRole('button', { name: 'Update 1 event and add 1' }).isVisible()).toBe(true);
+    },
+  },
+  {
+    name: 'spreadsheets-unchanged',
+    url: '/admin/spreadsheets',
+    signedIn: true,
+    status: 200,
+    heading: 'Spreadsheets',
+    shows: ['0 to update, 0 to add', 'Every row matches the tracker already: there is nothing to import.', 'Cancel'],
+    act: async (page) => uploadEvents(page, 'events.csv', await (await page.request.get(`${base}/admin/export/events.csv`)).text()),
+    check: async (page) => {
+      expect(await page.getByRole('button', { name: /^(Import|Update)/ }).count(), 'nothing to confirm').toBe(0);
+      expect(await page.locator('.table-scroll').count()).toBe(0);
     },
   },
   {

@@ -211,6 +211,79 @@ describe('importing events', () => {
   });
 });
 
+describe('updating events named by id', () => {
+  const idOf = (summary: string) => (db.$client.prepare('SELECT id FROM events WHERE summary = ?').get(summary) as { id: number }).id;
+
+  it('keeps what the file leaves out: later sources, the approach a reply answers, the reply due date, stances of asks without a column', () => {
+    expect(run([
+      HEADER,
+      GOOD,
+      row({ type: 'response', channel: '', response_type: 'statement', date: '2021-06-03', summary: 'Wessex Police will consider it', halt: 'considering', review: 'considering' }),
+    ].join('\n')).written).toBe(2);
+    const letter = idOf(BASE.summary);
+    const reply = idOf('Wessex Police will consider it');
+    db.$client.prepare('UPDATE events SET answers_event_id = ? WHERE id = ?').run(letter, reply);
+    db.$client.prepare("INSERT INTO event_sources (event_id, title, url) VALUES (?, 'A second source', 'https://example.org/second')").run(letter);
+    // The campaign's reply window changes after the letter was logged: its due date stays.
+    db.$client.prepare('UPDATE campaign SET reply_window_default = 15').run();
+
+    const file = [
+      'id,institution,date,type,summary,review,correction_note',
+      `${letter},wessex-police,2021-06-01,contact,Letter asking Wessex Police to end the scheme,,The letter asked to end the scheme`,
+      `${reply},wessex-police,2021-06-03,response,Wessex Police will consider it,committed,The reply committed to the review`,
+    ].join('\n');
+    const result = run(file);
+    expect(result.problems).toEqual([]);
+    expect([result.toUpdate, result.toAdd, result.unchanged, result.written]).toEqual([2, 0, 0, 2]);
+    expect(result.preview.map((r) => [r.eventId, r.changed])).toEqual([[letter, ['summary']], [reply, ['review']]]);
+    expect(db.$client.prepare('SELECT summary, due_on AS dueOn, channel FROM events WHERE id = ?').get(letter)).toEqual({ summary: 'Letter asking Wessex Police to end the scheme', dueOn: '2021-06-15', channel: 'letter' });
+    expect(db.$client.prepare('SELECT title FROM event_sources WHERE event_id = ? ORDER BY id').all(letter)).toEqual([{ title: 'Letter' }, { title: 'A second source' }]);
+    expect(db.$client.prepare('SELECT answers_event_id AS answers FROM events WHERE id = ?').get(reply)).toEqual({ answers: letter });
+    const stances = db.$client.prepare('SELECT a.slug, p.stance FROM event_positions p JOIN asks a ON a.id = p.ask_id WHERE p.event_id = ? ORDER BY a.slug').all(reply);
+    expect(stances).toEqual([{ slug: 'halt', stance: 'considering' }, { slug: 'review', stance: 'committed' }]);
+    // Each correction is a revision of its own, with its note.
+    expect(db.$client.prepare("SELECT event_id AS eventId, note FROM revisions WHERE action = 'event.update' ORDER BY id").all()).toEqual([
+      { eventId: letter, note: 'The letter asked to end the scheme' },
+      { eventId: reply, note: 'The reply committed to the review' },
+    ]);
+
+    // A new date moves the reply due date, by the window of the day.
+    const moved = run(`id,institution,date,type,summary,correction_note\n${letter},wessex-police,2021-06-02,contact,Letter asking Wessex Police to end the scheme,Sent a day later`);
+    expect(moved.problems).toEqual([]);
+    expect(db.$client.prepare('SELECT due_on AS dueOn FROM events WHERE id = ?').get(letter)).toEqual({ dueOn: '2021-06-23' });
+  });
+
+  it('publishes a draft whose row says published, with no note, and a dry run writes nothing', () => {
+    expect(run(`${HEADER}\n${row({ status: 'draft' })}`).written).toBe(1);
+    const id = idOf(BASE.summary);
+    const file = `id,${HEADER}\n${id},${row({ status: 'published' })}`;
+    const dry = run(file, true);
+    expect([dry.problems, dry.toUpdate, dry.written]).toEqual([[], 1, 0]);
+    expect(dry.preview[0]).toMatchObject({ action: 'update', changed: ['status'], correctionNote: null });
+    expect(db.$client.prepare('SELECT status FROM events WHERE id = ?').get(id)).toEqual({ status: 'draft' });
+    expect(run(file).written).toBe(1);
+    expect(db.$client.prepare('SELECT status FROM events WHERE id = ?').get(id)).toEqual({ status: 'published' });
+    expect(db.$client.prepare('SELECT count(*) AS n FROM event_versions WHERE event_id = ?').get(id)).toEqual({ n: 1 });
+  });
+
+  it('finds a possible duplicate among events of the same institution, date and type only, drafts included, deleted ones not', () => {
+    expect(run(`${HEADER}\n${row({ status: 'draft' })}`).written).toBe(1);
+    const twin = idOf(BASE.summary);
+    const result = run([
+      HEADER,
+      row({ summary: BASE.summary.toUpperCase() }),
+      row({ summary: BASE.summary, date: '2021-06-02' }),
+      row({ summary: BASE.summary, institution: 'RZZ' }),
+      row({ summary: BASE.summary, type: 'milestone', channel: '' }),
+    ].join('\n'), true);
+    expect(result.problems).toEqual([]);
+    expect(result.preview.map((r) => r.looksLike)).toEqual([twin, null, null, null]);
+    expect(result.warnings.map((w) => w.line)).toEqual([2]);
+    db.$client.prepare('UPDATE events SET deleted_at = 1 WHERE id = ?').run(twin);
+    expect(run(`${HEADER}\n${GOOD}`, true).warnings).toEqual([]);
+  });
+});
+
 describe('importing institutions', () => {
   const HEAD = 'name,kind,code,region,country,aliases,website';
   it('adds institutions with aliases and a unique slug', () => {
@@ -305,6 +378,43 @@ describe('npm run import', () => {
     expect(stated).toEqual([{ slug: 'review', stance: 'committed' }]);
 
     expect(cli(['people', good]).status).toBe(2);
+  });
+
+  it('updates events named by id, as the workspace does, and refuses a changed published one without its correction note', () => {
+    const directory = path.join(dir, 'institutions.csv');
+    const first = path.join(dir, 'first.csv');
+    fs.writeFileSync(directory, 'name,kind,code,region,country,aliases,website\nWessex Police,police_force,wessex,,England,WISP,\n');
+    fs.writeFileSync(first, `${HEADER}\n${GOOD}\n${row({ summary: 'A second letter', date: '2021-06-02' })}\n`);
+    expect(cli(['institutions', directory]).status).toBe(0);
+    expect(cli(['events', first]).status).toBe(0);
+    const check = openDatabase(cliDb());
+    const ids = (check.$client.prepare('SELECT id FROM events ORDER BY id').all() as { id: number }[]).map((e) => e.id);
+    check.$client.close();
+
+    const noNote = path.join(dir, 'no-note.csv');
+    fs.writeFileSync(noNote, `id,${HEADER}\n${ids[0]},${row({ summary: 'Letter asking Wessex Police to end the scheme' })}\n`);
+    const refused = cli(['events', noNote]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`line 2, column “correction_note”: event ${ids[0]} is published, so changing it (summary) needs a public correction note saying what was corrected`);
+
+    const edited = path.join(dir, 'edited.csv');
+    fs.writeFileSync(edited, [
+      `id,${HEADER},correction_note`,
+      `${ids[0]},${row({ summary: 'Letter asking Wessex Police to end the scheme' })},It asked to end the scheme`,
+      `${ids[1]},${row({ summary: 'A second letter', date: '2021-06-02' })},`,
+      `,${row({ summary: 'A third letter', date: '2021-06-03' })},`,
+    ].join('\n'));
+    const dry = cli(['events', edited, '--dry-run']);
+    expect(dry.stdout).toContain('all 3 rows are valid: 1 to update, 1 to add, 1 unchanged (dry run: nothing was imported).');
+    const done = cli(['events', edited]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain('updated 1 event, added 1 event; 1 row unchanged.');
+    const after = openDatabase(cliDb());
+    expect(after.$client.prepare('SELECT summary FROM events ORDER BY id').all()).toEqual([
+      { summary: 'Letter asking Wessex Police to end the scheme' }, { summary: 'A second letter' }, { summary: 'A third letter' },
+    ]);
+    expect(after.$client.prepare("SELECT note FROM revisions WHERE action = 'event.update'").all()).toEqual([{ note: 'It asked to end the scheme' }]);
+    after.$client.close();
   });
 
   it('refuses a file too large to import in one go, saying to split it, and imports nothing', () => {

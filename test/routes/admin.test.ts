@@ -129,12 +129,12 @@ describe('who may use the workspace', () => {
 });
 
 describe('changes asked without signing in', () => {
-  it.each(['/admin/events', '/admin/contacts/batch', '/admin/events/DRAFT/publish', '/admin/events/DRAFT/delete', '/admin/password'])('POST %s sends to sign-in and writes nothing', async (url) => {
+  it.each(['/admin/events', '/admin/contacts/batch', '/admin/events/DRAFT/publish', '/admin/drafts/publish', '/admin/events/DRAFT/delete', '/admin/password'])('POST %s sends to sign-in and writes nothing', async (url) => {
     const t = await fresh();
     const body = institution(t.app.tracker.db, { name: 'Borsetshire Police' });
     const draft = contact(t.app.tracker.db, body, { status: 'draft' });
     const before = [eventCount(t), auditCount(t)];
-    const res = await new Client(t.app).post(url.replace('DRAFT', String(draft)), { ...approach(body), institutions: body.slug, current: PASSWORD, password: 'a new long password', confirm: 'a new long password' });
+    const res = await new Client(t.app).post(url.replace('DRAFT', String(draft)), { ...approach(body), institutions: body.slug, ids: String(draft), current: PASSWORD, password: 'a new long password', confirm: 'a new long password' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/login\?next=/);
     expect([eventCount(t), auditCount(t)]).toEqual(before);
@@ -260,9 +260,9 @@ describe('CSRF', () => {
     const published = contact(t.app.tracker.db, body);
     const { client, who } = await as(t);
     const before = [eventCount(t), auditCount(t)];
-    const fields: Record<string, string> = { ...approach(body), institutions: body.slug, correction_note: 'A note', current: who.password, password: 'a new long password', confirm: 'a new long password' };
+    const fields: Record<string, string> = { ...approach(body), institutions: body.slug, ids: String(draft), correction_note: 'A note', current: who.password, password: 'a new long password', confirm: 'a new long password' };
     if (token) fields._csrf = token;
-    for (const url of ['/admin/events', '/admin/contacts/batch', `/admin/events/${draft}/publish`, `/admin/events/${published}`, `/admin/events/${published}/delete`, '/admin/password', '/logout']) {
+    for (const url of ['/admin/events', '/admin/contacts/batch', `/admin/events/${draft}/publish`, '/admin/drafts/publish', `/admin/events/${published}`, `/admin/events/${published}/delete`, '/admin/password', '/logout']) {
       expect((await client.post(url, fields)).statusCode, url).toBe(403);
     }
     expect([eventCount(t), auditCount(t)]).toEqual(before);
@@ -462,6 +462,79 @@ describe('logging the same approach to many institutions', () => {
       ['#source_title', 'A published event needs a source; give one, or save it as a draft'],
     ]);
     expect(eventCount(t)).toBe(0);
+  });
+});
+
+describe('publishing every draft listed at once', () => {
+  const BATCH = { date: '2021-06-01', channel: 'letter', from: 'Fixture Coalition', summary: 'Letter to every police force', source_title: 'The letter', status: 'draft' };
+  const publishAll = (doc: Document) => doc.querySelector('form[action="/admin/drafts/publish"]');
+
+  it('publishes the drafts of a batch together, in one revision, and says how many', async () => {
+    const t = await fresh();
+    const db = t.app.tracker.db;
+    const forces = ['Borsetshire Police', 'Felpersham Police', 'Loxley Police'].map((name) => institution(db, { name, kind: 'police_force' }));
+    const { client } = await as(t, 'editor', 'Eddie Editor');
+    await client.post('/admin/contacts/batch', { ...BATCH, _csrf: await client.csrf('/admin/contacts/batch'), select_kind: 'police_force' });
+    expect(count(t, "SELECT count(*) AS n FROM events WHERE status = 'draft'")).toBe(3);
+    const revisionsBefore = count(t, 'SELECT count(*) AS n FROM revisions');
+
+    const queue = await page(client, '/admin');
+    const form = publishAll(queue)!;
+    expect(words(form.querySelector('button'))).toBe('Publish all 3 drafts');
+    const ids = [...form.querySelectorAll('input[name="ids"]')].map((i) => i.getAttribute('value')!);
+    expect(ids).toHaveLength(3);
+
+    // Without the form's token nothing is published.
+    expect((await client.post('/admin/drafts/publish', { ids })).statusCode).toBe(403);
+    expect(count(t, "SELECT count(*) AS n FROM events WHERE status = 'draft'")).toBe(3);
+
+    const res = await client.post('/admin/drafts/publish', { _csrf: form.querySelector('input[name="_csrf"]')!.getAttribute('value')!, ids });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/admin');
+    const after = await page(client, '/admin');
+    expect(notice(after)).toBe('Published 3 drafts.');
+    expect(words(after.querySelector('#drafts + p'))).toBe('No drafts.');
+    expect(count(t, "SELECT count(*) AS n FROM events WHERE status = 'published'")).toBe(3);
+    // One revision of the public record holds all three, and each has its audit row.
+    expect(count(t, 'SELECT count(*) AS n FROM revisions')).toBe(revisionsBefore + 1);
+    expect(sql(t, 'SELECT action, actor FROM revisions ORDER BY id DESC LIMIT 1')).toEqual({ action: 'event.publish', actor: 'Eddie Editor' });
+    expect(count(t, "SELECT count(DISTINCT rev_from) AS n FROM event_versions")).toBe(1);
+    expect(count(t, "SELECT count(*) AS n FROM audit_log WHERE action = 'event.publish'")).toBe(3);
+    const api = (await get(t, `/api/institutions/${forces[0]!.slug}`)).json();
+    expect(api.events.map((e: { summary: string }) => e.summary)).toEqual(['Letter to every police force']);
+  });
+
+  it('publishes only the drafts listed that have a source, passes over those published meanwhile, and publishes none when one listed has lost its source', async () => {
+    const t = await fresh();
+    const db = t.app.tracker.db;
+    const body = institution(db, { name: 'Borsetshire Police' });
+    const a = contact(db, body, { status: 'draft', summary: 'First draft' });
+    const b = contact(db, body, { status: 'draft', summary: 'Second draft' });
+    const unsourced = contact(db, body, { status: 'draft', summary: 'Draft without a source', source: null });
+    const { client } = await as(t);
+    const queue = await page(client, '/admin');
+    const form = publishAll(queue)!;
+    expect(words(form.querySelector('button'))).toBe('Publish all 2 drafts with a source');
+    const ids = [...form.querySelectorAll('input[name="ids"]')].map((i) => Number(i.getAttribute('value')));
+    expect(ids.sort()).toEqual([a, b].sort());
+    const _csrf = form.querySelector('input[name="_csrf"]')!.getAttribute('value')!;
+
+    // Its source taken away after the page was shown, a listed draft stops them all.
+    db.$client.prepare('DELETE FROM event_sources WHERE event_id = ?').run(b);
+    await client.post('/admin/drafts/publish', { _csrf, ids: ids.map(String) });
+    expect(notice(await page(client, '/admin'))).toBe('Nothing was published: the draft “Second draft” has no source. Edit it to add one, then publish again.');
+    expect([status(t, a), status(t, b), status(t, unsourced)]).toEqual(['draft', 'draft', 'draft']);
+
+    // One published meanwhile is passed over; a draft not listed stays a draft.
+    db.$client.prepare("INSERT INTO event_sources (event_id, title) VALUES (?, 'Found it')").run(b);
+    await client.post(`/admin/events/${b}/publish`, { _csrf: await client.csrf('/admin') });
+    await client.post('/admin/drafts/publish', { _csrf: await client.csrf('/admin'), ids: ids.map(String) });
+    expect(notice(await page(client, '/admin'))).toBe('Published 1 draft.');
+    expect([status(t, a), status(t, b), status(t, unsourced)]).toEqual(['published', 'published', 'draft']);
+    // Nothing left to publish: the form is gone, and an old one publishes nothing.
+    expect(publishAll(await page(client, '/admin'))).toBeNull();
+    await client.post('/admin/drafts/publish', { _csrf: await client.csrf('/admin'), ids: ids.map(String) });
+    expect(notice(await page(client, '/admin'))).toBe('There was no draft to publish: those listed were published or deleted meanwhile.');
   });
 });
 

@@ -325,3 +325,28 @@ export function allPositionStatements(db: Db, r: Reading): (PositionStatement & 
      WHERE ${visible(r)} AND e.institution_id IS NOT NULL`,
   ).all(readingParams(r)) as (PositionStatement & { institutionId: number })[];
 }
+
+/**
+ * The events not deleted (drafts included) of one institution (null: campaign-wide), of one type,
+ * on one London date: those an imported row could repeat. `from` and `to` bound the date's
+ * instants, so that the time index finds them.
+ */
+export function eventsOnDate(db: Db, institutionId: number | null, type: EventType, date: string, from: number, to: number): { id: number; summary: string }[] {
+  return prepared(
+    db,
+    `SELECT e.id, e.summary FROM events e
+     WHERE e.deleted_at IS NULL AND e.occurred_at >= @from AND e.occurred_at < @to AND e.occurred_on = @date
+       AND e.type = @type AND e.institution_id IS @institutionId
+     ORDER BY e.id`,
+  ).all({ institutionId, type, date, from, to }) as { id: number; summary: string }[];
+}
+
+/** An event's sources in the working copy, in their order. */
+export function eventSourceRows(db: Db, eventId: number): { title: string; url: string | null; publisher: string | null; publishedOn: string | null }[] {
+  return prepared(db, 'SELECT title, url, publisher, published_on AS publishedOn FROM event_sources WHERE event_id = @eventId ORDER BY id').all({ eventId }) as {
+    title: string;
+    url: string | null;
+    publisher: string | null;
+    publishedOn: string | null;
+  }[];
+}

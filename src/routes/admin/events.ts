@@ -1,16 +1,17 @@
-/** Logging one event (an approach, a response or a milestone), editing, publishing, deleting and restoring. */
+/** Logging one event (an approach, a response or a milestone), editing, publishing (one, or every draft listed), deleting and restoring. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { EVENT_TYPES, isOneOf, type EventType } from '../../domain/vocabulary.js';
 import { RequestProblem } from '../../plugins/errors.js';
 import { actorOf, checkCsrf } from '../../plugins/sessions.js';
 import { eventRules } from '../../records/event-rules.js';
-import { logEvent, publishEvent, setEventDeleted, updateEvent } from '../../records/log-events.js';
+import { logEvent, publishDrafts, publishEvent, setEventDeleted, updateEvent } from '../../records/log-events.js';
+import { plural } from '../../render/format.js';
 import { formErrors } from '../../render/forms.js';
 import { renderPage } from '../../render/page.js';
 import { eventAsFields, eventFormChoices } from '../../tracker/workspace.js';
 import { CHANNELS, RESPONSE_TYPES } from '../../domain/vocabulary.js';
-import { textFields, type FormBody } from '../forms.js';
+import { listField, textFields, type FormBody } from '../forms.js';
 import { eventIdOr404 } from '../lookups.js';
 import { NewEventQuery } from '../schemas.js';
 
@@ -95,6 +96,15 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     const id = eventIdOr404(request.params.id);
     setEventDeleted(t.db, id, false, textFields(request.body).note, actorOf(request), app.now());
     request.session.flash = `Event ${id} was restored.`;
+    return reply.redirect('/admin', 303);
+  });
+
+  // "Publish all": the drafts the follow-up page listed (their ids come with the form), together.
+  app.post<{ Body: FormBody }>('/admin/drafts/publish', { preHandler: checkCsrf(app) }, async (request, reply) => {
+    const ids = listField(request.body, 'ids').filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+    const result = publishDrafts(t.db, ids, actorOf(request), app.now());
+    const n = result.ok ? result.value.published.length : 0;
+    request.session.flash = !result.ok ? result.errors.drafts! : n > 0 ? `Published ${plural(n, 'draft')}.` : 'There was no draft to publish: those listed were published or deleted meanwhile.';
     return reply.redirect('/admin', 303);
   });
 

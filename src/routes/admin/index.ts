@@ -14,7 +14,7 @@ import spreadsheetRoutes from './spreadsheets.js';
 export default async function adminRoutes(app: FastifyInstance) {
   app.addHook('preHandler', requireUser());
   await app.register(followUpRoutes); //    /admin
-  await app.register(eventRoutes); //       /admin/events/new, /admin/events, /admin/events/:id/(edit|delete|restore|publish)
+  await app.register(eventRoutes); //       /admin/events/new, /admin/events, /admin/events/:id/(edit|delete|restore|publish), /admin/drafts/publish
   await app.register(batchRoutes); //       /admin/contacts/batch
   await app.register(spreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
   await app.register(passwordRoutes); //    /admin/password

@@ -1,10 +1,10 @@
 /**
- * Spreadsheets in and out. An upload is checked first: a preview shows what would be created
- * and its problems (the first 200, and how many more), and nothing is written until it is
- * confirmed. The checked file waits server-side (records/pending-imports), not in the session.
+ * Spreadsheets in and out. An upload is checked first: a preview shows how many rows would
+ * update, add or leave unchanged, the rows to write, warnings (possible duplicates) and problems
+ * (the first 200, and how many more), and nothing is written until it is confirmed. The checked file waits server-side (records/pending-imports), not in the session.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, type CsvInput, type ImportReport } from '../../records/csv-import.js';
+import { describeError, importEventsCsv, importInstitutionsCsv, moreProblems, moreWarnings, type CsvInput, type ImportReport } from '../../records/csv-import.js';
 import { keepPendingImport, takePendingImport, type ImportKind } from '../../records/pending-imports.js';
 import { actorOf, checkCsrf } from '../../plugins/sessions.js';
 import type { Readable } from 'node:stream';
@@ -12,7 +12,7 @@ import { holdDownloadSlot } from '../../plugins/downloads.js';
 import { csvRows } from '../../render/csv.js';
 import { pagedBody } from '../../render/download.js';
 import { eventColumns, eventRecordPages, institutionColumns, institutionRecords, withSnapshot } from '../../tracker/export.js';
-import { plural } from '../../render/format.js';
+import { importDone, type ImportCounts } from '../../render/format.js';
 import { renderPage } from '../../render/page.js';
 
 declare module 'fastify' {
@@ -29,11 +29,16 @@ declare module 'fastify' {
 interface Preview {
   kind: ImportKind;
   name: string;
+  /** The first rows to add or update. */
   rows: unknown[];
   total: number;
+  counts: ImportCounts;
   problems: string[];
   problemCount: number;
   more: string | null;
+  warnings: string[];
+  warningCount: number;
+  moreWarnings: string | null;
 }
 
 export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
@@ -44,7 +49,7 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
     const actor = actorOf(request);
     return kind === 'events'
       ? importEventsCsv(t.db, file, { calendar: t.calendar, now, createdBy: actor.name, dryRun, actor })
-      : importInstitutionsCsv(t.db, file, { now, dryRun, actor });
+      : importInstitutionsCsv(t.db, file, { now, dryRun, actor, mayUpdate: request.user!.role === 'admin' });
   };
 
   const preview = (kind: ImportKind, name: string, report: ImportReport<unknown>): Preview => ({
@@ -52,9 +57,13 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
     name,
     rows: report.preview,
     total: report.valid,
+    counts: report,
     problems: report.problems.map(describeError),
     problemCount: report.problemCount,
     more: moreProblems(report),
+    warnings: report.warnings.map(describeError),
+    warningCount: report.warningCount,
+    moreWarnings: moreWarnings(report),
   });
 
   const showPage = (request: FastifyRequest, reply: FastifyReply, data: { errors?: Record<string, string>; preview?: Preview }) =>
@@ -83,8 +92,9 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
       const k = kind as ImportKind;
       const name = (request.body as { filename?: string }).filename ?? 'the file';
       const report = run(k, file!, true, request);
-      request.session.pendingImport =
-        report.problemCount === 0 ? keepPendingImport(t.db, request.user!.id, { kind: k, name, content: file! }, app.now()) : undefined;
+      // A file that would change nothing waits for no confirmation.
+      const waits = report.problemCount === 0 && report.toAdd + report.toUpdate > 0;
+      request.session.pendingImport = waits ? keepPendingImport(t.db, request.user!.id, { kind: k, name, content: file! }, app.now()) : undefined;
       return showPage(request, reply.code(report.problemCount > 0 ? 400 : 200), { preview: preview(k, name, report) });
     },
   );
@@ -96,7 +106,7 @@ export default async function adminSpreadsheetRoutes(app: FastifyInstance) {
     if (!pending) return showPage(request, reply.code(400), { errors: { file: 'There is no checked file waiting (files wait an hour); upload it again' } });
     const report = run(pending.kind, pending.content, false, request);
     if (report.problemCount > 0) return showPage(request, reply.code(400), { preview: preview(pending.kind, pending.name, { ...report, preview: [] }) });
-    request.session.flash = `Imported ${plural(report.written, pending.kind === 'events' ? 'event' : 'institution')}.`;
+    request.session.flash = importDone(report, pending.kind === 'events' ? 'event' : 'institution');
     return reply.redirect('/admin', 303);
   });
 
