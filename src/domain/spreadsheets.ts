@@ -7,6 +7,13 @@ export const EVENT_COLUMNS = [
   'source_title', 'source_url', 'source_publisher', 'source_date', 'status',
 ] as const;
 
+/**
+ * Figures the open data's events spreadsheet adds after the ask columns (the days a contact became
+ * late and long overdue, as at the moment of the download): the import accepts and ignores them,
+ * so that a download still imports.
+ */
+export const EVENT_FIGURE_COLUMNS = ['late_on', 'long_overdue_on'] as const;
+
 export const INSTITUTION_COLUMNS = ['name', 'kind', 'code', 'region', 'country', 'aliases', 'website'] as const;
 
 /**

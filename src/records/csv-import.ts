@@ -20,6 +20,7 @@ import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import {
   CORRECTION_NOTE_COLUMN,
   EVENT_COLUMNS,
+  EVENT_FIGURE_COLUMNS,
   EVENT_ID_COLUMN,
   INSTITUTION_COLUMNS,
   INSTITUTION_NAME_COLUMN,
@@ -408,7 +409,7 @@ export function importEventsCsv(db: Db, input: CsvInput, context: EventImportCon
   const rules = eventRules(db, context.calendar);
   const columns = {
     required: ['institution', 'date', 'type', 'summary'],
-    known: [EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, CORRECTION_NOTE_COLUMN, ...EVENT_COLUMNS, ...rules.asks.keys()],
+    known: [EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, CORRECTION_NOTE_COLUMN, ...EVENT_COLUMNS, ...EVENT_FIGURE_COLUMNS, ...rules.asks.keys()],
   };
   const actor = context.actor ?? { userId: null, name: context.createdBy };
   return importRows<ImportedEvent>(

@@ -12,8 +12,10 @@ import { publicExportRows, workingExportRows, type ExportRow } from '../db/queri
 import { publicAsks } from '../db/queries/directory.js';
 import type { Cursor } from '../domain/cursor.js';
 import { institutionRows } from '../db/queries/institutions.js';
-import { londonTimeOf } from '../domain/calendar.js';
-import { EVENT_COLUMNS, workspaceEventColumns, workspaceInstitutionColumns } from '../domain/spreadsheets.js';
+import { answeredOn } from '../db/queries/events.js';
+import { londonDateOf, londonTimeOf } from '../domain/calendar.js';
+import { overdueAsAt, overdueThresholds } from '../domain/reply-due.js';
+import { EVENT_COLUMNS, EVENT_FIGURE_COLUMNS, workspaceEventColumns, workspaceInstitutionColumns } from '../domain/spreadsheets.js';
 import { reading, timeline, type At, type EventView, type Tracker } from './tracker.js';
 
 /** Rows per page of a download: small enough that a page never holds up other requests for long. */
@@ -33,7 +35,7 @@ export type ExportSource = { at: At } | { working: true };
  */
 export function eventColumns(t: Tracker, source: ExportSource): string[] {
   if (!('at' in source)) return workspaceEventColumns(askRows(t.db).map((a) => a.slug));
-  return [...EVENT_COLUMNS, ...publicAsks(t.db, reading(t, source.at)).map((a) => a.slug)];
+  return [...EVENT_COLUMNS, ...publicAsks(t.db, reading(t, source.at)).map((a) => a.slug), ...EVENT_FIGURE_COLUMNS];
 }
 
 /** The events of the source, oldest first, in the columns `eventColumns` names, a page at a time. */
@@ -44,6 +46,14 @@ export function* eventRecordPages(t: Tracker, source: ExportSource): Generator<C
   for (;;) {
     const rows: ExportRow[] = r ? publicExportRows(t.db, r, after, EXPORT_PAGE) : workingExportRows(t.db, after, EXPORT_PAGE);
     if (rows.length === 0) return;
+    // The public record's contacts carry the days they became late and long overdue, as at its moment.
+    const answered = r ? answeredOn(t.db, r, rows.map((row) => row.versionId!)) : null;
+    const today = r ? londonDateOf(r.asOf) : '';
+    const tiers = (row: ExportRow): Cell[] => {
+      if (row.type !== 'contact') return [null, null];
+      const crossed = overdueAsAt(overdueThresholds(row.date, row.dueOn ?? null, t.calendar), answered?.get(row.versionId!) ?? null, today);
+      return [crossed.lateOn, crossed.longOverdueOn];
+    };
     yield rows.map((row) => {
       const positions = row.positions ? (JSON.parse(row.positions) as Record<string, string>) : {};
       const rest = [
@@ -51,7 +61,7 @@ export function* eventRecordPages(t: Tracker, source: ExportSource): Generator<C
         row.fromName, row.summary, row.quote, row.sourceTitle, row.sourceUrl, row.sourcePublisher, row.sourceDate,
         row.status, ...asks.map((a) => positions[a] ?? null),
       ];
-      return r ? [row.institution, ...rest] : [row.id, row.institution, row.institutionName, ...rest, null];
+      return r ? [row.institution, ...rest, ...tiers(row)] : [row.id, row.institution, row.institutionName, ...rest, null];
     });
     const last = rows[rows.length - 1]!;
     after = { at: last.occurredAt, id: last.id };

@@ -1,5 +1,6 @@
 /** Whether the tracker can answer, and answer fully: what /healthz reports. */
-import { databaseIsReady } from '../db/queries/campaign.js';
+import { campaignRow, databaseIsReady } from '../db/queries/campaign.js';
+import { DEFAULT_REPLY_WINDOWS } from '../domain/reply-due.js';
 import { addDays, londonDateOf, writtenDate as longDate } from '../domain/calendar.js';
 import type { Tracker } from './tracker.js';
 
@@ -17,8 +18,11 @@ export interface Health {
 export interface CalendarState {
   /** The last date the bank holiday list covers. */
   lastDate: string;
-  /** `ended`: today is after it; `ending`: it ends within CALENDAR_WARNING_DAYS; else `ok`. */
-  state: 'ok' | 'ending' | 'ended';
+  /**
+   * `ended`: today is after it; `short`: it covers today but not the reply due date of an approach
+   * logged today (the longest reply window); `ending`: it ends within CALENDAR_WARNING_DAYS; else `ok`.
+   */
+  state: 'ok' | 'ending' | 'short' | 'ended';
   message: string | null;
 }
 
@@ -31,6 +35,15 @@ export function calendarState(t: Tracker, now: number): CalendarState {
   if (today > lastDate) {
     return { lastDate, state: 'ended', message: `The bank holiday list ended on ${longDate(lastDate)}: working-day figures after that date are not available, and reply due dates cannot be worked out. ${HOW}` };
   }
+  const row = campaignRow(t.db);
+  const longest = Math.max(row?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, row?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default);
+  if (t.calendar.addWorkingDaysIfKnown(today, longest) === null) {
+    return {
+      lastDate,
+      state: 'short',
+      message: `The bank holiday list ends on ${longDate(lastDate)}: the reply due date of an approach logged today (up to ${longest} working days on) cannot be worked out, and working-day figures after that date will not be available. ${HOW}`,
+    };
+  }
   if (addDays(today, CALENDAR_WARNING_DAYS) > lastDate) {
     return { lastDate, state: 'ending', message: `The bank holiday list ends on ${longDate(lastDate)}: after that, working-day figures will not be available and reply due dates cannot be worked out. ${HOW}` };
   }
@@ -40,7 +53,7 @@ export function calendarState(t: Tracker, now: number): CalendarState {
 export function health(t: Tracker, now: number): Health {
   databaseIsReady(t.db);
   const calendar = calendarState(t, now);
-  const reasons = calendar.state === 'ended' ? [calendar.message!] : [];
+  const reasons = calendar.state === 'ended' || calendar.state === 'short' ? [calendar.message!] : [];
   const warnings = calendar.state === 'ending' ? [calendar.message!] : [];
   return { status: reasons.length ? 'degraded' : 'ok', reasons, warnings };
 }

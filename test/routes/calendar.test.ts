@@ -193,6 +193,22 @@ describe('from 90 days before the bank holiday list ends', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reports degraded once an approach logged today could not have its due date worked out', async () => {
+    // 15 December 2027: 20 working days on (the FOI window) runs past 31 December 2027.
+    const t = await makeApp({ dataDir: FIXTURE_DATA, now: instantOf('2027-12-15', '09:00') });
+    expect((await t.app.inject('/healthz')).json()).toEqual({
+      status: 'degraded',
+      reasons: [
+        'The bank holiday list ends on 31 December 2027: the reply due date of an approach logged today (up to 20 working days on) cannot be worked out, and working-day figures after that date will not be available. ' +
+          'Add the next years’ bank holidays: npm run import -- holidays bank-holidays.json (gov.uk’s file), or upload it at /admin/holidays.',
+      ],
+      warnings: [],
+    });
+    // Figures as at today still have their working days.
+    expect((await t.app.inject('/api/institutions')).json().calendar).toEqual({ holidaysUntil: '2027-12-31', workingDaysAvailable: true });
+    await t.close();
+  });
+
   it('shows the banner on the follow-up page, with the way to add the holidays', async () => {
     const t = await makeApp({ dataDir: FIXTURE_DATA, now: instantOf('2027-12-01', '09:00') });
     const editor = (await signedIn(t, 'editor')).client;

@@ -3,7 +3,9 @@
  * once twice its reply window has passed, each with the day it was crossed, on the institution
  * and event pages, the follow-up queue, /changes, the API; and every due date can be explained.
  */
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importEventsCsv } from '../../src/records/csv-import.js';
 import { contact, FIXTURE_DATA, institution, response, type MadeInstitution } from '../factories.js';
 import { dom, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import { instantOf } from '../../src/domain/calendar.js';
@@ -45,6 +47,27 @@ describe('overdue tiers as at 12:00 on 30 June 2021', () => {
     // A response is never late.
     const timeline = (await get(`/api/timeline?institution=${trust.slug}`)).json().events;
     expect(timeline.find((e: { type: string }) => e.type === 'response')).toMatchObject({ lateOn: null, longOverdueOn: null });
+  });
+
+  it('gives the same days in the open data’s events spreadsheet, which still imports', async () => {
+    const csv = (await get('/data/events.csv')).body;
+    const rows = parse(csv, { columns: true, bom: true }) as Record<string, string>[];
+    const contacts = rows.filter((r) => r.type === 'contact').map((r) => [r.institution, r.late_on, r.long_overdue_on]);
+    expect(contacts).toEqual([
+      [board.slug, '2021-05-11', '2021-05-25'],
+      [police.slug, '2021-05-25', '2021-06-23'],
+      [trust.slug, '2021-05-11', ''],
+    ]);
+    expect(rows.find((r) => r.type === 'response')).toMatchObject({ late_on: '', long_overdue_on: '' });
+    const early = parse((await get('/data/events.csv?as_of=2021-05-11')).body, { columns: true, bom: true }) as Record<string, string>[];
+    expect(early.filter((r) => r.type === 'contact').map((r) => r.late_on)).toEqual(['2021-05-11', '', '2021-05-11']);
+    // The figures' columns are read and ignored by the import.
+    const other = await makeApp({ dataDir: FIXTURE_DATA, now: instantOf('2021-06-30', '12:00') });
+    for (const name of ['National Scheme Board', 'Borsetshire Police', 'Felpersham Trust']) institution(other.app.tracker.db, { name });
+    const report = importEventsCsv(other.app.tracker.db, Buffer.from(csv), { calendar: other.app.tracker.calendar, now: instantOf('2021-06-30', '12:00'), createdBy: 'test', dryRun: true, actor: { userId: null, name: 'test' } });
+    expect(report.problems).toEqual([]);
+    expect(report.valid).toBe(rows.length);
+    await other.close();
   });
 
   it('shows the tier on institution and event pages', async () => {

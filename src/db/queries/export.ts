@@ -24,6 +24,9 @@ export interface ExportRow {
   sourceDate: string | null;
   /** JSON: ask slug → stance. */
   positions: string | null;
+  /** The public record's rows only: the version, and a contact's reply due date. */
+  versionId?: number;
+  dueOn?: string | null;
 }
 
 const EXPORT_COLUMNS = (e: string, positions: string) => `${e}.occurred_on AS date, ${e}.occurred_at AS occurredAt, ${e}.has_time AS hasTime, ${e}.type,
@@ -39,7 +42,7 @@ export function publicExportRows(db: Db, r: Reading, after: Cursor | null, limit
   const from = after === null ? '' : 'AND (e.occurred_at, e.event_id) > (@afterAt, @afterId)';
   return prepared(
     db,
-    `SELECT e.event_id AS id, i.slug AS institution, i.name AS institutionName, 'published' AS status,
+    `SELECT e.event_id AS id, e.version_id AS versionId, e.due_on AS dueOn, i.slug AS institution, i.name AS institutionName, 'published' AS status,
        ${EXPORT_COLUMNS('e', '(SELECT json_group_object(a.slug, p.stance) FROM event_version_positions p JOIN asks a ON a.id = p.ask_id WHERE p.version_id = e.version_id)')}
      FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_timeline' : 'ev_timeline'}
      LEFT JOIN institution_versions i ON i.institution_id = e.institution_id AND ${validAt(r, 'i')}
