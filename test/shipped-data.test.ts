@@ -221,3 +221,24 @@ describe('the campaign that ended on 18 May 2023', () => {
     expect((await get('/api/campaign?as_of=2024-01-01')).json().campaign).toEqual({ endedOn: '2023-05-18', recordKept: false, lastUpdatedOn: '2023-05-18', stale: true });
   });
 });
+
+describe('the shipped tracker with its clock past the bank holiday list (1 February 2028)', () => {
+  it('answers every public page, keeps the end-of-campaign figures whole, and reports degraded health', async () => {
+    const late = await makeApp({ dataDir: SHIPPED_DATA, now: Date.parse('2028-02-01T12:00:00Z') });
+    const get = (url: string) => late.app.inject({ method: 'GET', url });
+    for (const url of ['/', '/institutions', '/institutions/nhs-england', '/timeline', '/charts', '/about', '/changes', '/corrections', '/api/institutions', '/data/institutions.csv', '/badges/nhs-england.svg', '/feed.atom', '/embed/scorecard']) {
+      expect((await get(url)).statusCode, url).toBe(200);
+    }
+    // The figures are as at the end of 18 May 2023, which the list covers: their working days stand.
+    const api = (await get('/api/institutions')).json();
+    expect(api.calendar).toEqual({ holidaysUntil: '2027-12-31', workingDaysAvailable: true });
+    expect(dom((await get('/')).body).querySelector('.calendar-note')).toBeNull();
+    // A moment chosen after the list ends says why working days are missing.
+    expect(words(dom((await get('/?as_of=2028-01-15')).body).querySelector('.calendar-note'))).toBe(
+      'Working-day figures are not available: the bank holiday list ends on 31 December 2027. Figures in calendar days are complete.',
+    );
+    // The workspace cannot work out a reply due date today: degraded.
+    expect((await get('/healthz')).json()).toMatchObject({ status: 'degraded', reasons: [expect.stringContaining('The bank holiday list ended on 31 December 2027')] });
+    await late.close();
+  });
+});
