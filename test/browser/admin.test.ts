@@ -246,15 +246,15 @@ const WORKSPACE: WorkspaceCase[] = [
     check: async (page) => {
       expect(await page.locator('nav[aria-label="Campaigners"] [aria-current="page"]').innerText()).toBe('Follow-up');
       expect(await page.getByRole('button', { name: /^Sign out/ }).count()).toBe(1);
-      // Overdue first, then by reply due date: the national body's two approaches of 23 April 2021
+      // Long overdue first, then late, then by reply due date: the national body's two approaches of 23 April 2021
       // (due 10 May 2021), Mercia Police's letter (due 16 November 2026), then the trust's email
       // (due Monday 23 November 2026, not yet overdue).
       const awaiting = page.locator('#awaiting + .table-scroll tbody tr');
       expect(await awaiting.locator('th').allInnerTexts()).toEqual([STORY.national, STORY.national, STORY.mercia, TRUST]);
       expect((await awaiting.locator('td[data-label="Reply due"]').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '))).toEqual([
-        '10 May 2021 Overdue',
-        '10 May 2021 Overdue',
-        '16 November 2026 Overdue',
+        '10 May 2021 Long overdue since 25 May 2021',
+        '10 May 2021 Long overdue since 25 May 2021',
+        '16 November 2026 Late since 17 November 2026',
         '23 November 2026',
       ]);
       expect(await page.locator('#silent + .silent li a[href^="/institutions/"]').allInnerTexts()).toEqual([STORY.national, STORY.mercia, TRUST]);

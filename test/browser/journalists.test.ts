@@ -336,7 +336,7 @@ const PAGES: PageCase[] = [
     name: 'home',
     url: '/',
     heading: SITE,
-    shows: ['Cite this', HOME_CITATION, 'The link pins this moment and this revision of the record', 'Commitments over time', 'Positions on “Independent review” over time', 'The whole history, positions by kind of institution and the longest silences'],
+    shows: ['Cite this', HOME_CITATION, 'The link pins this moment and this revision of the record', 'Commitments over time', 'Positions on “Independent review” over time', 'Week by week, over the campaign’s whole active period: from its first event to the moment shown.', 'Positions by kind of institution and the longest silences'],
     check: async (page, width) => {
       expect(await page.locator('#citation-text').innerText()).toBe(fill(HOME_CITATION));
       expect(await page.locator('.citation').getByRole('link', { name: 'Permanent link' }).getAttribute('href')).toBe(fill('https://tracker.example.org/?as_of=2026-11-22T12:00:00Z&rev={rev}'));
