@@ -215,6 +215,11 @@ describe('the campaign that ended on 18 May 2023', () => {
     expect(campaign.outcome.sources).toHaveLength(3);
   });
 
+  it('describes the documented events on /about from the record itself', async () => {
+    const doc = dom((await get('/about')).body);
+    expect(words(doc.querySelector('#events-heading')!.parentElement!.querySelector('p'))).toMatch(/^The record holds 26 published events, from 15 April 2021 to 18 May 2023\. Each names its source/);
+  });
+
   it('says that the record was not kept after the end, for a moment chosen after it', async () => {
     const doc = dom((await get('/?as_of=2024-01-01')).body);
     expect(words(doc.querySelector('.ended-note'))).toBe('The campaign ended on 18 May 2023, and the record was not kept after that day: anything that happened later is not in these figures.');

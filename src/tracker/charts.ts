@@ -1,5 +1,5 @@
 /** The data behind the charts, from the same figures as every page. */
-import { activity, allPositionStatements } from '../db/queries/events.js';
+import { activity, allPositionStatements, recordExtent } from '../db/queries/events.js';
 import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/calendar.js';
 import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
 import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
@@ -84,5 +84,5 @@ export function overviewPage(t: Tracker, at: At, weeks?: number): { overview: Ov
 
 /** The about page: what each figure means, where the directory comes from, a year of positions. */
 export function aboutPage(t: Tracker, at: At) {
-  return { campaign: campaignView(t, at), directory: directoryCounts(t, at), calendar: t.calendar, charts: chartData(t, at, 52) };
+  return { campaign: campaignView(t, at), directory: directoryCounts(t, at), calendar: t.calendar, record: recordExtent(t.db, reading(t, at)), charts: chartData(t, at, 52) };
 }

@@ -131,6 +131,13 @@ describe('the overview page', () => {
     expect(words(section(doc, 'scorecard-heading')?.querySelector('p'))).toBe('Nothing to show yet.');
     expect(words(section(doc, 'latest-heading')?.querySelector('p'))).toBe('Nothing has been recorded yet.');
     expect(all(doc, '.count-card')).toHaveLength(0);
+    const about = (await page('/about?as_of=2021-01-01')).doc;
+    expect(words(section(about, 'events-heading')?.querySelector('p'))).toBe('No event is on record yet.');
+  });
+
+  it('describes the record on /about from the record itself, as at the moment', async () => {
+    const { doc } = await page('/about?as_of=2021-05-06T11:30');
+    expect(words(section(doc, 'events-heading')?.querySelector('p'))).toMatch(/^The record holds \d+ published events, from 23 April 2021 to 6 May 2021\. Each names its source/);
   });
 
   it('shows figures as at now by default, without a past-view banner', async () => {

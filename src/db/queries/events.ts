@@ -316,6 +316,15 @@ export function latestEventAsAt(db: Db, r: Reading): number | null {
   return row.at;
 }
 
+/** How many published events the reading holds, and the dates of the first and the latest. */
+export function recordExtent(db: Db, r: Reading): { events: number; first: string | null; last: string | null } {
+  return prepared(db, `SELECT count(*) AS events, MIN(e.occurred_on) AS first, MAX(e.occurred_on) AS last FROM event_versions e WHERE ${visible(r)}`).get(readingParams(r)) as {
+    events: number;
+    first: string | null;
+    last: string | null;
+  };
+}
+
 /** Every statement of a stance in the reading (for positions over time). */
 export function allPositionStatements(db: Db, r: Reading): (PositionStatement & { institutionId: number })[] {
   return prepared(
