@@ -198,11 +198,12 @@ describe('open data', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=300');
     const rows = parse(res.body, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(newestFirst().length);
-    expect(Object.keys(rows[0]!)).toEqual(['institution', 'date', 'time', 'type', 'channel', 'response_type', 'from', 'summary', 'quote', 'source_title', 'source_url', 'source_publisher', 'source_date', 'status', 'halt', 'review']);
+    expect(Object.keys(rows[0]!)).toEqual(['institution', 'date', 'time', 'type', 'channel', 'response_type', 'from', 'summary', 'quote', 'source_title', 'source_url', 'source_publisher', 'source_date', 'status', 'halt', 'review', 'late_on', 'long_overdue_on']);
     expect(rows.find((r) => r.summary === 'Borsetshire Police said it would commission a review of BISP.')).toEqual({
       institution: bodies.police.slug, date: '2021-05-06', time: '', type: 'response', channel: '', response_type: 'statement', from: '',
       summary: 'Borsetshire Police said it would commission a review of BISP.', quote: 'With our partners, we will commission an independent review of BISP.',
       source_title: 'Force to review BISP', source_url: '', source_publisher: 'Felpersham Gazette', source_date: '2021-05-06', status: 'published', halt: '', review: 'committed',
+      late_on: '', long_overdue_on: '',
     });
     expect(rows.find((r) => r.type === 'milestone')).toMatchObject({ institution: '', date: '2021-05-06', time: '11:30' });
     expect(rows.filter((r) => r.summary === MARKUP)).toHaveLength(1);
