@@ -77,10 +77,10 @@ export function londonTimeOf(instant: number): string {
  */
 export function instantOf(date: LondonDate, time?: string | null): number {
   const m = time === null || time === undefined ? null : HH_MM.exec(time);
-  if (isIsoDate(date) && (m || time === null || time === undefined)) {
+  if (m || time === null || time === undefined) {
     const day = londonDay(date);
     // On a day of 24 hours the clocks do not change: a time is that many minutes after midnight.
-    if (day.hours === 24) return day.midnight + (m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : 0);
+    if (day?.hours === 24) return day.midnight + (m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : 0);
   }
   return zonedInstant(date, time);
 }
@@ -94,19 +94,30 @@ function zonedInstant(date: LondonDate, time?: string | null): number {
 }
 
 /**
- * A London date's midnight and its length in hours (23 or 25 on the days the clocks change).
- * Midnights are remembered for the dates asked about lately: an import of many events asks about
- * the same few thousand dates again and again, and each date's length needs the next midnight.
+ * A London date's midnight and its length in hours (23 or 25 on the days the clocks change), or
+ * undefined for what is not a date. Remembered for the dates asked about lately: an import of
+ * many events asks about the same few thousand dates again and again.
  */
-function londonDay(date: LondonDate): { midnight: number; hours: number } {
-  const midnight = londonMidnight(date);
-  return { midnight, hours: (londonMidnight(addDays(date, 1)) - midnight) / 3_600_000 };
+function londonDay(date: LondonDate): { midnight: number; hours: number } | undefined {
+  let day = londonDays.get(date);
+  if (day === undefined && isIsoDate(date)) {
+    const midnight = londonMidnight(date);
+    day = { midnight, hours: (londonMidnight(addDays(date, 1)) - midnight) / 3_600_000 };
+    if (londonDays.size >= 20_000) londonDays.clear();
+    londonDays.set(date, day);
+  }
+  return day;
 }
+const londonDays = new Map<LondonDate, { midnight: number; hours: number }>();
 
+/** The instant of a London date's midnight, remembered (each is asked for as a date, then as the day after the date before). */
 function londonMidnight(date: LondonDate): number {
   let midnight = londonMidnights.get(date);
   if (midnight === undefined) {
-    midnight = zonedInstant(date);
+    const dt = DateTime.fromISO(date, { zone: LONDON });
+    // Midnight could happen twice only if the clocks went back in the hour before it: with the
+    // same offset an hour earlier it happens once (zonedInstant's answer, for less).
+    midnight = dt.isValid && DateTime.fromMillis(dt.toMillis() - 3_600_000, { zone: LONDON }).offset === dt.offset ? dt.toMillis() : zonedInstant(date);
     if (londonMidnights.size >= 20_000) londonMidnights.clear();
     londonMidnights.set(date, midnight);
   }
