@@ -1,7 +1,9 @@
 /**
- * npm run bench: requests per second of `/` and `/timeline` (first and 1,000th page) on a
- * database of 150 institutions and 100,000 events, beside a route sending a fixed buffer of
- * the same size from the same process. Not a test: it reports, it does not assert.
+ * npm run bench: the time and peak memory of importing a spreadsheet of 100,000 events with
+ * `npm run import` (bench/import.ts); then requests per second of `/` and `/timeline` (first and
+ * 1,000th page) on a database of 150 institutions and 100,000 events, beside a route sending a
+ * fixed buffer of the same size from the same process, and two abuse scenarios. Not a test: it
+ * reports, it does not assert. BENCH_ONLY=import runs the import alone.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,19 +20,13 @@ import { Revision, syncEvent } from '../src/records/revisions.js';
 import { loadCalendar } from '../src/records/reference-data.js';
 import { seedIfEmpty } from '../src/records/seed.js';
 import { createUser } from '../src/records/users.js';
+import { measureImport, random } from './import.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const INSTITUTIONS = 150;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const dataDir = path.join(PROJECT_ROOT, 'data');
-
-/** A small deterministic random number generator, so every run builds the same database. */
-function random(seed: number) {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return seed / 2_147_483_648;
-  };
-}
 
 const EDITOR = { email: 'bench@example.org', password: 'benchmark password 1' };
 
@@ -112,6 +108,25 @@ async function measure(url: string): Promise<{ rps: number; p99: number; bytes: 
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
+
+// The import first, on a machine otherwise idle: it has a database of its own.
+const imported = await measureImport(dir, IMPORT_ROWS, dataDir);
+const importRow =
+  `| ${imported.rows.toLocaleString('en-GB')} events (${imported.megabytes.toFixed(0)} MB) into a fresh database with the shipped directory | ` +
+  `${imported.seconds.toFixed(1)} s | ${imported.peakMb} MB |`;
+const printImport = () => {
+  console.log(`\nImport (npm run import -- events FILE: the whole command, time and peak resident memory; ${os.cpus().length} cores, Node ${process.version}):\n`);
+  console.log('| Spreadsheet | Time | Peak memory |');
+  console.log('| --- | --- | --- |');
+  console.log(importRow);
+};
+console.log(imported.output);
+printImport();
+if (process.env.BENCH_ONLY === 'import') {
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const file = path.join(dir, 'bench.db');
 const { deepCursor, oldRevision } = await buildDatabase(file);
 if (process.env.BENCH_KEEP) {
@@ -236,5 +251,6 @@ console.log(`\nAbuse (server's resident memory at its peak; the slowest /healthz
 console.log('| Scenario | Outcome | Peak memory | Slowest /healthz |');
 console.log('| --- | --- | --- | --- |');
 for (const row of abuse) console.log(row);
+printImport();
 server.disconnect();
 fs.rmSync(dir, { recursive: true, force: true });

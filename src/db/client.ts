@@ -57,3 +57,22 @@ export function applyMigrations(db: Db): void {
     sqlite.pragma('foreign_keys = ON');
   }
 }
+
+/**
+ * Runs `work` in one write transaction that may wait for input between its writes (a file read
+ * as it is imported), committed when `work` resolves and rolled back when it throws. Only for a
+ * connection nothing else uses meanwhile (a command): whatever else ran on it while `work` waits
+ * would join the transaction. Synchronous work nested in it (`db.transaction`) becomes a savepoint.
+ */
+export async function inWriteTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const sqlite = db.$client;
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    const result = await work();
+    sqlite.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -52,8 +52,12 @@ export function daysBetween(from: LondonDate, to: LondonDate): number {
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: LondonDate): number {
+  return isoWeekdayOf(dayNumber(date));
+}
+
+function isoWeekdayOf(day: number): number {
   // 1970-01-01 was a Thursday (4).
-  return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;
+  return ((((day + 3) % 7) + 7) % 7) + 1;
 }
 
 /** The Europe/London calendar date of an instant. */
@@ -72,10 +76,54 @@ export function londonTimeOf(instant: number): string {
  * the autumn is taken at its first (BST) occurrence.
  */
 export function instantOf(date: LondonDate, time?: string | null): number {
+  const m = time === null || time === undefined ? null : HH_MM.exec(time);
+  if (m || time === null || time === undefined) {
+    const day = londonDay(date);
+    // On a day of 24 hours the clocks do not change: a time is that many minutes after midnight.
+    if (day?.hours === 24) return day.midnight + (m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : 0);
+  }
+  return zonedInstant(date, time);
+}
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function zonedInstant(date: LondonDate, time?: string | null): number {
   const dt = DateTime.fromISO(`${date}T${time ?? '00:00'}`, { zone: LONDON });
   if (!dt.isValid) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
   return firstOccurrence(dt);
 }
+
+/**
+ * A London date's midnight and its length in hours (23 or 25 on the days the clocks change), or
+ * undefined for what is not a date. Remembered for the dates asked about lately: an import of
+ * many events asks about the same few thousand dates again and again.
+ */
+function londonDay(date: LondonDate): { midnight: number; hours: number } | undefined {
+  let day = londonDays.get(date);
+  if (day === undefined && isIsoDate(date)) {
+    const midnight = londonMidnight(date);
+    day = { midnight, hours: (londonMidnight(addDays(date, 1)) - midnight) / 3_600_000 };
+    if (londonDays.size >= 20_000) londonDays.clear();
+    londonDays.set(date, day);
+  }
+  return day;
+}
+const londonDays = new Map<LondonDate, { midnight: number; hours: number }>();
+
+/** The instant of a London date's midnight, remembered (each is asked for as a date, then as the day after the date before). */
+function londonMidnight(date: LondonDate): number {
+  let midnight = londonMidnights.get(date);
+  if (midnight === undefined) {
+    const dt = DateTime.fromISO(date, { zone: LONDON });
+    // Midnight could happen twice only if the clocks went back in the hour before it: with the
+    // same offset an hour earlier it happens once (zonedInstant's answer, for less).
+    midnight = dt.isValid && DateTime.fromMillis(dt.toMillis() - 3_600_000, { zone: LONDON }).offset === dt.offset ? dt.toMillis() : zonedInstant(date);
+    if (londonMidnights.size >= 20_000) londonMidnights.clear();
+    londonMidnights.set(date, midnight);
+  }
+  return midnight;
+}
+const londonMidnights = new Map<LondonDate, number>();
 
 /** Of the two instants an autumn wall-clock time can mean, the earlier (BST) one. */
 function firstOccurrence(dt: DateTime): number {
@@ -284,12 +332,16 @@ export class WorkingCalendar {
 
   /** The `n`th working day after `date` (`date` itself is day 0). */
   addWorkingDays(date: LondonDate, n: number): LondonDate {
-    let day = date;
+    // By day numbers: the same days as stepping through the dates with isWorkingDay, without writing each one out.
+    const first = dayNumber(this.firstDate);
+    const last = dayNumber(this.lastDate);
+    let day = dayNumber(date);
     for (let counted = 0; counted < n; ) {
-      day = addDays(day, 1);
-      if (this.isWorkingDay(day)) counted++;
+      day++;
+      if (day < first || day > last) this.assertCovers(dateOfDayNumber(day));
+      if (isoWeekdayOf(day) <= 5 && !this.holidaySet.has(day)) counted++;
     }
-    return day;
+    return dateOfDayNumber(day);
   }
 
   /** Bank holidays falling on a weekday with a < day ≤ b. */

@@ -1,5 +1,6 @@
 /** The audit log: every change, written by the same transaction as the change itself. */
 import type { Db } from '../db/client.js';
+import { insertAuditRow } from '../db/queries/audit.js';
 import { auditLog } from '../db/schema.js';
 import type { Tx } from './events.js';
 
@@ -22,18 +23,25 @@ export interface AuditEntry {
 }
 
 export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: number): void {
-  tx.insert(auditLog)
-    .values({
-      at,
-      userId: actor.userId,
-      actor: actor.name,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      institutionId: entry.institutionId ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      revisionId: entry.revisionId ?? null,
-    })
-    .run();
+  tx.insert(auditLog).values(auditRow(actor, entry, at)).run();
+}
+
+/** `recordAudit` through a prepared statement: for changes of many rows at once (an import). */
+export function recordAuditOfMany(db: Db, actor: Actor, entry: AuditEntry, at: number): void {
+  insertAuditRow(db, auditRow(actor, entry, at));
+}
+
+function auditRow(actor: Actor, entry: AuditEntry, at: number) {
+  return {
+    at,
+    userId: actor.userId,
+    actor: actor.name,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    institutionId: entry.institutionId ?? null,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    revisionId: entry.revisionId ?? null,
+  };
 }

@@ -1,20 +1,27 @@
 /**
- * CSV import of events and institutions (columns in DOMAIN.md). All or nothing: every row is
- * checked first and only a file with no bad row is written, in one transaction.
+ * CSV import of events and institutions (columns in DOMAIN.md). All or nothing: each row is
+ * checked and written as it is read, in one transaction; at the first bad row writing stops, the
+ * rest is only checked (so that every problem is reported), and the transaction is rolled back.
+ * Rows are checked against the tracker as it stood before the import. A dry run only checks.
  *
  * A row that names something already recorded (an event's `id`, an institution's `slug`: the
  * workspace's downloads carry them) updates it instead of adding it: compared field by field, it
  * is either unchanged (and not written) or an update, which goes through the same rules and
  * writes the same revisions and audit rows as the edit forms. A row without one adds.
  *
- * Memory stays bounded whatever the file: rows are read one at a time and never kept; the
- * first MAX_PROBLEMS_KEPT problems and warnings are kept (every one is counted) and the first
- * PREVIEW_ROWS rows to add or update are kept for the preview. Writing reads the file a second time.
+ * Memory stays bounded whatever the file: rows are read one at a time and never kept (a file on
+ * the disk is read as it is imported, a chunk at a time); the first MAX_PROBLEMS_KEPT problems
+ * and warnings are kept (every one is counted) and the first PREVIEW_ROWS rows to add or update
+ * are kept for the preview.
  */
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../db/client.js';
-import { eventRecord, eventsOnDate, eventSourceRows, type EventRecord } from '../db/queries/events.js';
-import { directoryLookup, institutionRowBySlug, type InstitutionRow } from '../db/queries/institutions.js';
+import { inWriteTransaction, type Db } from '../db/client.js';
+import { insertEventPosition, insertEventRow, insertEventSource } from '../db/queries/event-writes.js';
+import { eventDateSpans, eventRecord, eventsOnDate, eventSourceRows, lastEventId, type EventRecord } from '../db/queries/events.js';
+import { directoryLookup, institutionRowBySlug, lastInstitutionId, type InstitutionRow } from '../db/queries/institutions.js';
 import { instantOf, londonTimeOf, type WorkingCalendar } from '../domain/calendar.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import {
@@ -28,14 +35,14 @@ import {
   restoreCell,
   summaryKey,
 } from '../domain/spreadsheets.js';
-import { recordAudit, type Actor } from './audit.js';
+import { recordAudit, recordAuditOfMany, type Actor } from './audit.js';
 import { writeInstitutionEdit } from './directory.js';
 import { eventRules, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
-import { insertEvent, type EventInput } from './events.js';
+import { eventColumns, type EventInput } from './events.js';
 import { orNull } from './fields.js';
 import { insertInstitutions, validateInstitution, type DirectoryLookup, type InstitutionInput, type ValidInstitution } from './institutions.js';
 import { writeEventEdit } from './log-events.js';
-import { Revision, syncEvent, syncInstitution } from './revisions.js';
+import { Revision, syncInstitution, syncNewEvents } from './revisions.js';
 
 export interface RowError {
   /** The line of the file (the header is line 1). */
@@ -100,51 +107,85 @@ interface Columns {
   known: readonly string[];
 }
 
+const CSV_OPTIONS = { bom: true, relax_column_count: true, skip_empty_lines: true } as const;
+
 /**
- * Reads a CSV file one row at a time, keeping nothing: checks the header, then hands each row
- * to `onRow` with its line and its values by column name (trimmed, spreadsheet-safe quotes
- * taken off). Problems with the file itself go to `problems`.
+ * The rows of a CSV file, one at a time, keeping nothing: checks the header, then hands each
+ * row to `onRow` with its line and its values by column name (trimmed, spreadsheet-safe quotes
+ * taken off). Problems with the file itself go to `problems`. The parser calls `record` for each
+ * record it reads, and `failed` and `ended` once.
  */
-function scanCsv(input: CsvInput, columns: Columns, problems: ProblemList, onRow: (line: number, values: Record<string, string>) => void): void {
-  let header: string[] | null = null;
-  let rows = 0;
+class RowReader {
+  private header: string[] | null = null;
+  private rows = 0;
+
+  constructor(
+    private readonly columns: Columns,
+    private readonly problems: ProblemList,
+    private readonly onRow: (line: number, values: Record<string, string>) => void,
+  ) {}
+
+  readonly record = (record: string[], context: { lines: number }): null => {
+    if (this.problems.stopped) throw new StopReading();
+    if (this.header === null) {
+      this.header = checkHeader(record, this.columns, this.problems);
+      return null;
+    }
+    this.rows++;
+    if (record.length !== this.header.length) {
+      this.problems.add({ line: context.lines, column: null, reason: `the row has ${record.length} values but the header has ${this.header.length}` });
+      return null;
+    }
+    const values: Record<string, string> = {};
+    for (let i = 0; i < this.header.length; i++) values[this.header[i]!] = restoreCell(record[i]!.trim());
+    this.onRow(context.lines, values);
+    return null;
+  };
+
+  failed(error: unknown): void {
+    if (error instanceof StopReading || this.problems.stopped) return;
+    // Anything but the parser's own complaint (a failed write, say) is not the file's problem.
+    if (!(error instanceof CsvError)) throw error;
+    const e = error as CsvError & { lines?: number };
+    this.problems.add({ line: e.lines ?? 1, column: null, reason: `the file is not valid CSV: ${e.message}` });
+  }
+
+  ended(): void {
+    if (this.header === null) this.problems.add({ line: 1, column: null, reason: 'the file is empty' });
+    else if (this.rows === 0) this.problems.add({ line: 1, column: null, reason: 'the file has a header but no rows' });
+  }
+}
+
+/** Reads bytes already in memory (an upload). */
+function scanCsv(input: CsvInput, reader: RowReader): void {
   // csv-parse builds an error object for every row of the wrong length, even when told to
   // accept them; without stack traces that costs microseconds rather than tens of them. The
   // parse is synchronous, so nothing else runs meanwhile.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    parse(typeof input === 'string' ? Buffer.from(input) : input, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      on_record: (record: string[], context: { lines: number }) => {
-        if (problems.stopped) throw new StopReading();
-        if (header === null) {
-          header = checkHeader(record, columns, problems);
-          return null;
-        }
-        rows++;
-        if (record.length !== header.length) {
-          problems.add({ line: context.lines, column: null, reason: `the row has ${record.length} values but the header has ${header.length}` });
-          return null;
-        }
-        const values: Record<string, string> = {};
-        for (let i = 0; i < header.length; i++) values[header[i]!] = restoreCell(record[i]!.trim());
-        onRow(context.lines, values);
-        return null;
-      },
-    });
+    parse(typeof input === 'string' ? Buffer.from(input) : input, { ...CSV_OPTIONS, on_record: reader.record });
   } catch (error) {
-    if (error instanceof StopReading || problems.stopped) return;
-    const e = error as Error & { lines?: number };
-    problems.add({ line: e.lines ?? 1, column: null, reason: `the file is not valid CSV: ${e.message}` });
+    reader.failed(error);
     return;
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  if (header === null) problems.add({ line: 1, column: null, reason: 'the file is empty' });
-  else if (rows === 0) problems.add({ line: 1, column: null, reason: 'the file has a header but no rows' });
+  reader.ended();
+}
+
+/** Reads a file as it comes from the disk: however large the file, only a chunk of it is in memory. */
+async function scanCsvFile(file: string, reader: RowReader): Promise<void> {
+  try {
+    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), parseStream({ ...CSV_OPTIONS, on_record: reader.record }), async (records: AsyncIterable<unknown>) => {
+      // Every record is handled as it is read (on_record): none comes out.
+      for await (const _ of records);
+    });
+  } catch (error) {
+    reader.failed(error);
+    return;
+  }
+  reader.ended();
 }
 
 function checkHeader(record: string[], columns: Columns, problems: ProblemList): string[] {
@@ -159,77 +200,117 @@ function checkHeader(record: string[], columns: Columns, problems: ProblemList):
   return header;
 }
 
-/** Thrown inside the writing transaction when a row checked good no longer is, so nothing is written. */
-class ChangedSinceChecked extends Error {}
+/** Thrown inside the writing transaction when the file has a bad row, so that nothing is written. */
+class NothingWritten extends Error {}
 
 /** What a good row does: adds a record, updates one, or matches one already (and is not written). */
 export type RowAction = 'add' | 'update' | 'unchanged';
 
-/** The first reading of a file checks it (and finds what to warn about); the second writes it. */
-type Pass = 'check' | 'write';
-
 type CheckedRow<T> = { row: T; warnings?: RowError[] } | { problems: RowError[] };
 
 /**
- * Checks every row, then (unless it is a dry run or any row is bad) reads the file again and
- * writes every row that adds or updates, in one transaction. `check` returns a row ready to
- * write (with its action and any warnings), or its problems.
+ * How one kind of file is imported, set up inside the import's transaction (so that what it
+ * reads of the tracker is what it writes to): its columns, the check of a row (a row ready to
+ * write, with its action and any warnings, or its problems) and the writing of a good one.
  */
-function importRows<T extends { line: number; action: RowAction }>(
-  db: Db,
-  input: CsvInput,
-  columns: Columns,
-  dryRun: boolean,
-  makeChecker: (pass: Pass) => (line: number, values: Record<string, string>) => CheckedRow<T>,
-  write: (row: T, revision: Revision) => void,
-  revision: () => Revision,
-): ImportReport<T> {
-  const problems = new ProblemList();
-  const warnings: RowError[] = [];
-  let warningCount = 0;
-  const preview: T[] = [];
-  const counts: Record<RowAction, number> = { add: 0, update: 0, unchanged: 0 };
-  const check = makeChecker('check');
-  scanCsv(input, columns, problems, (line, values) => {
-    const result = check(line, values);
+interface Importer<T> {
+  columns: Columns;
+  check: (line: number, values: Record<string, string>) => CheckedRow<T>;
+  write: (row: T) => void;
+  /** Completes what the rows wrote, once every row is written. */
+  finish?: () => void;
+}
+
+/**
+ * One reading of a file: each row is checked and, unless it is a dry run, written at once, until
+ * a bad row is met; from then on rows are only checked, so that every problem is reported, and
+ * the transaction around the reading is rolled back.
+ */
+class ImportRun<T extends { line: number; action: RowAction }> {
+  readonly problems = new ProblemList();
+  private readonly warnings: RowError[] = [];
+  private warningCount = 0;
+  private readonly preview: T[] = [];
+  private readonly counts: Record<RowAction, number> = { add: 0, update: 0, unchanged: 0 };
+  private written = 0;
+
+  constructor(
+    private readonly importer: Importer<T>,
+    private readonly dryRun: boolean,
+  ) {}
+
+  readonly reader = () => new RowReader(this.importer.columns, this.problems, this.row);
+
+  private readonly row = (line: number, values: Record<string, string>): void => {
+    const result = this.importer.check(line, values);
     if ('problems' in result) {
-      result.problems.forEach((p) => problems.add(p));
+      result.problems.forEach((p) => this.problems.add(p));
       return;
     }
-    counts[result.row.action]++;
-    if (result.row.action !== 'unchanged' && preview.length < PREVIEW_ROWS) preview.push(result.row);
-    for (const warning of result.warnings ?? []) if (warningCount++ < MAX_PROBLEMS_KEPT) warnings.push(warning);
-  });
-  const valid = counts.add + counts.update + counts.unchanged;
-  const report: ImportReport<T> = {
-    problems: problems.kept, problemCount: problems.total, checkStopped: problems.stopped, preview, valid,
-    toAdd: counts.add, toUpdate: counts.update, unchanged: counts.unchanged, warnings, warningCount, written: 0,
+    const { row } = result;
+    this.counts[row.action]++;
+    if (row.action !== 'unchanged' && this.preview.length < PREVIEW_ROWS) this.preview.push(row);
+    for (const warning of result.warnings ?? []) if (this.warningCount++ < MAX_PROBLEMS_KEPT) this.warnings.push(warning);
+    if (!this.dryRun && this.problems.total === 0 && row.action !== 'unchanged') {
+      this.importer.write(row);
+      this.written++;
+    }
   };
-  if (problems.total > 0 || dryRun) return report;
-  let written = 0;
+
+  /** Throws NothingWritten (inside the transaction) when the file has a bad row. */
+  finish(): void {
+    if (this.problems.total > 0) throw new NothingWritten();
+    this.importer.finish?.();
+  }
+
+  report(): ImportReport<T> {
+    const { add, update, unchanged } = this.counts;
+    return {
+      problems: this.problems.kept, problemCount: this.problems.total, checkStopped: this.problems.stopped, preview: this.preview,
+      valid: add + update + unchanged, toAdd: add, toUpdate: update, unchanged, warnings: this.warnings, warningCount: this.warningCount,
+      written: this.problems.total > 0 || this.dryRun ? 0 : this.written,
+    };
+  }
+}
+
+/** Imports bytes in memory (an upload, the shipped events): all or nothing, in one transaction. */
+function importRows<T extends { line: number; action: RowAction }>(db: Db, input: CsvInput, dryRun: boolean, importer: () => Importer<T>): ImportReport<T> {
+  if (dryRun) {
+    const run = new ImportRun(importer(), true);
+    scanCsv(input, run.reader());
+    return run.report();
+  }
+  let run: ImportRun<T> | undefined;
   try {
     db.transaction(() => {
-      // The whole file is one revision of the public record, but for corrections of published
-      // events: each is a revision of its own, with its public note, as from the edit form.
-      const rev = revision();
-      const again = makeChecker('write');
-      const unexpected = new ProblemList();
-      scanCsv(input, columns, unexpected, (line, values) => {
-        if (unexpected.total > 0) return;
-        const result = again(line, values);
-        if ('problems' in result) result.problems.forEach((p) => unexpected.add(p));
-        else if (result.row.action !== 'unchanged') {
-          write(result.row, rev);
-          written++;
-        }
-      });
-      if (unexpected.total > 0) throw new ChangedSinceChecked();
+      run = new ImportRun(importer(), false);
+      scanCsv(input, run.reader());
+      run.finish();
     });
   } catch (error) {
-    if (!(error instanceof ChangedSinceChecked)) throw error;
-    return { ...report, problems: [{ line: 1, column: null, reason: 'the tracker changed while the file was being imported; nothing was written. Try again.' }], problemCount: 1, checkStopped: false };
+    if (!(error instanceof NothingWritten)) throw error;
   }
-  return { ...report, written };
+  return run!.report();
+}
+
+/** Imports a file read as it is written (the command): all or nothing, in one transaction. */
+async function importFileRows<T extends { line: number; action: RowAction }>(db: Db, file: string, dryRun: boolean, importer: () => Importer<T>): Promise<ImportReport<T>> {
+  if (dryRun) {
+    const run = new ImportRun(importer(), true);
+    await scanCsvFile(file, run.reader());
+    return run.report();
+  }
+  let run: ImportRun<T> | undefined;
+  try {
+    await inWriteTransaction(db, async () => {
+      run = new ImportRun(importer(), false);
+      await scanCsvFile(file, run.reader());
+      run.finish();
+    });
+  } catch (error) {
+    if (!(error instanceof NothingWritten)) throw error;
+  }
+  return run!.report();
 }
 
 export interface EventImportContext {
@@ -310,22 +391,28 @@ function changedColumns(before: EventRecord, after: ValidEvent, asks: Map<string
 }
 
 /**
- * Finds the event already recorded that an added row repeats (the same institution, date, type
- * and summary key). Rows of one institution, type and date usually come together: the events of
- * the last such day are kept, so a long run of them costs one query.
+ * Finds the event recorded before the import that an added row repeats (the same institution,
+ * date, type and summary key); the rows the import has written already are not looked at. Rows
+ * of one institution, type and date usually come together: the events of the last such day are
+ * kept, so a long run of them costs one query. A date outside the dates the institution has events
+ * of that type on needs none (a first import of a campaign's history, or of the latest events).
  */
-function lookalikes(db: Db): (e: ValidEvent) => number | null {
+function lookalikes(db: Db, recordedBefore: number): (e: ValidEvent) => number | null {
+  const spanKey = (institutionId: number | null, type: string) => `${institutionId ?? ''} ${type}`;
+  const spans = new Map(eventDateSpans(db, recordedBefore).map((s) => [spanKey(s.institutionId, s.type), s]));
   let day: { key: string; summaries: Map<string, number> } | null = null;
   return (e) => {
+    const span = spans.get(spanKey(e.institutionId, e.type));
+    if (!span || e.date < span.first || e.date > span.last) return null;
     const key = `${e.institutionId ?? ''} ${e.type} ${e.date}`;
     if (day?.key !== key) {
       const from = instantOf(e.date);
       // A London day lasts at most 25 hours.
       const summaries = new Map<string, number>();
-      for (const c of eventsOnDate(db, e.institutionId, e.type, e.date, from, from + 25 * 3_600_000)) if (!summaries.has(summaryKey(c.summary))) summaries.set(summaryKey(c.summary), c.id);
+      for (const c of eventsOnDate(db, e.institutionId, e.type, e.date, from, from + 25 * 3_600_000, recordedBefore)) if (!summaries.has(summaryKey(c.summary))) summaries.set(summaryKey(c.summary), c.id);
       day = { key, summaries };
     }
-    return day.summaries.get(summaryKey(e.summary)) ?? null;
+    return day.summaries.size === 0 ? null : (day.summaries.get(summaryKey(e.summary)) ?? null);
   };
 }
 
@@ -341,10 +428,9 @@ function nameWarning(line: number, values: Record<string, string>, e: ValidEvent
  * Checks one row of an events file: a row without an id adds an event (with a warning when it
  * looks like one already recorded); a row with one updates that event, or leaves it unchanged.
  */
-function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext, pass: Pass): (line: number, values: Record<string, string>) => CheckedRow<ImportedEvent> {
+function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext, recordedBefore: number): (line: number, values: Record<string, string>) => CheckedRow<ImportedEvent> {
   const asOf = { now: context.now, createdBy: context.createdBy };
-  // Warnings are for the preview: writing looks for no duplicates (it would find the rows it has just added).
-  const lookalike = pass === 'check' ? lookalikes(db) : () => null;
+  const lookalike = lookalikes(db, recordedBefore);
   // The line of each event id met so far: a file may change an event only once.
   const seen = new Map<number, number>();
   return (line, values) => {
@@ -357,12 +443,14 @@ function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext,
       if (twin !== null) {
         warnings.push({ line, column: null, reason: `looks like event ${twin}, already recorded (the same institution, date, type and summary); it will be added all the same: take the row out if it is the same event` });
       }
-      return { row: { ...checked.value, line, action: 'add', eventId: null, before: null, changed: [], correctionNote: null, looksLike: twin }, warnings };
+      // The checked event is this row's own: it becomes the row (an object spread would cost more than checking it).
+      return { row: Object.assign(checked.value, { line, action: 'add' as const, eventId: null, before: null, changed: [], correctionNote: null, looksLike: twin }), warnings };
     }
     const fail = (column: string, reason: string) => ({ problems: [{ line, column, reason }] });
     if (!/^\d{1,15}$/.test(idText)) return fail(EVENT_ID_COLUMN, `“${idText.slice(0, 100)}” is not an event’s id (a whole number); leave it empty to add the row as a new event`);
     const id = Number(idText);
-    const before = eventRecord(db, id);
+    const found = eventRecord(db, id);
+    const before = found && found.id <= recordedBefore ? found : null;
     if (!before) return fail(EVENT_ID_COLUMN, `no event has the id ${id}; leave it empty to add the row as a new event`);
     if (before.deletedAt !== null) return fail(EVENT_ID_COLUMN, `event ${id} was deleted; restore it first, or leave the id empty to add the row as a new event`);
     const earlier = seen.get(id);
@@ -373,7 +461,7 @@ function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext,
     if (type !== null && type !== before.type) return fail('type', `event ${id} is a ${before.type}; an event’s type cannot change (delete it and add a new event instead)`);
     const problems: RowError[] = [];
     // Columns the file leaves out keep their values, as the edit form keeps the fields it does not show.
-    const checked = validateEvent({ ...eventFields(before), ...values, type: before.type }, rules, asOf);
+    const checked = validateEvent(Object.assign(eventFields(before), values, { type: before.type }), rules, asOf);
     if (!checked.ok) {
       // The approach a response answers is not a column: its problems are told by the institution.
       const { answers, ...errors } = checked.errors;
@@ -383,7 +471,7 @@ function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext,
     let input = checked.value;
     // An approach's reply due date was fixed when it was logged: it moves only with its date or channel.
     if (input.type === 'contact' && input.date === before.date && input.channel === before.channel) {
-      input = { ...input, dueOn: before.dueOn, dueOverrideReason: before.dueOverrideReason };
+      input = Object.assign(input, { dueOn: before.dueOn, dueOverrideReason: before.dueOverrideReason });
     }
     const wasPublished = before.status === 'published';
     if (wasPublished && input.status === 'draft') problems.push({ line, column: 'status', reason: `event ${id} is published: it cannot go back to being a draft; delete it instead` });
@@ -399,41 +487,56 @@ function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext,
     const sources = [...input.sources, ...eventSourceRows(db, id).slice(1)];
     const action: RowAction = changed.length > 0 ? 'update' : 'unchanged';
     return {
-      row: { ...input, sources, line, action, eventId: id, before, changed, correctionNote: wasPublished ? note : null, looksLike: null },
+      row: Object.assign(input, { sources, line, action, eventId: id, before, changed, correctionNote: wasPublished ? note : null, looksLike: null }),
       warnings: action === 'update' ? nameWarning(line, values, input) : [],
     };
   };
 }
 
-export function importEventsCsv(db: Db, input: CsvInput, context: EventImportContext): ImportReport<ImportedEvent> {
+/** How an events file is imported: its columns (one per ask), the check of a row, and the writing of a good one. */
+function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEvent> {
   const rules = eventRules(db, context.calendar);
-  const columns = {
-    required: ['institution', 'date', 'type', 'summary'],
-    known: [EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, CORRECTION_NOTE_COLUMN, ...EVENT_COLUMNS, ...EVENT_FIGURE_COLUMNS, ...rules.asks.keys()],
-  };
   const actor = context.actor ?? { userId: null, name: context.createdBy };
-  return importRows<ImportedEvent>(
-    db,
-    input,
-    columns,
-    context.dryRun ?? false,
-    (pass) => eventRowChecker(db, rules, context, pass),
-    (row, revision) => {
+  // The whole file is one revision of the public record, but for corrections of published
+  // events: each is a revision of its own, with its public note, as from the edit form.
+  const revision = context.revision ?? new Revision(db, actor, 'event.import', context.now);
+  // Rows are checked against the record as it stood before the import: not against the events it
+  // has added already, which are those after the last event recorded before it.
+  const recordedBefore = lastEventId(db);
+  return {
+    columns: {
+      required: ['institution', 'date', 'type', 'summary'],
+      known: [EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, CORRECTION_NOTE_COLUMN, ...EVENT_COLUMNS, ...EVENT_FIGURE_COLUMNS, ...rules.asks.keys()],
+    },
+    check: eventRowChecker(db, rules, context, recordedBefore),
+    write: (row) => {
       if (row.before) {
-        // A correction of a published event is a revision of its own with its note; a draft's
-        // update joins the file's revision (it changes the public record only if it publishes).
+        // A draft's update joins the file's revision (it changes the public record only if it publishes).
         const own = row.correctionNote !== null ? new Revision(db, actor, 'event.update', context.now, row.correctionNote, row.before.id) : revision;
         writeEventEdit(db, row.before, row, own, row.correctionNote, actor, context.now, { line: row.line });
         return;
       }
-      const id = insertEvent(db, row, context.now);
-      syncEvent(db, id, revision);
+      // What insertEvent writes, through prepared statements: a file may add 100,000 events. Their
+      // versions are written together once every row is (finish), under the file's revision.
+      const id = insertEventRow(db, Object.assign(eventColumns(row), { type: row.type, createdBy: row.createdBy, createdAt: context.now, updatedAt: context.now }));
+      for (const p of row.positions) insertEventPosition(db, id, p.askId, p.stance);
+      for (const s of row.sources) insertEventSource(db, id, s);
+      if (row.status === 'published') revision.number();
       if (context.actor) {
-        recordAudit(db, context.actor, { action: 'event.import', entityType: 'event', entityId: id, institutionId: row.institutionId, after: { line: row.line, summary: row.summary, date: row.date, status: row.status }, revisionId: revision.made }, context.now);
+        recordAuditOfMany(db, context.actor, { action: 'event.import', entityType: 'event', entityId: id, institutionId: row.institutionId, after: { line: row.line, summary: row.summary, date: row.date, status: row.status }, revisionId: revision.made }, context.now);
       }
     },
-    () => context.revision ?? new Revision(db, actor, 'event.import', context.now),
-  );
+    finish: () => syncNewEvents(db, recordedBefore, revision),
+  };
+}
+
+export function importEventsCsv(db: Db, input: CsvInput, context: EventImportContext): ImportReport<ImportedEvent> {
+  return importRows(db, input, context.dryRun ?? false, () => eventImporter(db, context));
+}
+
+/** `importEventsCsv` of a file, read from the disk as it is imported. */
+export function importEventsFile(db: Db, file: string, context: EventImportContext): Promise<ImportReport<ImportedEvent>> {
+  return importFileRows(db, file, context.dryRun ?? false, () => eventImporter(db, context));
 }
 
 export interface InstitutionImportContext {
@@ -467,54 +570,64 @@ function changedInstitutionColumns(before: InstitutionRow, after: InstitutionInp
   return pairs.filter(([, was, is]) => (was ?? null) !== (is ?? null)).map(([column]) => column);
 }
 
-export function importInstitutionsCsv(db: Db, input: CsvInput, context: InstitutionImportContext): ImportReport<ImportedInstitution> {
+/** How an institutions file is imported: its columns, the check of a row, and the writing of a good one. */
+function institutionImporter(db: Db, context: InstitutionImportContext): Importer<ImportedInstitution> {
   const lookup = directoryLookup(db);
   const actor = context.actor ?? { userId: null, name: 'an import' };
-  return importRows<ImportedInstitution>(
-    db,
-    input,
-    { required: ['name', 'kind'], known: [INSTITUTION_SLUG_COLUMN, ...INSTITUTION_COLUMNS] },
-    context.dryRun ?? false,
-    () => {
-      // Names and codes in the directory, and those of the rows above: a file may not repeat one.
-      const names = new Set<string>();
-      const codes = new Set<string>();
-      const slugs = new Map<string, number>();
-      const batch: DirectoryLookup = {
-        nameTaken: (name, exceptId) => names.has(name.toLowerCase()) || lookup.nameTaken(name, exceptId),
-        codeTaken: (code, exceptId) => codes.has(code.toLowerCase()) || lookup.codeTaken(code, exceptId),
-        idOfSlug: () => null,
-      };
-      const keep = (value: InstitutionInput) => {
-        names.add(value.name.toLowerCase());
-        if (value.code) codes.add(value.code.toLowerCase());
-      };
-      return (line, values): CheckedRow<ImportedInstitution> => {
-        const slug = (values[INSTITUTION_SLUG_COLUMN] ?? '').toLowerCase();
-        if (slug === '') {
-          const checked = validateInstitution({ ...values, active: undefined, successor: undefined }, batch, null);
-          if (!checked.ok) return { problems: problemsOf(line, checked.errors) };
-          keep(checked.value);
-          return { row: { ...checked.value, line, action: 'add', before: null, changed: [] } };
-        }
-        const fail = (reason: string) => ({ problems: [{ line, column: INSTITUTION_SLUG_COLUMN, reason }] });
-        const before = institutionRowBySlug(db, slug);
-        if (!before) return fail(`no institution has the slug “${slug.slice(0, 100)}”; leave it empty to add the row as a new institution`);
-        const earlier = slugs.get(slug);
-        if (earlier !== undefined) return fail(`“${slug}” is on line ${earlier} too; a file can change an institution only once`);
-        slugs.set(slug, line);
-        // Whether it is open, and its successor, are not columns: they stay as they are.
-        const checked = validateInstitution({ ...values, active: String(before.active), successor: undefined }, batch, before.id);
-        if (!checked.ok) return { problems: problemsOf(line, checked.errors) };
-        keep(checked.value);
-        const changed = changedInstitutionColumns(before, checked.value);
-        if (changed.length > 0 && context.mayUpdate === false) {
-          return fail(`only an admin can change an institution already in the directory (this row changes ${changed.join(', ')} of “${before.name}”)`);
-        }
-        return { row: { ...checked.value, active: before.active, line, action: changed.length > 0 ? 'update' : 'unchanged', before, changed } };
-      };
-    },
-    (row, revision) => {
+  const revision = new Revision(db, actor, 'institution.import', context.now);
+  // Rows are checked against the directory as it stood before the import: not against the rows it has written already.
+  const recordedBefore = lastInstitutionId(db);
+  // Names and codes in the directory, and those of the rows above: a file may not repeat one. A
+  // name or code that a row above changes stays taken, as it was before the import, but by its institution.
+  const names = new Set<string>();
+  const codes = new Set<string>();
+  const formerNames = new Map<string, number>();
+  const formerCodes = new Map<string, number>();
+  const slugs = new Map<string, number>();
+  const heldBefore = (former: Map<string, number>, value: string, exceptId: number | null) => {
+    const id = former.get(value.toLowerCase());
+    return id !== undefined && id !== exceptId;
+  };
+  const batch: DirectoryLookup = {
+    nameTaken: (name, exceptId) => names.has(name.toLowerCase()) || heldBefore(formerNames, name, exceptId) || lookup.nameTaken(name, exceptId),
+    codeTaken: (code, exceptId) => codes.has(code.toLowerCase()) || heldBefore(formerCodes, code, exceptId) || lookup.codeTaken(code, exceptId),
+    idOfSlug: () => null,
+  };
+  const keep = (value: InstitutionInput) => {
+    names.add(value.name.toLowerCase());
+    if (value.code) codes.add(value.code.toLowerCase());
+  };
+  const check = (line: number, values: Record<string, string>): CheckedRow<ImportedInstitution> => {
+    const slug = (values[INSTITUTION_SLUG_COLUMN] ?? '').toLowerCase();
+    if (slug === '') {
+      const checked = validateInstitution({ ...values, active: undefined, successor: undefined }, batch, null);
+      if (!checked.ok) return { problems: problemsOf(line, checked.errors) };
+      keep(checked.value);
+      return { row: { ...checked.value, line, action: 'add', before: null, changed: [] } };
+    }
+    const fail = (reason: string) => ({ problems: [{ line, column: INSTITUTION_SLUG_COLUMN, reason }] });
+    const found = institutionRowBySlug(db, slug);
+    const before = found && found.id <= recordedBefore ? found : null;
+    if (!before) return fail(`no institution has the slug “${slug.slice(0, 100)}”; leave it empty to add the row as a new institution`);
+    const earlier = slugs.get(slug);
+    if (earlier !== undefined) return fail(`“${slug}” is on line ${earlier} too; a file can change an institution only once`);
+    slugs.set(slug, line);
+    formerNames.set(before.name.toLowerCase(), before.id);
+    if (before.code) formerCodes.set(before.code.toLowerCase(), before.id);
+    // Whether it is open, and its successor, are not columns: they stay as they are.
+    const checked = validateInstitution({ ...values, active: String(before.active), successor: undefined }, batch, before.id);
+    if (!checked.ok) return { problems: problemsOf(line, checked.errors) };
+    keep(checked.value);
+    const changed = changedInstitutionColumns(before, checked.value);
+    if (changed.length > 0 && context.mayUpdate === false) {
+      return fail(`only an admin can change an institution already in the directory (this row changes ${changed.join(', ')} of “${before.name}”)`);
+    }
+    return { row: { ...checked.value, active: before.active, line, action: changed.length > 0 ? 'update' : 'unchanged', before, changed } };
+  };
+  return {
+    columns: { required: ['name', 'kind'], known: [INSTITUTION_SLUG_COLUMN, ...INSTITUTION_COLUMNS] },
+    check,
+    write: (row) => {
       if (row.before) {
         const after: ValidInstitution = { name: row.name, kind: row.kind, code: row.code, region: row.region, country: row.country, website: row.website, active: row.before.active, aliases: row.aliases, successorId: row.before.successorId };
         writeInstitutionEdit(db, row.before, after, revision, actor, context.now, { line: row.line });
@@ -527,8 +640,16 @@ export function importInstitutionsCsv(db: Db, input: CsvInput, context: Institut
         recordAudit(db, context.actor, { action: 'institution.import', entityType: 'institution', entityId: id!, institutionId: id!, after: added, revisionId: revision.made }, context.now);
       }
     },
-    () => new Revision(db, actor, 'institution.import', context.now),
-  );
+  };
+}
+
+export function importInstitutionsCsv(db: Db, input: CsvInput, context: InstitutionImportContext): ImportReport<ImportedInstitution> {
+  return importRows(db, input, context.dryRun ?? false, () => institutionImporter(db, context));
+}
+
+/** `importInstitutionsCsv` of a file, read from the disk as it is imported. */
+export function importInstitutionsFile(db: Db, file: string, context: InstitutionImportContext): Promise<ImportReport<ImportedInstitution>> {
+  return importFileRows(db, file, context.dryRun ?? false, () => institutionImporter(db, context));
 }
 
 export function describeError(e: RowError): string {

@@ -49,7 +49,8 @@ const lower = (message: string) => message.charAt(0).toLowerCase() + message.sli
  */
 export function parseEventFields(v: Record<string, string | undefined>, asks: readonly string[]): { typed: TypedEvent; given: Given; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const given: Given = new Set(Object.entries(v).filter(([, value]) => orNull(value) !== null).map(([k]) => k));
+  const given: Given = new Set();
+  for (const k in v) if (orNull(v[k]) !== null) given.add(k);
   const fail = (field: string, message: string) => addError(errors, field, message);
   const choice = <T extends string>(field: string, values: readonly T[], what: string): T | null => {
     const value = orNull(v[field]);

@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { anyPublishedAfter, insertFirstEventVersions } from '../db/queries/event-writes.js';
 import {
   askVersions,
   asks,
@@ -114,6 +115,15 @@ export function syncEvent(tx: Tx | Db, eventId: number, revision: Revision): voi
   const { versionId } = tx.insert(eventVersions).values({ eventId, revFrom: rev, ...working.state }).returning({ versionId: eventVersions.versionId }).get();
   if (working.positions.length > 0) tx.insert(eventVersionPositions).values(working.positions.map((p) => ({ versionId, ...p }))).run();
   if (working.sources.length > 0) tx.insert(eventVersionSources).values(working.sources.map((s) => ({ versionId, ...s }))).run();
+}
+
+/**
+ * `syncEvent` of every event added after `afterId`, which have no version yet (an import adds
+ * thousands, then calls this once): the first version of each published one, copied from the
+ * working copy in a few statements; no revision when every one is a draft.
+ */
+export function syncNewEvents(db: Db, afterId: number, revision: Revision): void {
+  if (anyPublishedAfter(db, afterId)) insertFirstEventVersions(db, afterId, revision.number());
 }
 
 /** Brings an institution's public versions in line with the directory. */

@@ -49,6 +49,32 @@ describe('London dates of instants (BST changes, midnight)', () => {
     expect(new Date(instantOf(date, time)).toISOString()).toBe(iso);
   });
 
+  it('reads every London wall-clock time of two years as the instant that shows it, the first of two in autumn', () => {
+    const times = [null, '00:00', '00:59', '01:00', '01:30', '01:59', '02:00', '02:30', '12:00', '23:59'];
+    let skipped = 0;
+    for (let date = '2021-01-01'; date <= '2022-12-31'; date = addDays(date, 1)) {
+      for (const time of times) {
+        const instant = instantOf(date, time);
+        const wall = time ?? '00:00';
+        if (londonDateOf(instant) === date && londonTimeOf(instant) === wall) {
+          // An autumn time that happens twice is taken at its first occurrence.
+          const hourEarlier = instant - 3_600_000;
+          expect(londonDateOf(hourEarlier) === date && londonTimeOf(hourEarlier) === wall, `${date} ${wall}`).toBe(false);
+        } else {
+          // Only the hour the spring change skips has no instant: it moves forward an hour.
+          expect([date, wall.slice(0, 2), londonTimeOf(instant)], `${date} ${wall}`).toEqual([date === '2021-03-28' ? '2021-03-28' : '2022-03-27', '01', `02${wall.slice(2)}`]);
+          skipped++;
+        }
+      }
+    }
+    expect(skipped).toBe(6);
+  });
+
+  it('refuses what is not a London date and time', () => {
+    expect(() => instantOf('2021-02-30')).toThrow(/Not a London date/);
+    expect(() => instantOf('2021-05-06', '')).toThrow(/Not a London date/);
+  });
+
   it('ends a London day one millisecond before the next London midnight, in summer and winter', () => {
     expect(new Date(endOfLondonDay('2021-05-06')).toISOString()).toBe('2021-05-06T22:59:59.999Z');
     expect(new Date(endOfLondonDay('2021-12-06')).toISOString()).toBe('2021-12-06T23:59:59.999Z');
@@ -208,6 +234,22 @@ describe('working days in England and Wales', () => {
     ['2021-05-07', 1, '2021-05-10'],
     ['2021-05-01', 0, '2021-05-01'],
   ])('the %i-th working day after %s is %s', (date, n, due) => expect(calendar.addWorkingDays(date, n)).toBe(due));
+
+  it('finds the nth working day as counting day by day does, for any n up to 60', () => {
+    for (let a = 0; a < 3000; a += 41) {
+      const date = addDays('2018-01-01', a);
+      for (let n = 0; n <= 60; n += 7) {
+        let day = date;
+        for (let counted = 0; counted < n; ) {
+          day = addDays(day, 1);
+          if (!calendar.covers(day)) break;
+          if (calendar.isWorkingDay(day)) counted++;
+        }
+        if (calendar.covers(day)) expect(calendar.addWorkingDays(date, n), `${n} after ${date}`).toBe(day);
+        else expect(() => calendar.addWorkingDays(date, n)).toThrow(CalendarRangeError);
+      }
+    }
+  });
 
   it('refuses to guess outside the years of the bank holiday list', () => {
     expect(calendar.firstYear).toBe(2018);

@@ -7,7 +7,10 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { events, eventPositions, eventSources, institutions } from '../../src/db/schema.js';
 import { instantOf } from '../../src/domain/calendar.js';
-import { describeError, importEventsCsv, importInstitutionsCsv } from '../../src/records/csv-import.js';
+import { describeError, importEventsCsv, importEventsFile, importInstitutionsCsv } from '../../src/records/csv-import.js';
+import { eventRules } from '../../src/records/event-rules.js';
+import { logEvent } from '../../src/records/log-events.js';
+import { Revision, syncEvent } from '../../src/records/revisions.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { seedIfEmpty } from '../../src/records/seed.js';
 import { FIXTURE_DATA, institution, type MadeInstitution } from '../factories.js';
@@ -212,6 +215,134 @@ describe('importing events', () => {
   }, 90_000);
 });
 
+describe('importing many rows', () => {
+  const tables = ['events', 'event_sources', 'event_positions', 'event_versions', 'event_version_sources', 'event_version_positions', 'event_search', 'revisions', 'audit_log'];
+  const counts = () => Object.fromEntries(tables.map((t) => [t, (db.$client.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+  const actor = { userId: null, name: 'a test import' };
+  const manyRows = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      i % 3 === 2
+        ? row({ type: 'response', channel: '', response_type: 'statement', from: '', summary: `Reply ${i} from Wessex Police`, halt: 'considering', source_title: `Reply ${i}` })
+        : row({ summary: `Letter ${i} asking Wessex Police to close the scheme`, status: i % 10 === 9 ? 'draft' : 'published' }),
+    );
+
+  it.each([
+    ['in memory (an upload)', (csv: string) => importEventsCsv(db, csv, { calendar, now: TEST_NOW, createdBy: 'test', actor })],
+    ['from a file on the disk (the command)', async (csv: string) => {
+      const file = path.join(dir, 'events.csv');
+      fs.writeFileSync(file, csv);
+      return importEventsFile(db, file, { calendar, now: TEST_NOW, createdBy: 'test', actor });
+    }],
+  ])('writes nothing at all, %s, when the last of 5,000 rows is bad, and reports it', async (_how, importing) => {
+    const before = counts();
+    const result = await importing([HEADER, ...manyRows(4_999), row({ channel: 'pigeon' })].join('\n'));
+    expect(result.problems).toEqual([expect.objectContaining({ line: 5_001, column: 'channel' })]);
+    expect([result.problemCount, result.valid, result.written]).toEqual([1, 4_999, 0]);
+    expect(counts()).toEqual(before);
+  });
+
+  it.each([
+    ['in memory', (csv: string) => importEventsCsv(db, csv, { calendar, now: TEST_NOW, createdBy: 'test', actor })],
+    ['from a file', async (csv: string) => {
+      const file = path.join(dir, 'events.csv');
+      fs.writeFileSync(file, csv);
+      return importEventsFile(db, file, { calendar, now: TEST_NOW, createdBy: 'test', actor });
+    }],
+  ])('writes 3,000 rows %s as one revision, each published one with its version and its search entry, each with its audit row', async (_how, importing) => {
+    const before = counts();
+    const result = await importing([HEADER, ...manyRows(3_000)].join('\n'));
+    expect([result.problemCount, result.written]).toEqual([0, 3_000]);
+    const added = Object.fromEntries(Object.entries(counts()).map(([t, n]) => [t, n - before[t]!]));
+    expect(added).toEqual({
+      events: 3_000, event_sources: 3_000, event_positions: 1_000, event_versions: 2_800, event_version_sources: 2_800, event_version_positions: 1_000,
+      event_search: 2_800, revisions: 1, audit_log: 3_000,
+    });
+    const revision = (db.$client.prepare('SELECT id, action, actor FROM revisions ORDER BY id DESC LIMIT 1').get() as { id: number; action: string; actor: string });
+    expect(revision).toMatchObject({ action: 'event.import', actor: 'a test import' });
+    expect(db.$client.prepare('SELECT DISTINCT rev_from AS rev FROM event_versions WHERE event_id IN (SELECT id FROM events WHERE created_by = ?)').all('test')).toEqual([{ rev: revision.id }]);
+    // Every audit row names the revision, and the line of its row.
+    expect(db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'event.import' AND revision_id = ?").get(revision.id)).toEqual({ n: 3_000 });
+    expect(JSON.parse((db.$client.prepare("SELECT after FROM audit_log WHERE action = 'event.import' ORDER BY id DESC LIMIT 1").get() as { after: string }).after)).toEqual({
+      line: 3_001, summary: 'Reply 2999 from Wessex Police', date: '2021-06-01', status: 'published',
+    });
+  });
+
+  it('keeps the search index in step: each version indexed with its summary, sender and every source', () => {
+    expect(importEventsCsv(db, [HEADER, ...manyRows(300)].join('\n'), { calendar, now: TEST_NOW, createdBy: 'test' }).written).toBe(300);
+    // A second source, written after its version as the edit form does, is indexed too.
+    const letter = db.$client.prepare("SELECT id FROM events WHERE summary = 'Letter 0 asking Wessex Police to close the scheme'").get() as { id: number };
+    db.$client.prepare("INSERT INTO event_sources (event_id, title, publisher) VALUES (?, 'Hansard', 'Parliament')").run(letter.id);
+    syncEvent(db, letter.id, new Revision(db, { userId: null, name: 'test' }, 'event.update', TEST_NOW, 'Another source'));
+    const indexed = db.$client.prepare('SELECT rowid AS versionId, summary, quote, from_name AS fromName, sources FROM event_search ORDER BY rowid').all();
+    const expected = db.$client
+      .prepare(
+        `SELECT v.version_id AS versionId, v.summary, coalesce(v.quote, '') AS quote, coalesce(v.from_name, '') AS fromName,
+           (SELECT coalesce(group_concat(s.title || ' ' || coalesce(s.publisher, ''), ' '), '') FROM event_version_sources s WHERE s.version_id = v.version_id) AS sources
+         FROM event_versions v ORDER BY v.version_id`,
+      )
+      .all();
+    expect(indexed).toEqual(expected);
+    expect(indexed).toHaveLength(281);
+    const found = (q: string) => (db.$client.prepare('SELECT count(*) AS n FROM event_search WHERE event_search MATCH ?').get(q) as { n: number }).n;
+    expect([found('sources:letter'), found('sources:reply'), found('sources:hansard'), found('summary:"letter 0"')]).toEqual([181, 100, 1, 2]);
+  });
+
+  it('stores, versions and indexes an imported event as the form stores one it logs', () => {
+    const fields = { ...BASE, type: 'response', channel: '', response_type: 'statement', from: 'Wessex Police press office', quote: 'We will review it.', time: '14:05', halt: 'considering', review: 'committed' };
+    const rules = eventRules(db, calendar);
+    const logged = logEvent(db, fields, rules, { userId: null, name: 'test' }, TEST_NOW);
+    expect(logged.ok).toBe(true);
+    expect(run(`${HEADER}\n${row(fields)}`).written).toBe(1);
+    const [a, b] = (db.$client.prepare('SELECT id FROM events ORDER BY id').all() as { id: number }[]).map((e) => e.id);
+    const stored = (id: number) => {
+      const { id: _id, ...event } = db.$client.prepare('SELECT * FROM events WHERE id = ?').get(id) as Record<string, unknown>;
+      const { version_id: versionId, event_id: _e, rev_from: _r, ...version } = db.$client.prepare('SELECT * FROM event_versions WHERE event_id = ?').get(id) as Record<string, unknown>;
+      return {
+        event,
+        positions: db.$client.prepare('SELECT ask_id, stance FROM event_positions WHERE event_id = ? ORDER BY ask_id').all(id),
+        sources: db.$client.prepare('SELECT title, url, publisher, published_on FROM event_sources WHERE event_id = ? ORDER BY id').all(id),
+        version,
+        versionPositions: db.$client.prepare('SELECT ask_id, stance FROM event_version_positions WHERE version_id = ? ORDER BY ask_id').all(versionId),
+        versionSources: db.$client.prepare('SELECT title, url, publisher, published_on FROM event_version_sources WHERE version_id = ? ORDER BY id').all(versionId),
+        indexed: db.$client.prepare('SELECT summary, quote, from_name, sources FROM event_search WHERE rowid = ?').get(versionId),
+      };
+    };
+    expect(stored(b!)).toEqual(stored(a!));
+    expect(stored(b!).versionPositions).toHaveLength(2);
+  });
+
+  it('reads a file from the disk as it reads the same bytes in memory: the same report, problems and lines', async () => {
+    const csv = `\uFEFF${[HEADER, GOOD, row({ summary: 'A letter\r\nover two lines' }), row({ date: 'soon' }), 'Wessex Police,2021-06-01', row({ type: 'visit' })].join('\r\n')}\r\n`;
+    const file = path.join(dir, 'events.csv');
+    fs.writeFileSync(file, csv);
+    const fromFile = await importEventsFile(db, file, { calendar, now: TEST_NOW, createdBy: 'test' });
+    const inMemory = run(csv);
+    expect(fromFile).toEqual(inMemory);
+    // csv-parse counts the line break inside the quoted summary as two lines (CR, then LF), in both readings alike.
+    expect(inMemory.problems.map((p) => [p.line, p.column])).toEqual([[6, 'date'], [7, null], [8, 'type'], [8, 'channel']]);
+    fs.writeFileSync(file, `${HEADER}\n${GOOD}\n"unclosed,2021-06-01\n`);
+    expect((await importEventsFile(db, file, { calendar, now: TEST_NOW, createdBy: 'test' })).problems).toEqual(run(fs.readFileSync(file, 'utf8')).problems);
+    expect(count(events)).toBe(0);
+  });
+
+  it('checks each row against the record as it stood before the import: not against the rows it has written', () => {
+    expect(run(`${HEADER}\n${GOOD}`).written).toBe(1);
+    const recorded = (db.$client.prepare('SELECT id FROM events').get() as { id: number }).id;
+    // The same letter twice: each is told of the event recorded before, neither of the other.
+    const twice = run(`${HEADER}\n${GOOD}\n${GOOD}`);
+    expect(twice.written).toBe(2);
+    expect(twice.warnings.map((w) => [w.line, w.reason.match(/looks like event (\d+)/)?.[1]])).toEqual([[2, String(recorded)], [3, String(recorded)]]);
+    // An id the import itself would give is no event's yet, as the check before writing said.
+    const next = recorded + 3;
+    const file = `id,${HEADER}\n,${row({ summary: 'A new letter', date: '2021-06-02' })}\n${next},${row({ summary: 'A new letter, corrected', date: '2021-06-02' })}`;
+    const dry = run(file, true);
+    const real = run(file);
+    expect(real.problems).toEqual(dry.problems);
+    expect(real.problems).toEqual([{ line: 3, column: 'id', reason: `no event has the id ${next}; leave it empty to add the row as a new event` }]);
+    expect(count(events)).toBe(3);
+  });
+});
+
 describe('updating events named by id', () => {
   const idOf = (summary: string) => (db.$client.prepare('SELECT id FROM events WHERE summary = ?').get(summary) as { id: number }).id;
 
@@ -302,6 +433,26 @@ describe('importing institutions', () => {
     const imported = run(`${HEADER}\n${row({ institution: 'mha' })}\n${row({ institution: 'the alliance' })}`);
     expect(imported.written).toBe(2);
     expect(imported.preview.map((e) => e.institutionId)).toEqual([alliance.id, alliance.id]);
+  });
+
+  it('checks each row against the directory as it stood before the import, in a dry run and a real one alike', () => {
+    const file = [
+      `slug,${HEAD}`,
+      // A rename: the old name stays taken for the rows below, as it was when the file was checked.
+      `${network.slug},Intensive Support Alliance,other,,,England,ISN,`,
+      ',Intensive Support Network,other,,,,,',
+      // A new institution's slug is no institution's yet.
+      ',Borsetshire Police,police_force,,,England,,',
+      'borsetshire-police,Borsetshire Constabulary,police_force,,,England,,',
+    ].join('\n');
+    const before = count(institutions);
+    const dry = importInstitutionsCsv(db, file, { now: TEST_NOW, dryRun: true });
+    const real = importInstitutionsCsv(db, file, { now: TEST_NOW });
+    expect(real.problems).toEqual(dry.problems);
+    expect(real.problems.map((p) => [p.line, p.column])).toEqual([[3, 'name'], [5, 'slug']]);
+    expect(real.written).toBe(0);
+    expect(count(institutions)).toBe(before);
+    expect(db.$client.prepare('SELECT name FROM institutions WHERE id = ?').get(network.id)).toEqual({ name: 'Intensive Support Network' });
   });
 
   it.each([

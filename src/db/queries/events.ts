@@ -10,7 +10,7 @@ import type { PositionStatement } from '../../domain/positions.js';
 import { COMMENT_RESPONSE_TYPES, type Outstanding } from '../../domain/silence.js';
 import type { Cursor } from '../../domain/cursor.js';
 import type { Search } from '../../domain/search.js';
-import type { EventType, InstitutionKind, Stance } from '../../domain/vocabulary.js';
+import { EVENT_STATUSES, type EventType, type InstitutionKind, type Stance } from '../../domain/vocabulary.js';
 import { prepared } from './prepared.js';
 import { readingParams, validAt, visible, type Reading } from './reading.js';
 import { hitBound, searchSql } from './search.js';
@@ -337,17 +337,36 @@ export function allPositionStatements(db: Db, r: Reading): (PositionStatement & 
 
 /**
  * The events not deleted (drafts included) of one institution (null: campaign-wide), of one type,
- * on one London date: those an imported row could repeat. `from` and `to` bound the date's
- * instants, so that the time index finds them.
+ * on one London date, with ids up to `upToId` (those recorded before an import): those an imported
+ * row could repeat. `from` and `to` bound the date's instants, so that the time index finds them.
  */
-export function eventsOnDate(db: Db, institutionId: number | null, type: EventType, date: string, from: number, to: number): { id: number; summary: string }[] {
+export function eventsOnDate(db: Db, institutionId: number | null, type: EventType, date: string, from: number, to: number, upToId: number): { id: number; summary: string }[] {
   return prepared(
     db,
-    `SELECT e.id, e.summary FROM events e
-     WHERE e.deleted_at IS NULL AND e.occurred_at >= @from AND e.occurred_at < @to AND e.occurred_on = @date
-       AND e.type = @type AND e.institution_id IS @institutionId
+    // Every status, named, so that the institution's index finds the date's events in time order
+    // (an import asks this for each row it adds, while the events grow).
+    `SELECT e.id, e.summary FROM events e INDEXED BY events_institution
+     WHERE e.deleted_at IS NULL AND e.institution_id IS @institutionId AND e.status IN (${EVENT_STATUSES.map((s) => `'${s}'`).join(', ')})
+       AND e.occurred_at >= @from AND e.occurred_at < @to AND e.occurred_on = @date AND e.type = @type AND e.id <= @upToId
      ORDER BY e.id`,
-  ).all({ institutionId, type, date, from, to }) as { id: number; summary: string }[];
+  ).all({ institutionId, type, date, from, to, upToId }) as { id: number; summary: string }[];
+}
+
+/**
+ * For each institution (null: campaign-wide) and type of event: the first and last London dates
+ * of its events not deleted (drafts included) with ids up to `upToId`.
+ */
+export function eventDateSpans(db: Db, upToId: number): { institutionId: number | null; type: EventType; first: string; last: string }[] {
+  return prepared(
+    db,
+    `SELECT institution_id AS institutionId, type, min(occurred_on) AS first, max(occurred_on) AS last
+     FROM events WHERE deleted_at IS NULL AND id <= @upToId GROUP BY institution_id, type`,
+  ).all({ upToId }) as { institutionId: number | null; type: EventType; first: string; last: string }[];
+}
+
+/** The highest event id so far (0 when there is none). */
+export function lastEventId(db: Db): number {
+  return (prepared(db, 'SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }).id;
 }
 
 /** An event's sources in the working copy, in their order. */

@@ -25,6 +25,11 @@ export function institutionRowBySlug(db: Db, slug: string): InstitutionRow | nul
   return { ...row, aliases: aliases.map((a) => a.alias) };
 }
 
+/** The highest institution id so far (0 when there is none). */
+export function lastInstitutionId(db: Db): number {
+  return db.select({ id: sql<number>`coalesce(max(${institutions.id}), 0)` }).from(institutions).get()!.id;
+}
+
 /** Whether names and codes are taken, and slugs' ids: what the institution validator asks of the directory. */
 export function directoryLookup(db: Db) {
   const taken = (column: typeof institutions.name | typeof institutions.code, value: string, exceptId: number | null) =>

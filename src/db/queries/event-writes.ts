@@ -1,0 +1,77 @@
+/**
+ * Adding many events at once (an import): prepared statements, so that each event costs its rows
+ * and nothing more. The forms write one event at a time through drizzle (records/events.ts); both
+ * write the same columns (`eventColumns`), and a test holds the two to the same rows.
+ */
+import type { Db } from '../client.js';
+import type { events } from '../schema.js';
+import type { Stance } from '../../domain/vocabulary.js';
+import { prepared } from './prepared.js';
+
+/** An event's row as an import adds it: every column but the id and the deletion. */
+export type NewEventRow = Required<Omit<typeof events.$inferInsert, 'id' | 'deletedAt'>>;
+
+/** Inserts an event's row; returns its id. */
+export function insertEventRow(db: Db, row: NewEventRow): number {
+  const result = prepared(
+    db,
+    `INSERT INTO events (type, institution_id, occurred_at, occurred_on, has_time, channel, from_name, response_type, answers_event_id,
+       summary, quote, due_on, due_override_reason, status, created_by, created_at, updated_at)
+     VALUES (@type, @institutionId, @occurredAt, @occurredOn, @hasTime, @channel, @fromName, @responseType, @answersEventId,
+       @summary, @quote, @dueOn, @dueOverrideReason, @status, @createdBy, @createdAt, @updatedAt)`,
+  ).run(Object.assign({}, row, { hasTime: row.hasTime ? 1 : 0 }));
+  return Number(result.lastInsertRowid);
+}
+
+export function insertEventPosition(db: Db, eventId: number, askId: number, stance: Stance): void {
+  prepared(db, 'INSERT INTO event_positions (event_id, ask_id, stance) VALUES (@eventId, @askId, @stance)').run({ eventId, askId, stance });
+}
+
+export function insertEventSource(db: Db, eventId: number, s: { title: string; url: string | null; publisher: string | null; publishedOn: string | null }): void {
+  prepared(db, 'INSERT INTO event_sources (event_id, title, url, publisher, published_on) VALUES (@eventId, @title, @url, @publisher, @publishedOn)').run({
+    eventId,
+    ...s,
+  });
+}
+
+/** Whether any event after `afterId` is published (and not deleted). */
+export function anyPublishedAfter(db: Db, afterId: number): boolean {
+  return prepared(db, "SELECT 1 AS found FROM events WHERE id > @afterId AND status = 'published' AND deleted_at IS NULL LIMIT 1").get({ afterId }) !== undefined;
+}
+
+/**
+ * The first public versions of the events after `afterId`, which have none yet (an import has
+ * just added them), copied from the working copy under revision `rev`: their columns, positions
+ * and sources; none for drafts.
+ *
+ * Each table is written by one statement, so that the search index's triggers run within three
+ * statements rather than three per event (SQLite has FTS5 write out what it holds in memory at
+ * each statement that fires them). The positions and sources are written first, naming the
+ * versions by the ids they are about to get (after the last version's, in the order of the events,
+ * leaving out the ids of drafts): each version is then indexed with its sources when it is
+ * written, and the sources' trigger has nothing to do (0011_search_sources_first).
+ */
+export function insertFirstEventVersions(db: Db, afterId: number, rev: number): void {
+  const { base } = prepared(db, 'SELECT coalesce(max(version_id), 0) AS base FROM event_versions').get() as { base: number };
+  const params = { afterId, offset: base - afterId };
+  // The new events by id (NOT INDEXED: the table itself, in order, rather than an index and a sort).
+  const published = "e.id > @afterId AND e.status = 'published' AND e.deleted_at IS NULL";
+  prepared(
+    db,
+    `INSERT INTO event_version_positions (version_id, ask_id, stance)
+     SELECT e.id + @offset, p.ask_id, p.stance FROM events e NOT INDEXED JOIN event_positions p ON p.event_id = e.id WHERE ${published} ORDER BY e.id, p.ask_id`,
+  ).run(params);
+  prepared(
+    db,
+    `INSERT INTO event_version_sources (version_id, title, url, publisher, published_on)
+     SELECT e.id + @offset, s.title, s.url, s.publisher, s.published_on FROM events e NOT INDEXED JOIN event_sources s ON s.event_id = e.id WHERE ${published} ORDER BY e.id, s.id`,
+  ).run(params);
+  prepared(
+    db,
+    `INSERT INTO event_versions (version_id, event_id, rev_from, type, institution_id, occurred_at, occurred_on, has_time, channel, from_name,
+       response_type, answers_event_id, summary, quote, due_on)
+     SELECT e.id + @offset, e.id, @rev, e.type, e.institution_id, e.occurred_at, e.occurred_on, e.has_time, e.channel, e.from_name,
+       e.response_type, e.answers_event_id, e.summary, e.quote, e.due_on
+     FROM events e NOT INDEXED WHERE ${published} ORDER BY e.id`,
+  ).run({ ...params, rev });
+}
