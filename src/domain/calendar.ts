@@ -56,14 +56,51 @@ export function isoWeekday(date: LondonDate): number {
   return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;
 }
 
+/**
+ * The offset of London's clocks from UTC (ms) at an instant, read from the time zone database
+ * (Intl) once per UTC hour and kept: every change of London's clocks since 1847 has fallen on a
+ * whole UTC hour, so one reading serves the whole hour. Pages turn thousands of instants into
+ * London dates; this makes each a lookup.
+ */
+const offsets = new Map<number, number>();
+const MS_PER_HOUR = 3_600_000;
+let londonClock: Intl.DateTimeFormat | null = null;
+
+function offsetAt(instant: number): number {
+  const hour = Math.floor(instant / MS_PER_HOUR);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(hour, (offset = readOffset(hour * MS_PER_HOUR)));
+  }
+  return offset;
+}
+
+function readOffset(instant: number): number {
+  londonClock ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: LONDON, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  });
+  const part: Record<string, number> = {};
+  for (const p of londonClock.formatToParts(instant)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const wall = new Date(0);
+  wall.setUTCFullYear(part.year!, part.month! - 1, part.day!);
+  wall.setUTCHours(part.hour!, part.minute!, part.second!, 0);
+  return wall.getTime() - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/** London's wall clock at an instant, as if it were UTC (ms). */
+const londonWall = (instant: number): number => instant + offsetAt(instant);
+
 /** The Europe/London calendar date of an instant. */
 export function londonDateOf(instant: number): LondonDate {
-  return DateTime.fromMillis(instant, { zone: LONDON }).toISODate() as string;
+  return dateOfDayNumber(Math.floor(londonWall(instant) / MS_PER_DAY));
 }
 
 /** The Europe/London wall-clock time (`HH:MM`) of an instant. */
 export function londonTimeOf(instant: number): string {
-  return DateTime.fromMillis(instant, { zone: LONDON }).toFormat('HH:mm');
+  const ms = ((londonWall(instant) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+  const minutes = Math.floor(ms / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /**
@@ -72,9 +109,15 @@ export function londonTimeOf(instant: number): string {
  * the autumn is taken at its first (BST) occurrence.
  */
 export function instantOf(date: LondonDate, time?: string | null): number {
-  const dt = DateTime.fromISO(`${date}T${time ?? '00:00'}`, { zone: LONDON });
-  if (!dt.isValid) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
-  return firstOccurrence(dt);
+  const clock = /^(\d{2}):(\d{2})$/.exec(time ?? '00:00');
+  if (!isIsoDate(date) || !clock || Number(clock[1]) > 23 || Number(clock[2]) > 59) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
+  const wall = dayNumber(date) * MS_PER_DAY + Number(clock[1]) * MS_PER_HOUR + Number(clock[2]) * 60_000;
+  // The offsets in force a few hours either side: the same one, or the two around a change.
+  const before = offsetAt(wall - 3 * MS_PER_HOUR);
+  const after = offsetAt(wall + 3 * MS_PER_HOUR);
+  const meanings = [wall - before, wall - after].filter((instant) => londonWall(instant) === wall);
+  // None: the clocks skipped this time, which moves forward by the change.
+  return meanings.length > 0 ? Math.min(...meanings) : wall - Math.min(before, after);
 }
 
 /** Of the two instants an autumn wall-clock time can mean, the earlier (BST) one. */
