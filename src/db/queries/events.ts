@@ -294,14 +294,24 @@ export function eventRecord(db: Db, id: number): EventRecord | null {
   return { ...row, source: row.source ? JSON.parse(row.source) : null, stances: row.stances ? JSON.parse(row.stances) : {} };
 }
 
+/** Rows written through each connection that no figure or public answer reads (sessions), which its change token leaves out. */
+const unreadWrites = new WeakMap<Db, number>();
+
+/** Counts rows written that no figure reads (a signed-in campaigner's session kept alive, say). */
+export function countUnreadWrites(db: Db, rows: number): void {
+  unreadWrites.set(db, (unreadWrites.get(db) ?? 0) + rows);
+}
+
 /**
  * A token that changes whenever the database changes, through this connection or another
- * (an import run from the command line, say).
+ * (an import run from the command line, say): its rows (but for those counted as read by no
+ * figure) or its tables.
  */
 export function changeToken(db: Db): string {
-  const external = db.$client.pragma('data_version', { simple: true }) as number;
-  const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
-  return `${external}:${own}`;
+  const external = (prepared(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
+  const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n - (unreadWrites.get(db) ?? 0);
+  const schema = (prepared(db, 'PRAGMA schema_version').get() as { schema_version: number }).schema_version;
+  return `${external}:${own}:${schema}`;
 }
 
 /** The instant of the latest published event at the reading's revision, or null. */
