@@ -96,6 +96,13 @@ export interface EventView extends EventJson {
   recordedAt: string;
 }
 
+/**
+ * A token that changes whenever anything a public answer shows may have changed: a write through
+ * this process's connection, a commit by another process (an import from the command line), or
+ * the bank holiday list read again. What was computed under one token is stale under the next.
+ */
+export const recordToken = (t: Tracker): string => `${changeToken(t.db)}|${t.calendar.holidays.length}`;
+
 /** The latest revision of the public record. */
 export const currentRevision = (t: Tracker): number => latestRevision(t.db);
 
