@@ -30,15 +30,32 @@ export function writtenDate(date: LondonDate): string {
   return m ? `${Number(m[3])} ${MONTH_NAMES[Number(m[2]) - 1]} ${Number(m[1])}` : date;
 }
 
+/** Dates and their day numbers, as worked out: pages and figures convert the same few thousand days again and again. */
+const dayNumbers = new Map<LondonDate, number>();
+const datesOfDays = new Map<number, LondonDate>();
+const KEEP_DAYS = 50_000;
+
 /** Days since 1970-01-01 for a `YYYY-MM-DD` date. */
 export function dayNumber(date: LondonDate): number {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new Error(`Not a date: ${date}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+  let n = dayNumbers.get(date);
+  if (n === undefined) {
+    const m = ISO_DATE.exec(date);
+    if (!m) throw new Error(`Not a date: ${date}`);
+    n = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+    if (dayNumbers.size >= KEEP_DAYS) dayNumbers.clear();
+    dayNumbers.set(date, n);
+  }
+  return n;
 }
 
 export function dateOfDayNumber(n: number): LondonDate {
-  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = datesOfDays.get(n);
+  if (date === undefined) {
+    date = new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+    if (datesOfDays.size >= KEEP_DAYS) datesOfDays.clear();
+    datesOfDays.set(n, date);
+  }
+  return date;
 }
 
 export function addDays(date: LondonDate, days: number): LondonDate {
@@ -52,8 +69,12 @@ export function daysBetween(from: LondonDate, to: LondonDate): number {
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: LondonDate): number {
-  // 1970-01-01 was a Thursday (4).
-  return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;
+  return weekdayOf(dayNumber(date));
+}
+
+/** ISO weekday of a day number (days since 1970-01-01, a Thursday). */
+function weekdayOf(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
 }
 
 /**
@@ -260,6 +281,8 @@ export class WorkingCalendar {
   readonly lastYear: number;
   private readonly holidayDays: number[];
   private readonly holidaySet: Set<number>;
+  /** The holidays falling on a weekday (day numbers, ascending): the only ones that take a working day away. */
+  private readonly weekdayHolidays: number[];
 
   constructor(readonly holidays: readonly BankHoliday[]) {
     if (holidays.length === 0) throw new Error('The bank holiday list is empty');
@@ -272,6 +295,7 @@ export class WorkingCalendar {
     }
     this.holidayDays = [...new Set(holidays.map((h) => dayNumber(h.date)))].sort((a, b) => a - b);
     this.holidaySet = new Set(this.holidayDays);
+    this.weekdayHolidays = this.holidayDays.filter((day) => weekdayOf(day) <= 5);
   }
 
   covers(date: LondonDate): boolean {
@@ -337,11 +361,7 @@ export class WorkingCalendar {
 
   /** Bank holidays falling on a weekday with a < day ≤ b. */
   private countHolidayWeekdays(a: number, b: number): number {
-    let count = 0;
-    for (let i = upperBound(this.holidayDays, a); i < this.holidayDays.length && this.holidayDays[i]! <= b; i++) {
-      if (isoWeekday(dateOfDayNumber(this.holidayDays[i]!)) <= 5) count++;
-    }
-    return count;
+    return upperBound(this.weekdayHolidays, b) - upperBound(this.weekdayHolidays, a);
   }
 }
 
