@@ -78,16 +78,17 @@ export interface Activity {
 }
 
 /**
- * Per institution with any event in the reading: its first and latest events and how many. The
- * covering indexes answer it without reading the table.
+ * Per institution (all, or the one given) with any event in the reading: its first and latest
+ * events and how many. The covering indexes answer it without reading the table.
  */
-export function activity(db: Db, r: Reading): Activity[] {
+export function activity(db: Db, r: Reading, institutionId: number | null): Activity[] {
+  const one = institutionId === null ? 'IS NOT NULL' : '= @institutionId';
   const sql = `
     SELECT e.institution_id AS institutionId, MIN(e.occurred_at) AS firstActivityAt, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
       SUM(e.type = 'contact') AS contacts
-    FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_figures' : 'ev_figures'} WHERE ${visible(r)} AND e.institution_id IS NOT NULL
+    FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_figures' : 'ev_figures'} WHERE ${visible(r)} AND e.institution_id ${one}
     GROUP BY e.institution_id`;
-  return prepared(db, sql).all(readingParams(r)) as Activity[];
+  return prepared(db, sql).all({ ...readingParams(r), institutionId }) as Activity[];
 }
 
 /** An event's columns as stored (the drizzle schema's row). */
@@ -327,13 +328,14 @@ export function latestEventAsAt(db: Db, r: Reading): number | null {
 }
 
 /** Every statement of a stance in the reading (for positions over time). */
-export function allPositionStatements(db: Db, r: Reading): (PositionStatement & { institutionId: number })[] {
+export function allPositionStatements(db: Db, r: Reading, institutionId: number | null = null): (PositionStatement & { institutionId: number })[] {
+  const one = institutionId === null ? 'IS NOT NULL' : '= @institutionId';
   return prepared(
     db,
     `SELECT ${HISTORY_COLUMNS}, a.slug AS ask, p.stance
      FROM event_version_positions p JOIN event_versions e ON e.version_id = p.version_id JOIN asks a ON a.id = p.ask_id
-     WHERE ${visible(r)} AND e.institution_id IS NOT NULL`,
-  ).all(readingParams(r)) as (PositionStatement & { institutionId: number })[];
+     WHERE ${visible(r)} AND e.institution_id ${one}`,
+  ).all({ ...readingParams(r), institutionId }) as (PositionStatement & { institutionId: number })[];
 }
 
 /**
