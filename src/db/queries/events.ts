@@ -243,9 +243,10 @@ export function answeredOn(db: Db, r: Reading, versionIds: number[]): Map<number
   const rows = prepared(
     db,
     `SELECT e.version_id AS versionId,
-       (SELECT MIN(a.occurred_on) FROM event_versions a
+       (SELECT a.occurred_on FROM event_versions a
         WHERE ${visible(r, 'a')} AND a.institution_id = e.institution_id AND a.type = 'response' AND a.response_type IN (${COMMENT_TYPES})
-          AND (a.occurred_at > e.occurred_at OR (a.occurred_at = e.occurred_at AND a.event_id > e.event_id))) AS answeredOn
+          AND (a.occurred_at, a.event_id) > (e.occurred_at, e.event_id)
+        ORDER BY a.occurred_at, a.event_id LIMIT 1) AS answeredOn
      FROM event_versions e WHERE e.version_id IN (SELECT value FROM json_each(@list)) AND e.type = 'contact'`,
   ).all({ ...readingParams(r), list: JSON.stringify(versionIds) }) as { versionId: number; answeredOn: string | null }[];
   for (const row of rows) answered.set(row.versionId, row.answeredOn);
