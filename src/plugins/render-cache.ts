@@ -44,6 +44,8 @@ declare module 'fastify' {
      * gives one is as at now, even with `as_of` pinned.
      */
     nowParameters?: string[];
+    /** False for a route that answers nothing about the record (a stylesheet, the health check): neither kept nor given caching headers here. */
+    answer?: boolean;
   }
 }
 
@@ -199,7 +201,12 @@ export class RenderCache {
 
 /** A GET of the public site (the workspace, static files and the health check aside). */
 function asksForAnswer(request: FastifyRequest): boolean {
-  return (request.method === 'GET' || request.method === 'HEAD') && !isWorkspaceUrl(request.url) && !NOT_ANSWERS.test(request.url.split('?', 1)[0]!);
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    request.routeOptions.config.answer !== false &&
+    !isWorkspaceUrl(request.url) &&
+    !NOT_ANSWERS.test(request.url.split('?', 1)[0]!)
+  );
 }
 
 /** The answer's moment is pinned: `as_of` given, and no parameter that can mean "up to now". */
