@@ -2,8 +2,15 @@
  * npm run bench: the time and peak memory of importing a spreadsheet of 100,000 events with
  * `npm run import` (bench/import.ts); then requests per second of `/` and `/timeline` (first and
  * 1,000th page) on a database of 150 institutions and 100,000 events, beside a route sending a
- * fixed buffer of the same size from the same process, and two abuse scenarios. Not a test: it
- * reports, it does not assert. BENCH_ONLY=import runs the import alone.
+ * fixed buffer of the same size from the same process: from the render cache, and rendered afresh
+ * by a second server with it off (RENDER_CACHE_MB=0); then how long the first `/` takes after each
+ * of a few changes, and two abuse scenarios. Not a test: it reports, it does not assert.
+ *
+ * Switches: BENCH_ONLY=import (the import alone), BENCH_EVENTS (100000), BENCH_SECONDS (10 per
+ * measure), BENCH_CONNECTIONS (10), BENCH_CACHE (`both`, `on` or `off`: which servers to measure),
+ * BENCH_PAGES (names of the pages to measure, comma-separated: `/`, `/timeline`, …; all by
+ * default), BENCH_DB (a database built before, with BENCH_KEEP: no build), BENCH_KEEP,
+ * BENCH_BUILD_ONLY, BENCH_ONLY_ABUSE, BENCH_NO_ABUSE.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,11 +33,13 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const INSTITUTIONS = 150;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const CACHE = (process.env.BENCH_CACHE ?? 'both') as 'both' | 'on' | 'off';
 const dataDir = path.join(PROJECT_ROOT, 'data');
 
 const EDITOR = { email: 'bench@example.org', password: 'benchmark password 1' };
 
-async function buildDatabase(file: string): Promise<{ deepCursor: string; oldRevision: number }> {
+async function buildDatabase(file: string): Promise<void> {
   const started = Date.now();
   const db = openDatabase(file);
   const calendar = loadCalendar(dataDir);
@@ -90,19 +99,26 @@ async function buildDatabase(file: string): Promise<{ deepCursor: string; oldRev
       syncEvent(tx, id, new Revision(tx, actor, 'event.update', now, 'A clearer summary.', id));
     }
   });
-  const deep = db.$client
-    .prepare("SELECT occurred_at AS at, id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
-    .get(Math.min(999 * 50 - 1, Math.floor(EVENTS / 2))) as { at: number; id: number };
-  const oldRevision = (db.$client.prepare('SELECT max(id) / 2 AS r FROM revisions').get() as { r: number }).r;
   await createUser(db, { email: EDITOR.email, name: 'Bench Editor', role: 'editor', password: EDITOR.password }, { userId: null, name: 'bench' }, now);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
   console.log(`Built ${EVENTS.toLocaleString('en-GB')} events over ${INSTITUTIONS} institutions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Where the pages measured start: the cursor of the timeline's 1,000th page, and a revision half-way. */
+function benchmarkPoints(file: string): { deepCursor: string; oldRevision: number } {
+  const db = openDatabase(file);
+  const events = (db.$client.prepare("SELECT count(*) AS n FROM events WHERE status = 'published' AND deleted_at IS NULL").get() as { n: number }).n;
+  const deep = db.$client
+    .prepare("SELECT occurred_at AS at, id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
+    .get(Math.min(999 * 50 - 1, Math.floor(events / 2))) as { at: number; id: number };
+  const oldRevision = (db.$client.prepare('SELECT max(id) / 2 AS r FROM revisions').get() as { r: number }).r;
+  db.$client.close();
   return { deepCursor: `${deep.at}.${deep.id}`, oldRevision };
 }
 
 async function measure(url: string): Promise<{ rps: number; p99: number; bytes: number }> {
-  const result = await autocannon({ url, connections: 10, duration: SECONDS });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
 }
@@ -128,18 +144,38 @@ if (process.env.BENCH_ONLY === 'import') {
 }
 
 const file = path.join(dir, 'bench.db');
-const { deepCursor, oldRevision } = await buildDatabase(file);
+if (process.env.BENCH_DB) {
+  // A database built before (BENCH_KEEP), copied so that the changes measured below leave it as it was.
+  fs.copyFileSync(process.env.BENCH_DB, file);
+  console.log(`Using the database built before at ${process.env.BENCH_DB}`);
+} else {
+  await buildDatabase(file);
+}
 if (process.env.BENCH_KEEP) {
   fs.copyFileSync(file, process.env.BENCH_KEEP);
   console.log(`Kept the database at ${process.env.BENCH_KEEP}`);
   if (process.env.BENCH_BUILD_ONLY) process.exit(0);
 }
+const { deepCursor, oldRevision } = benchmarkPoints(file);
 
-const server = fork(path.join(PROJECT_ROOT, 'bench/server.ts'), {
-  execArgv: ['--import', 'tsx'],
-  env: { ...process.env, DATABASE_PATH: file, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '100000000', BASE_URL: 'http://127.0.0.1' },
-});
-const address = await new Promise<string>((resolve) => server.once('message', (m: { address: string }) => resolve(m.address)));
+/** The tracker on the benchmark database, in a process of its own; its render cache on or off. */
+async function startServer(cache: boolean) {
+  const child = fork(path.join(PROJECT_ROOT, 'bench/server.ts'), {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env, DATABASE_PATH: file, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '100000000', BASE_URL: 'http://127.0.0.1',
+      ...(cache ? {} : { RENDER_CACHE_MB: '0' }),
+    },
+  });
+  const at = await new Promise<string>((resolve) => child.once('message', (m: { address: string }) => resolve(m.address)));
+  return { child, address: at };
+}
+
+// The cached server also serves the fixed buffers, the changes and the abuse scenarios.
+const cachedServer = await startServer(CACHE !== 'off');
+const server = cachedServer.child;
+const address = cachedServer.address;
+const uncached = CACHE === 'both' ? await startServer(false) : null;
 
 const pages = [
   ['/', '/'],
@@ -151,18 +187,55 @@ const pages = [
   [`/timeline at revision ${oldRevision}`, `/timeline?as_of=2026-01-01&rev=${oldRevision}`],
 ] as const;
 
+const only = process.env.BENCH_PAGES?.split(',').map((p) => p.trim());
 const rows: string[] = [];
-for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages) {
+const ratio = (rps: number, fixed: number) => `${(rps / fixed).toFixed(rps / fixed < 0.1 ? 3 : 2)}×`;
+for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages.filter(([name]) => !only || only.some((o) => name === o || name.startsWith(`${o} `)))) {
   const size = Buffer.byteLength(await (await fetch(address + url)).text());
-  const page = await measure(address + url);
   const fixed = await measure(`${address}/bench/fixed/${size}`);
-  rows.push(`| ${name} | ${(size / 1024).toFixed(0)} KiB | ${page.rps.toFixed(0)} | ${page.p99} ms | ${fixed.rps.toFixed(0)} |`);
+  const first = await measure(address + url);
+  const second = uncached ? await measure(uncached.address + url) : null;
+  const cells = [first, second].filter((m) => m !== null).map((m) => `${m.rps.toFixed(0)} (${ratio(m.rps, fixed.rps)}) | ${m.p99} ms`);
+  rows.push(`| ${name} | ${(size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${fixed.rps.toFixed(0)} |`);
   console.log(rows[rows.length - 1]);
 }
-console.log(`\nRequests per second over ${SECONDS} s with 10 connections (${os.cpus().length} cores, Node ${process.version}):\n`);
-console.log('| Page | Size | Requests/s | p99 latency | Fixed buffer of the same size, requests/s |');
-console.log('| --- | --- | --- | --- | --- |');
+const heads = CACHE === 'both' ? ['Render cache: requests/s', 'p99', 'Rendered afresh (RENDER_CACHE_MB=0): requests/s', 'p99'] : [CACHE === 'on' ? 'Render cache: requests/s' : 'Rendered afresh: requests/s', 'p99'];
+console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections (${os.cpus().length} cores, Node ${process.version}), beside a fixed buffer of the same size:\n`);
+console.log(`| Page | Size | ${heads.join(' | ')} | Fixed buffer, requests/s |`);
+console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- |`);
 for (const row of rows) console.log(row);
+
+/** A campaigner's change to the record from another connection (as an import makes one): an approach logged and published. */
+function logApproach(db: ReturnType<typeof openDatabase>, i: number): void {
+  const institutionId = (db.$client.prepare('SELECT id FROM institutions ORDER BY id LIMIT 1 OFFSET ?').get(i % INSTITUTIONS) as { id: number }).id;
+  const now = Date.now();
+  db.transaction((tx) => {
+    const id = insertEvent(tx, {
+      type: 'contact', institutionId, date: new Date(now).toISOString().slice(0, 10), time: null, channel: 'email', fromName: 'Benchmark Campaign',
+      responseType: null, answersEventId: null, summary: `An approach logged while the benchmark ran (${i})`, quote: null, dueOn: null,
+      status: 'published', positions: [], sources: [{ title: 'Benchmark source', url: null, publisher: null, publishedOn: null }], createdBy: 'benchmark',
+    }, now);
+    syncEvent(tx, id, new Revision(tx, { userId: null, name: 'benchmark' }, 'event.create', now, null, id));
+  });
+}
+
+if (!process.env.BENCH_ONLY_ABUSE && (!only || only.includes('/'))) {
+  // The first `/` after each change: the figures brought up to date and the page rendered anew.
+  const writer = openDatabase(file);
+  const times: number[] = [];
+  await (await fetch(`${address}/`)).text();
+  for (let i = 0; i < 10; i++) {
+    logApproach(writer, i);
+    const started = performance.now();
+    const res = await fetch(`${address}/`);
+    await res.text();
+    times.push(performance.now() - started);
+    if (res.headers.get('x-render-cache') === 'hit') throw new Error('The first / after a change came from the cache');
+  }
+  writer.$client.close();
+  times.sort((a, b) => a - b);
+  console.log(`\nThe first / after each of 10 changes (an approach logged by another connection): median ${times[5]!.toFixed(0)} ms, slowest ${times[9]!.toFixed(0)} ms`);
+}
 
 /** The server's resident memory in MB, sampled every 20 ms while `work` runs: [peak, at the end]. */
 async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
@@ -205,7 +278,7 @@ async function longestBlock(): Promise<number> {
 }
 
 const abuse: string[] = [];
-{
+if (!process.env.BENCH_NO_ABUSE) {
   // An editor uploads 5 MB of millions of short bad rows.
   const cookie = await signIn();
   const page = await fetch(`${address}/admin/spreadsheets`, { headers: { cookie } });
@@ -220,7 +293,7 @@ const abuse: string[] = [];
   const { result: status, peakMb } = await peakMemory(async () => (await fetch(`${address}/admin/spreadsheets/preview`, { method: 'POST', headers: { cookie }, body: form })).status);
   abuse.push(`| An editor uploads 5 MB of ${(bad.split('\n').length - 2).toLocaleString('en-GB')} bad rows | answered ${status} in ${((Date.now() - started) / 1000).toFixed(1)} s | ${peakMb} MB | |`);
 }
-{
+if (!process.env.BENCH_NO_ABUSE) {
   // 8 readers of every whole-record download at once, while /healthz is asked every 100 ms.
   const cookie = await signIn();
   const downloads = ['/data/events.csv', '/data/events.json', '/admin/export/events.csv'];
@@ -253,4 +326,5 @@ console.log('| --- | --- | --- | --- |');
 for (const row of abuse) console.log(row);
 printImport();
 server.disconnect();
+uncached?.child.disconnect();
 fs.rmSync(dir, { recursive: true, force: true });

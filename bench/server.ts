@@ -8,7 +8,8 @@ import { loadConfig } from '../src/config.js';
 
 const app = await buildApp(loadConfig());
 const buffers = new Map<number, Buffer>();
-app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', async (request, reply) => {
+// Not an answer about the record: sent as it is, without the render cache or its headers.
+app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', { config: { answer: false } }, async (request, reply) => {
   const bytes = Number(request.params.bytes);
   let buffer = buffers.get(bytes);
   if (!buffer) buffers.set(bytes, (buffer = Buffer.alloc(bytes, 'x')));

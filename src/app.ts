@@ -4,8 +4,10 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
 import asOf from './plugins/as-of.js';
+import compression from './plugins/compression.js';
 import downloads from './plugins/downloads.js';
 import openapi from './plugins/openapi.js';
+import renderCache from './plugins/render-cache.js';
 import errors, { handleError } from './plugins/errors.js';
 import security from './plugins/security.js';
 import sessions from './plugins/sessions.js';
@@ -89,6 +91,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(downloads, { max: config.maxConcurrentExports });
   await app.register(openapi, { baseUrl: config.baseUrl, title: 'Campaign accountability tracker' });
   await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:') });
+  await app.register(compression);
+  // Its hooks come after every other plugin's: it sees the moment and revision read, and the cookies set.
+  await app.register(renderCache, { maxBytes: config.renderCacheBytes, nowMaxAgeSeconds: config.nowMaxAgeSeconds });
 
   await app.register(homeRoutes); //         /
   await app.register(institutionRoutes); //  /institutions, /institutions/:slug

@@ -33,6 +33,10 @@ export interface Config {
   maxUploadBytes: number;
   /** How many large downloads (whole-record CSV and JSON) run at once; more wait in a short queue. */
   maxConcurrentExports: number;
+  /** The most memory the render cache keeps answers in (bytes); 0 turns it off. */
+  renderCacheBytes: number;
+  /** How long browsers, proxies and CDNs may keep an answer as at now (seconds). */
+  nowMaxAgeSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +125,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`MAX_CONCURRENT_EXPORTS must be a whole number from 1 to 64 (got “${env.MAX_CONCURRENT_EXPORTS}”)`);
   }
 
+  const renderCacheMegabytes = parseInteger(env.RENDER_CACHE_MB ?? '64');
+  if (renderCacheMegabytes === null || renderCacheMegabytes > 4096) {
+    problems.push(`RENDER_CACHE_MB must be a whole number of megabytes from 0 (no cache) to 4096 (got “${env.RENDER_CACHE_MB}”)`);
+  }
+
+  const nowMaxAgeSeconds = parseInteger(env.CACHE_MAX_AGE_SECONDS ?? '60');
+  if (nowMaxAgeSeconds === null || nowMaxAgeSeconds > 3600) {
+    problems.push(`CACHE_MAX_AGE_SECONDS must be a whole number of seconds from 0 to 3600 (got “${env.CACHE_MAX_AGE_SECONDS}”)`);
+  }
+
   if (problems.length > 0) throw new ConfigError(`Configuration problem:\n- ${problems.join('\n- ')}`);
 
   return {
@@ -137,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: (requestTimeoutSeconds ?? 20) * 1000,
     maxUploadBytes: (maxUploadMegabytes ?? 5) * 1024 * 1024,
     maxConcurrentExports: maxConcurrentExports ?? 2,
+    renderCacheBytes: (renderCacheMegabytes ?? 64) * 1024 * 1024,
+    nowMaxAgeSeconds: nowMaxAgeSeconds ?? 60,
   };
 }
 

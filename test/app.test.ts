@@ -15,6 +15,8 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', baseUrl: 'http://127.0.0.1:3000', rateLimitPerMinute: 600, logRequests: true });
     expect(config.databasePath).toBe(path.join(PROJECT_ROOT, 'data', 'tracker.db'));
     expect(config.dataDir).toBe(path.join(PROJECT_ROOT, 'data'));
+    expect(config).toMatchObject({ renderCacheBytes: 64 * 1024 * 1024, nowMaxAgeSeconds: 60 });
+    expect(loadConfig({ RENDER_CACHE_MB: '0', CACHE_MAX_AGE_SECONDS: '2' })).toMatchObject({ renderCacheBytes: 0, nowMaxAgeSeconds: 2 });
   });
 
   it('reads the shipped data from DATA_DIR, as an absolute path', () => {
@@ -29,6 +31,9 @@ describe('configuration', () => {
     [{ BASE_URL: 'ftp://tracker.example.org' }, /BASE_URL/],
     [{ HOST: 'bad host' }, /HOST/],
     [{ DATABASE_PATH: ' ' }, /DATABASE_PATH/],
+    [{ RENDER_CACHE_MB: 'lots' }, /RENDER_CACHE_MB/],
+    [{ RENDER_CACHE_MB: '5000' }, /RENDER_CACHE_MB/],
+    [{ CACHE_MAX_AGE_SECONDS: '-1' }, /CACHE_MAX_AGE_SECONDS/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -30,15 +30,32 @@ export function writtenDate(date: LondonDate): string {
   return m ? `${Number(m[3])} ${MONTH_NAMES[Number(m[2]) - 1]} ${Number(m[1])}` : date;
 }
 
+/** Dates and their day numbers, as worked out: pages and figures convert the same few thousand days again and again. */
+const dayNumbers = new Map<LondonDate, number>();
+const datesOfDays = new Map<number, LondonDate>();
+const KEEP_DAYS = 50_000;
+
 /** Days since 1970-01-01 for a `YYYY-MM-DD` date. */
 export function dayNumber(date: LondonDate): number {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new Error(`Not a date: ${date}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+  let n = dayNumbers.get(date);
+  if (n === undefined) {
+    const m = ISO_DATE.exec(date);
+    if (!m) throw new Error(`Not a date: ${date}`);
+    n = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+    if (dayNumbers.size >= KEEP_DAYS) dayNumbers.clear();
+    dayNumbers.set(date, n);
+  }
+  return n;
 }
 
 export function dateOfDayNumber(n: number): LondonDate {
-  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = datesOfDays.get(n);
+  if (date === undefined) {
+    date = new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+    if (datesOfDays.size >= KEEP_DAYS) datesOfDays.clear();
+    datesOfDays.set(n, date);
+  }
+  return date;
 }
 
 export function addDays(date: LondonDate, days: number): LondonDate {
@@ -52,22 +69,59 @@ export function daysBetween(from: LondonDate, to: LondonDate): number {
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: LondonDate): number {
-  return isoWeekdayOf(dayNumber(date));
+  return weekdayOf(dayNumber(date));
 }
 
-function isoWeekdayOf(day: number): number {
-  // 1970-01-01 was a Thursday (4).
+/** ISO weekday of a day number (days since 1970-01-01, a Thursday). */
+function weekdayOf(day: number): number {
   return ((((day + 3) % 7) + 7) % 7) + 1;
 }
 
+/**
+ * The offset of London's clocks from UTC (ms) at an instant, read from the time zone database
+ * (Intl) once per UTC hour and kept: every change of London's clocks since 1847 has fallen on a
+ * whole UTC hour, so one reading serves the whole hour. Pages turn thousands of instants into
+ * London dates; this makes each a lookup.
+ */
+const offsets = new Map<number, number>();
+const MS_PER_HOUR = 3_600_000;
+let londonClock: Intl.DateTimeFormat | null = null;
+
+function offsetAt(instant: number): number {
+  const hour = Math.floor(instant / MS_PER_HOUR);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(hour, (offset = readOffset(hour * MS_PER_HOUR)));
+  }
+  return offset;
+}
+
+function readOffset(instant: number): number {
+  londonClock ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: LONDON, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  });
+  const part: Record<string, number> = {};
+  for (const p of londonClock.formatToParts(instant)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const wall = new Date(0);
+  wall.setUTCFullYear(part.year!, part.month! - 1, part.day!);
+  wall.setUTCHours(part.hour!, part.minute!, part.second!, 0);
+  return wall.getTime() - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/** London's wall clock at an instant, as if it were UTC (ms). */
+const londonWall = (instant: number): number => instant + offsetAt(instant);
+
 /** The Europe/London calendar date of an instant. */
 export function londonDateOf(instant: number): LondonDate {
-  return DateTime.fromMillis(instant, { zone: LONDON }).toISODate() as string;
+  return dateOfDayNumber(Math.floor(londonWall(instant) / MS_PER_DAY));
 }
 
 /** The Europe/London wall-clock time (`HH:MM`) of an instant. */
 export function londonTimeOf(instant: number): string {
-  return DateTime.fromMillis(instant, { zone: LONDON }).toFormat('HH:mm');
+  const ms = ((londonWall(instant) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+  const minutes = Math.floor(ms / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /**
@@ -76,54 +130,16 @@ export function londonTimeOf(instant: number): string {
  * the autumn is taken at its first (BST) occurrence.
  */
 export function instantOf(date: LondonDate, time?: string | null): number {
-  const m = time === null || time === undefined ? null : HH_MM.exec(time);
-  if (m || time === null || time === undefined) {
-    const day = londonDay(date);
-    // On a day of 24 hours the clocks do not change: a time is that many minutes after midnight.
-    if (day?.hours === 24) return day.midnight + (m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : 0);
-  }
-  return zonedInstant(date, time);
+  const clock = /^(\d{2}):(\d{2})$/.exec(time ?? '00:00');
+  if (!isIsoDate(date) || !clock || Number(clock[1]) > 23 || Number(clock[2]) > 59) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
+  const wall = dayNumber(date) * MS_PER_DAY + Number(clock[1]) * MS_PER_HOUR + Number(clock[2]) * 60_000;
+  // The offsets in force a few hours either side: the same one, or the two around a change.
+  const before = offsetAt(wall - 3 * MS_PER_HOUR);
+  const after = offsetAt(wall + 3 * MS_PER_HOUR);
+  const meanings = [wall - before, wall - after].filter((instant) => londonWall(instant) === wall);
+  // None: the clocks skipped this time, which moves forward by the change.
+  return meanings.length > 0 ? Math.min(...meanings) : wall - Math.min(before, after);
 }
-
-const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-function zonedInstant(date: LondonDate, time?: string | null): number {
-  const dt = DateTime.fromISO(`${date}T${time ?? '00:00'}`, { zone: LONDON });
-  if (!dt.isValid) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
-  return firstOccurrence(dt);
-}
-
-/**
- * A London date's midnight and its length in hours (23 or 25 on the days the clocks change), or
- * undefined for what is not a date. Remembered for the dates asked about lately: an import of
- * many events asks about the same few thousand dates again and again.
- */
-function londonDay(date: LondonDate): { midnight: number; hours: number } | undefined {
-  let day = londonDays.get(date);
-  if (day === undefined && isIsoDate(date)) {
-    const midnight = londonMidnight(date);
-    day = { midnight, hours: (londonMidnight(addDays(date, 1)) - midnight) / 3_600_000 };
-    if (londonDays.size >= 20_000) londonDays.clear();
-    londonDays.set(date, day);
-  }
-  return day;
-}
-const londonDays = new Map<LondonDate, { midnight: number; hours: number }>();
-
-/** The instant of a London date's midnight, remembered (each is asked for as a date, then as the day after the date before). */
-function londonMidnight(date: LondonDate): number {
-  let midnight = londonMidnights.get(date);
-  if (midnight === undefined) {
-    const dt = DateTime.fromISO(date, { zone: LONDON });
-    // Midnight could happen twice only if the clocks went back in the hour before it: with the
-    // same offset an hour earlier it happens once (zonedInstant's answer, for less).
-    midnight = dt.isValid && DateTime.fromMillis(dt.toMillis() - 3_600_000, { zone: LONDON }).offset === dt.offset ? dt.toMillis() : zonedInstant(date);
-    if (londonMidnights.size >= 20_000) londonMidnights.clear();
-    londonMidnights.set(date, midnight);
-  }
-  return midnight;
-}
-const londonMidnights = new Map<LondonDate, number>();
 
 /** Of the two instants an autumn wall-clock time can mean, the earlier (BST) one. */
 function firstOccurrence(dt: DateTime): number {
@@ -265,6 +281,8 @@ export class WorkingCalendar {
   readonly lastYear: number;
   private readonly holidayDays: number[];
   private readonly holidaySet: Set<number>;
+  /** The holidays falling on a weekday (day numbers, ascending): the only ones that take a working day away. */
+  private readonly weekdayHolidays: number[];
 
   constructor(readonly holidays: readonly BankHoliday[]) {
     if (holidays.length === 0) throw new Error('The bank holiday list is empty');
@@ -277,6 +295,7 @@ export class WorkingCalendar {
     }
     this.holidayDays = [...new Set(holidays.map((h) => dayNumber(h.date)))].sort((a, b) => a - b);
     this.holidaySet = new Set(this.holidayDays);
+    this.weekdayHolidays = this.holidayDays.filter((day) => weekdayOf(day) <= 5);
   }
 
   covers(date: LondonDate): boolean {
@@ -339,18 +358,14 @@ export class WorkingCalendar {
     for (let counted = 0; counted < n; ) {
       day++;
       if (day < first || day > last) this.assertCovers(dateOfDayNumber(day));
-      if (isoWeekdayOf(day) <= 5 && !this.holidaySet.has(day)) counted++;
+      if (weekdayOf(day) <= 5 && !this.holidaySet.has(day)) counted++;
     }
     return dateOfDayNumber(day);
   }
 
   /** Bank holidays falling on a weekday with a < day ≤ b. */
   private countHolidayWeekdays(a: number, b: number): number {
-    let count = 0;
-    for (let i = upperBound(this.holidayDays, a); i < this.holidayDays.length && this.holidayDays[i]! <= b; i++) {
-      if (isoWeekday(dateOfDayNumber(this.holidayDays[i]!)) <= 5) count++;
-    }
-    return count;
+    return upperBound(this.weekdayHolidays, b) - upperBound(this.weekdayHolidays, a);
   }
 }
 

@@ -78,23 +78,35 @@ export function ladderOverTime(
   instants: readonly number[],
 ): LadderPoint[] {
   const sorted = statements.filter((s) => s.status === 'published' && asks.includes(s.ask)).sort(byOccurrence);
-  const current = new Map<string, Stance>();
   const since = [...involvedSince.entries()].sort((a, b) => a[1] - b[1]);
+  const askIndex = new Map(asks.map((ask, i) => [ask, i]));
+  // Each institution's stance on each ask so far; the counts of those involved so far, kept as
+  // each statement and each institution comes in, so that every instant costs only a copy.
+  const current = new Map<number, Stance[]>();
+  const involved = new Set<number>();
+  const counts = asks.map(() => Object.fromEntries(STANCES.map((s) => [s, 0])) as Record<Stance, number>);
   let next = 0;
   let joined = 0;
   return instants.map((at) => {
     while (next < sorted.length && sorted[next]!.occurredAt <= at) {
       const s = sorted[next++]!;
-      current.set(`${s.institutionId}:${s.ask}`, s.stance);
+      const i = askIndex.get(s.ask)!;
+      let stances = current.get(s.institutionId);
+      if (!stances) current.set(s.institutionId, (stances = asks.map(() => 'none')));
+      if (involved.has(s.institutionId)) {
+        counts[i]![stances[i]!]--;
+        counts[i]![s.stance]++;
+      }
+      stances[i] = s.stance;
     }
-    while (joined < since.length && since[joined]![1] <= at) joined++;
-    const members = since.slice(0, joined).map(([id]) => id);
+    while (joined < since.length && since[joined]![1] <= at) {
+      const id = since[joined++]![0];
+      involved.add(id);
+      const stances = current.get(id);
+      asks.forEach((_, i) => counts[i]![stances?.[i] ?? 'none']++);
+    }
     const byAsk: Record<string, Record<Stance, number>> = {};
-    for (const ask of asks) {
-      const counts = Object.fromEntries(STANCES.map((s) => [s, 0])) as Record<Stance, number>;
-      for (const id of members) counts[current.get(`${id}:${ask}`) ?? 'none']++;
-      byAsk[ask] = counts;
-    }
-    return { at, involved: members.length, byAsk };
+    asks.forEach((ask, i) => (byAsk[ask] = { ...counts[i]! }));
+    return { at, involved: involved.size, byAsk };
   });
 }

@@ -70,6 +70,8 @@ export async function holdDownloadSlot(app: FastifyInstance, reply: FastifyReply
     throw new RequestProblem(503, `Many people are downloading the whole record just now. Please try again in ${RETRY_AFTER_SECONDS} seconds.`);
   }
   reply.raw.once('close', release);
+  // Streamed as it is read: a proxy in front (nginx) should pass it on as it comes, not buffer it whole.
+  reply.header('x-accel-buffering', 'no');
 }
 
 export default fp(async function downloads(app: FastifyInstance, options: { max: number }) {

@@ -1,6 +1,8 @@
 /**
  * Sessions (server-side, in SQLite), the signed-in user, and CSRF tokens for every
- * state-changing request. Public pages create no session.
+ * state-changing request. Public pages create no session, and an anonymous reader of a public
+ * page costs the session machinery nothing: its hooks run only for the workspace, for forms and
+ * for browsers that carry the session cookie.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
@@ -11,8 +13,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessions } from '../db/schema.js';
+import { countUnreadWrites } from '../db/queries/events.js';
 import { userById, type UserRow } from '../db/queries/users.js';
 import type { Actor } from '../records/audit.js';
+import { isWorkspaceUrl } from './as-of.js';
 import { RequestProblem, wantsJson } from './problems.js';
 
 declare module 'fastify' {
@@ -59,6 +63,53 @@ function knownBrowser(secret: string, secure: boolean): KnownBrowser {
 export const SESSION_COOKIE = 'tracker_session';
 export const SESSION_HOURS = 12;
 
+/** Whether the browser sent the session cookie (a campaigner, or someone who opened the sign-in page). */
+export const carriesSession = (request: FastifyRequest): boolean => (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+
+/**
+ * Who has a session: the workspace (the sign-in page included), every form sent, and every browser
+ * that carries the session cookie (so that a signed-in campaigner is known on public pages too).
+ */
+export const needsSession = (request: FastifyRequest): boolean =>
+  (request.method !== 'GET' && request.method !== 'HEAD') || isWorkspaceUrl(request.url) || carriesSession(request);
+
+type Hook = (this: unknown, request: FastifyRequest, reply: FastifyReply, ...rest: unknown[]) => unknown;
+
+/**
+ * Registers a plugin whose request hooks run only for the requests `applies` accepts; the others
+ * pass them by, as if the plugin were not there. (Fastify cannot switch a plugin's hooks per
+ * request, so its `addHook` is wrapped while it registers.)
+ */
+async function registerFor<Options>(
+  app: FastifyInstance,
+  applies: (request: FastifyRequest) => boolean,
+  plugin: (instance: FastifyInstance, options: Options, done: (error?: Error) => void) => void,
+  options: Options,
+): Promise<void> {
+  const addHook = app.addHook.bind(app);
+  const own = Object.getOwnPropertyDescriptor(app, 'addHook');
+  const guarded = (name: string, hook: Hook): Hook => {
+    if (name === 'onSend') {
+      return function (this: unknown, request, reply, payload, done) {
+        return applies(request) ? hook.call(this, request, reply, payload, done) : (done as (e: null, p: unknown) => void)(null, payload);
+      };
+    }
+    if (name === 'onRequest' || name === 'preHandler' || name === 'onResponse') {
+      return function (this: unknown, request, reply, done) {
+        return applies(request) ? hook.call(this, request, reply, done) : (done as () => void)();
+      };
+    }
+    throw new Error(`registerFor: cannot limit a ${name} hook to some requests`);
+  };
+  app.addHook = ((name: string, hook: Hook) => addHook(name as never, guarded(name, hook) as never)) as typeof app.addHook;
+  try {
+    await app.register(plugin as never, options as never);
+  } finally {
+    if (own) Object.defineProperty(app, 'addHook', own);
+    else delete (app as { addHook?: unknown }).addHook;
+  }
+}
+
 type Callback = (error?: unknown) => void;
 
 /** A session store over the `sessions` table. */
@@ -69,7 +120,9 @@ function sqliteStore(db: Db, now: () => number) {
         const expiresAt = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : now() + SESSION_HOURS * 3_600_000;
         const userId = typeof session.userId === 'number' ? session.userId : null;
         const data = JSON.stringify(session);
-        db.insert(sessions).values({ sid, userId, data, expiresAt }).onConflictDoUpdate({ target: sessions.sid, set: { userId, data, expiresAt } }).run();
+        const written = db.insert(sessions).values({ sid, userId, data, expiresAt }).onConflictDoUpdate({ target: sessions.sid, set: { userId, data, expiresAt } }).run();
+        // A session kept alive on every campaigner's request changes no public answer: cached ones stay.
+        countUnreadWrites(db, written.changes);
         callback();
       } catch (error) {
         callback(error);
@@ -86,7 +139,7 @@ function sqliteStore(db: Db, now: () => number) {
     },
     destroy(sid: string, callback: Callback) {
       try {
-        db.delete(sessions).where(eq(sessions.sid, sid)).run();
+        countUnreadWrites(db, db.delete(sessions).where(eq(sessions.sid, sid)).run().changes);
         callback();
       } catch (error) {
         callback(error);
@@ -107,7 +160,7 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
   const secret = options.secret ?? randomBytes(32).toString('hex');
   await app.register(fastifyCookie);
   app.decorate('knownBrowser', knownBrowser(secret, options.secure));
-  await app.register(fastifySession, {
+  await registerFor(app, needsSession, fastifySession, {
     secret,
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,
@@ -131,7 +184,7 @@ export default fp(async function sessionPlugin(app: FastifyInstance, options: Se
   }
 
   // Old sessions are swept at start-up; expired ones are refused when read.
-  db.delete(sessions).where(lt(sessions.expiresAt, Date.now())).run();
+  countUnreadWrites(db, db.delete(sessions).where(lt(sessions.expiresAt, Date.now())).run().changes);
 
   app.decorateRequest('user', null);
   app.addHook('preHandler', async (request) => signedInUser(request));

@@ -198,10 +198,35 @@ export function silencesChart(list: SilenceRow[], width: ChartWidth): ChartDrawi
 const ON_PAGE: ChartOptions = { legend: false };
 export const AS_IMAGE: ChartOptions = { legend: true };
 
-/** Every chart of a page, in both widths, with its summary and the figures its table shows. */
-export function chartSet(data: ChartData) {
+/** Markup drawn once for what it shows: a drawing, a table of figures. */
+const drawn = new WeakMap<object, string>();
+
+/**
+ * The markup `draw` makes of `shown` (a chart's drawing, its figures), made once and kept while
+ * `shown` is: the chart sets of figures kept unchanged (tracker's keptAsAt) are drawn once, not
+ * on every request. `draw` must depend on `shown` alone.
+ */
+export function drawnOnce(shown: object, draw: () => string): string {
+  let markup = drawn.get(shown);
+  if (markup === undefined) drawn.set(shown, (markup = draw()));
+  return markup;
+}
+
+export type ChartSet = ReturnType<typeof makeChartSet>;
+
+const chartSets = new WeakMap<ChartData, ChartSet>();
+
+/** Every chart of a page, in both widths, with its summary and the figures its table shows (made once for the same data). */
+export function chartSet(data: ChartData): ChartSet {
+  let set = chartSets.get(data);
+  if (!set) chartSets.set(data, (set = makeChartSet(data)));
+  return set;
+}
+
+function makeChartSet(data: ChartData) {
   const points = data.positions;
   return {
+    drawnOnce,
     asks: data.asks,
     positions: data.asks.map((ask) => ({
       ask,

@@ -1,6 +1,5 @@
 /** Plain-English wording of dates, instants and figures, shared by every page. */
-import { DateTime } from 'luxon';
-import { addDays, endOfLondonDay, LONDON, londonDateOf } from '../domain/calendar.js';
+import { addDays, endOfLondonDay, isoWeekday, londonDateOf, londonTimeOf } from '../domain/calendar.js';
 import type { AskCount } from '../domain/positions.js';
 import type { Silence } from '../domain/silence.js';
 import {
@@ -16,28 +15,33 @@ import {
   type Stance,
 } from '../domain/vocabulary.js';
 
-/** "23 April 2021" */
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** "23 April 2021" (pages write thousands of dates: plain string work, no time zone library). */
 export function longDate(date: string | null): string {
   if (!date) return '';
-  return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('d LLLL yyyy');
+  const m = ISO_DATE.exec(date);
+  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : date;
 }
 
 /** "Friday 23 April 2021" */
 export function dayAndDate(date: string): string {
-  return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('cccc d LLLL yyyy');
+  return `${WEEKDAYS[isoWeekday(date) - 1]} ${longDate(date)}`;
 }
 
 /** "May 2021" from "2021-05-06" */
 export function monthOf(date: string): string {
-  return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('LLLL yyyy');
+  const m = ISO_DATE.exec(date);
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : date;
 }
 
 /** "11:30 on 6 May 2021" or "the end of 6 May 2021" for an instant, in UK time. */
 export function instantLabel(instant: number): string {
   const date = londonDateOf(instant);
   if (endOfLondonDay(date) === instant) return `the end of ${longDate(date)}`;
-  const dt = DateTime.fromMillis(instant, { zone: LONDON });
-  return `${dt.toFormat('HH:mm')} on ${longDate(date)}`;
+  return `${londonTimeOf(instant)} on ${longDate(date)}`;
 }
 
 /** The start of a period that counts what happened after `instant`: "the start of 6 May 2021". */
@@ -56,8 +60,13 @@ export function ordinalSuffix(n: number): string {
 /** The day after a date. */
 export const nextDay = (date: string): string => addDays(date, 1);
 
+const numbers = new Intl.NumberFormat('en-GB');
+
+/** "1,234": a number as pages write it (one formatter for every page: a new one per call is slow). */
+export const number = (n: number): string => numbers.format(n);
+
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+  return `${number(n)} ${n === 1 ? one : many}`;
 }
 
 /** "8 working days", or why the working days cannot be counted. */
@@ -75,7 +84,7 @@ export interface ImportCounts {
 
 /** "12 to update, 3 to add, 0 unchanged" */
 export function importCounts(c: ImportCounts): string {
-  const n = (x: number) => x.toLocaleString('en-GB');
+  const n = number;
   return `${n(c.toUpdate)} to update, ${n(c.toAdd)} to add, ${n(c.unchanged)} unchanged`;
 }
 
@@ -83,7 +92,7 @@ export function importCounts(c: ImportCounts): string {
 export function importAction(c: ImportCounts, noun: string): string {
   if (c.toUpdate === 0) return `Import ${plural(c.toAdd, noun)}`;
   if (c.toAdd === 0) return `Update ${plural(c.toUpdate, noun)}`;
-  return `Update ${plural(c.toUpdate, noun)} and add ${c.toAdd.toLocaleString('en-GB')}`;
+  return `Update ${plural(c.toUpdate, noun)} and add ${number(c.toAdd)}`;
 }
 
 /** What a confirmed import did: "Imported 2 events.", "Updated 1 event and added 2 events. 3 rows were unchanged." */

@@ -74,5 +74,9 @@ export default async function apiRoutes(fastify: FastifyInstance) {
     return renderPage(request, reply, 'api/index', 'The JSON API', { routes, baseUrl: t.baseUrl });
   });
 
-  app.get('/healthz', async () => health(t, app.now()));
+  // Always asked afresh: a cached "ok" would hide a failing server.
+  app.get('/healthz', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return health(t, app.now());
+  });
 }

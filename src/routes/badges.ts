@@ -23,7 +23,6 @@ export default async function badgeRoutes(fastify: FastifyInstance) {
     const ask = request.query.ask ? askOr400(t, request.query.ask, request.at) : null;
     return reply
       .type('image/svg+xml; charset=utf-8')
-      .header('cache-control', request.asOfRaw && request.revPinned ? 'public, max-age=86400' : 'public, max-age=300')
       .viewAsync('svg/badge', { badge: institutionBadge(institution, ask, request.endState === 'at-end' ? request.campaignEndedOn : null, freshness(t, request.at).staleSince) });
   });
 

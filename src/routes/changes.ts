@@ -14,7 +14,9 @@ export default async function changesRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
 
-  app.get('/changes', { schema: { querystring: ChangesQuery } }, async (request, reply) => {
+  // A period ending today ends now, whatever `as_of` says: such an answer is as at now.
+  const config = { nowParameters: ['from', 'to'] };
+  app.get('/changes', { schema: { querystring: ChangesQuery }, config }, async (request, reply) => {
     const period = changesPeriod(request.query, request.at, app.now(), request.latestRev);
     const asks = campaignView(t, request.at).asks;
     if ('errors' in period) {
@@ -28,7 +30,7 @@ export default async function changesRoutes(fastify: FastifyInstance) {
     return renderPage(request, reply, 'changes/index', title, { changes: data, record: changeViews(data.record), asks, query: request.query, errors: {} });
   });
 
-  app.get('/changes.json', { schema: changesSchema }, async (request) => {
+  app.get('/changes.json', { schema: changesSchema, config }, async (request) => {
     const period = changesPeriod(request.query, request.at, app.now(), request.latestRev);
     if ('errors' in period) {
       const [parameter, message] = Object.entries(period.errors)[0]!;

@@ -15,7 +15,7 @@ export default async function chartRoutes(fastify: FastifyInstance) {
   const t = app.tracker;
   const schema = { querystring: AsOfQuery };
   const sendSvg = (reply: FastifyReply, chart: ChartDrawing) =>
-    reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=300').viewAsync('svg/chart', { chart });
+    reply.type('image/svg+xml; charset=utf-8').viewAsync('svg/chart', { chart });
 
   app.get('/charts', { schema }, async (request, reply) =>
     renderPage(request, reply, 'charts/index', 'Charts', { charts: chartSet(chartData(t, request.at)), baseUrl: t.baseUrl }),

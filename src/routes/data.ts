@@ -19,7 +19,7 @@ export default async function dataRoutes(fastify: FastifyInstance) {
   const t = app.tracker;
   const schema = { querystring: AsOfQuery };
   const csv = (reply: FastifyReply, name: string, body: string | Readable) =>
-    reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).header('cache-control', 'public, max-age=300').send(body);
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).send(body);
 
   app.get('/data/institutions.csv', { schema }, async (request, reply) => {
     const { campaign, institutions } = institutionFigures(t, request.at);
@@ -41,6 +41,6 @@ export default async function dataRoutes(fastify: FastifyInstance) {
     // Each event exactly as the API gives it: serialised with the API's own schema.
     const serialise = reply.compileSerializationSchema(EventSchema as unknown as Record<string, unknown>);
     const body = pagedBody(pages, (events, index) => (index > 0 ? ',' : '') + events.map((e) => serialise({ ...e })).join(','), opening, ']}');
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 }

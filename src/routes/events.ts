@@ -45,7 +45,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
   app.get('/corrections.atom', { schema: { querystring: AsOfQuery } }, async (request, reply) => {
     const list = corrections(t, request.at, null, CORRECTIONS_PAGE);
     const feed = correctionsFeed(campaignView(t, request.at), t.baseUrl, changeViews(list.changes), request.asOf);
-    return reply.type(FEED_TYPES.atom).header('cache-control', 'public, max-age=300').send(feed);
+    return reply.type(FEED_TYPES.atom).send(feed);
   });
 
   app.get('/events/:id', { schema: { params: IdParams, querystring: AsOfQuery } }, async (request, reply) => {

@@ -11,7 +11,7 @@ import { FeedQuery, SlugParams } from './schemas.js';
 export default async function feedRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const t = app.tracker;
-  const send = (reply: FastifyReply, format: FeedFormat, body: string) => reply.type(FEED_TYPES[format]).header('cache-control', 'public, max-age=300').send(body);
+  const send = (reply: FastifyReply, format: FeedFormat, body: string) => reply.type(FEED_TYPES[format]).send(body);
 
   for (const format of ['atom', 'rss', 'json'] as const) {
     app.get(`/feed.${format}`, { schema: { querystring: FeedQuery } }, async (request, reply) => {

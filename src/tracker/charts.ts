@@ -1,10 +1,10 @@
 /** The data behind the charts, from the same figures as every page. */
-import { activity, allPositionStatements, recordExtent } from '../db/queries/events.js';
+import { recordExtent } from '../db/queries/events.js';
 import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/calendar.js';
 import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
 import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
 import { directoryCounts } from './directory.js';
-import { bySilence, campaignView, institutionsAsAt, keptAsAt, overview, reading, type At, type InstitutionView, type Overview, type Tracker } from './tracker.js';
+import { activityAsAt, bySilence, campaignView, institutionsAsAt, keptAsAt, overview, positionStatements, reading, type At, type InstitutionView, type Overview, type Tracker } from './tracker.js';
 
 /** The end of each London week (Sunday) from the first event's week, then T itself. */
 export function weekEnds(first: number, asOf: number): number[] {
@@ -24,12 +24,11 @@ export function positionsOverTime(t: Tracker, at: At): LadderPoint[] {
 }
 
 function computePositionsOverTime(t: Tracker, at: At): LadderPoint[] {
-  const r = reading(t, at);
   const asks = campaignView(t, at).asks.map((a) => a.slug);
-  const since = new Map(activity(t.db, r).map((a) => [a.institutionId, a.firstActivityAt]));
+  const since = new Map(activityAsAt(t, at).map((a) => [a.institutionId, a.firstActivityAt]));
   if (since.size === 0) return [];
   const first = Math.min(...since.values());
-  return ladderOverTime(allPositionStatements(t.db, r), since, asks, weekEnds(first, at.asOf));
+  return ladderOverTime(positionStatements(t, at), since, asks, weekEnds(first, at.asOf));
 }
 
 export interface KindRow {
@@ -66,6 +65,11 @@ export interface ChartData {
  * time (the overview shows the last half-year; /charts the whole history).
  */
 export function chartData(t: Tracker, at: At, weeks?: number): ChartData {
+  // Kept as the figures are: the same object while they hold, so that its drawings are made once.
+  return keptAsAt(t, `chartData:${weeks ?? 'all'}`, at, () => computeChartData(t, at, weeks));
+}
+
+function computeChartData(t: Tracker, at: At, weeks?: number): ChartData {
   const asks = campaignView(t, at).asks.map(({ slug, title }) => ({ slug, title }));
   const history = positionsOverTime(t, at);
   return {

@@ -9,6 +9,7 @@ import { campaignRow } from '../db/queries/campaign.js';
 import { publicAsks, publicCampaign, publicInstitutionBySlug, publicInstitutions, publicRegions, type PublicInstitution } from '../db/queries/directory.js';
 import {
   activity,
+  allPositionStatements,
   answeredOn,
   changeToken,
   contactsCrossingRows,
@@ -20,16 +21,18 @@ import {
   positionInputs,
   timelineRows,
   versionDetails,
+  type Activity,
   type EventVersionRow,
   type TimelineFilter,
 } from '../db/queries/events.js';
 import { latestRevision, type Reading } from '../db/queries/reading.js';
+import { touchedBetween } from '../db/queries/revisions.js';
 import { isoInstant, londonDateOf, londonTimeOf, type LondonDate, type WorkingCalendar } from '../domain/calendar.js';
 import type { Cursor } from '../domain/cursor.js';
-import { currentPositions, headlineCounts, type AskCount, type CurrentPosition } from '../domain/positions.js';
+import { currentPositions, headlineCounts, type AskCount, type CurrentPosition, type PositionStatement } from '../domain/positions.js';
 import { DEFAULT_REPLY_WINDOWS, overdueAsAt, overdueThresholds, type OverdueThresholds, type ReplyWindows } from '../domain/reply-due.js';
 import { DEFAULT_STALE_AFTER_DAYS, staleSince } from '../domain/campaign-end.js';
-import { silenceFrom, type Silence } from '../domain/silence.js';
+import { silenceFrom, type Outstanding, type Silence } from '../domain/silence.js';
 import type { InstitutionKind, Stance } from '../domain/vocabulary.js';
 
 export type { TimelineFilter };
@@ -95,6 +98,13 @@ export interface EventView extends EventJson {
   revision: number;
   recordedAt: string;
 }
+
+/**
+ * A token that changes whenever anything a public answer shows may have changed: a write through
+ * this process's connection, a commit by another process (an import from the command line), or
+ * the bank holiday list read again. What was computed under one token is stale under the next.
+ */
+export const recordToken = (t: Tracker): string => `${changeToken(t.db)}|${t.calendar.holidays.length}`;
 
 /** The latest revision of the public record. */
 export const currentRevision = (t: Tracker): number => latestRevision(t.db);
@@ -174,12 +184,96 @@ function groupBy<T extends { institutionId: number }>(rows: T[]): Map<number, T[
   return map;
 }
 
-/** Institutions (all, or the one given) with their figures in the reading. A fixed number of queries. */
-function withFigures(t: Tracker, rows: PublicInstitution[], asks: Ask[], r: Reading, only: number | null): InstitutionView[] {
+type Statement = PositionStatement & { institutionId: number };
+
+/**
+ * What the figures of every institution are computed from, in a reading: each one's outstanding
+ * contacts (silence), the positions it stated (now and over time) and its activity (first and
+ * latest events).
+ */
+interface FigureRows {
+  outstanding: Map<number, Outstanding>;
+  statements: Map<number, Statement[]>;
+  activity: Map<number, Activity>;
+}
+
+/** The rows of all institutions (or one), read afresh. */
+function readRows(t: Tracker, r: Reading, only: number | null): FigureRows {
+  return {
+    outstanding: new Map(outstandingContacts(t.db, r, only).map((o) => [o.institutionId, o])),
+    statements: groupBy(allPositionStatements(t.db, r, only)),
+    activity: new Map(activity(t.db, r, only).map((a) => [a.institutionId, a])),
+  };
+}
+
+/** Beyond this many institutions touched by new revisions (a large import), all are read again. */
+const MAX_TOUCHED = 40;
+
+/** The rows as the record stands now, at the latest revision they were read or brought up to date at. */
+const rowsNow = new WeakMap<Tracker, FigureRows & { rev: number }>();
+/** The rows of the last other reading asked for (a pinned moment), for the several figures of one page. */
+const rowsLast = new WeakMap<Tracker, { key: string; rows: FigureRows }>();
+
+/**
+ * The rows of every institution in the reading. As at now (the latest revision, at or after the
+ * latest published event) they depend on the revision alone: they are kept, and when revisions
+ * are added (an event logged, corrected, moved, deleted) only the institutions those touched are
+ * read again, so the first page after a change costs a few small queries instead of reading every
+ * event. (A revision, once made, never changes: that is what makes this sound.)
+ */
+function figureRows(t: Tracker, at: At): FigureRows {
+  const r = reading(t, at);
+  const latest = r.latest ? latestPublishedAt(t.db, r) : null;
+  if (!r.latest || (latest !== null && at.asOf < latest)) {
+    const key = `${changeToken(t.db)}|${r.rev}|${r.asOf}`;
+    const last = rowsLast.get(t);
+    if (last?.key === key) return last.rows;
+    const rows = readRows(t, r, null);
+    rowsLast.set(t, { key, rows });
+    return rows;
+  }
+  const kept = rowsNow.get(t);
+  if (kept?.rev === r.rev) return kept;
+  const touched = kept && kept.rev < r.rev ? touchedBetween(t.db, kept.rev, r.rev) : null;
+  let rows: FigureRows;
+  if (kept && touched && !touched.asks && touched.institutionIds.length <= MAX_TOUCHED) {
+    rows = { outstanding: new Map(kept.outstanding), statements: new Map(kept.statements), activity: new Map(kept.activity) };
+    for (const id of touched.institutionIds) {
+      const fresh = readRows(t, r, id);
+      for (const name of ['outstanding', 'statements', 'activity'] as const) {
+        const value = fresh[name].get(id);
+        if (value === undefined) rows[name].delete(id);
+        else (rows[name] as Map<number, typeof value>).set(id, value);
+      }
+    }
+  } else {
+    rows = readRows(t, r, null);
+  }
+  rowsNow.set(t, { ...rows, rev: r.rev });
+  return rows;
+}
+
+/** Per institution with any event in the reading: its first and latest events and how many. */
+export function activityAsAt(t: Tracker, at: At): Activity[] {
+  return keptAsAt(t, 'activity', at, () => [...figureRows(t, at).activity.values()]);
+}
+
+/** Every position stated in the reading (every institution's, on every ask): what positions now and over time come from. */
+export function positionStatements(t: Tracker, at: At): Statement[] {
+  return keptAsAt(t, 'positionStatements', at, () => [...figureRows(t, at).statements.values()].flat());
+}
+
+/**
+ * Institutions (all, or the one given) with their figures in the reading, from a fixed number of
+ * queries (for all institutions, the rows the charts read too).
+ */
+function withFigures(t: Tracker, rows: PublicInstitution[], asks: Ask[], at: At, only: number | null): InstitutionView[] {
+  const r = reading(t, at);
   const asOf = r.asOf;
-  const outstanding = new Map(outstandingContacts(t.db, r, only).map((o) => [o.institutionId, o]));
-  const statements = groupBy(positionInputs(t.db, r, only));
-  const activities = new Map(activity(t.db, r).map((a) => [a.institutionId, a]));
+  const all = only === null ? figureRows(t, at) : null;
+  const outstanding = all?.outstanding ?? new Map(outstandingContacts(t.db, r, only).map((o) => [o.institutionId, o]));
+  const statements = all?.statements ?? groupBy(positionInputs(t.db, r, only));
+  const activities = all?.activity ?? new Map(activity(t.db, r, only).map((a) => [a.institutionId, a]));
   const askSlugs = asks.map((a) => a.slug);
   return rows.map((r) => {
     const a = activities.get(r.id);
@@ -227,8 +321,7 @@ const keptValues = new WeakMap<Tracker, { key: string; values: Map<string, unkno
 /** Every institution with its figures in the reading. */
 export function institutionsAsAt(t: Tracker, at: At): InstitutionView[] {
   return keptAsAt(t, 'institutions', at, () => {
-    const r = reading(t, at);
-    return withFigures(t, publicInstitutions(t.db, r), campaignView(t, at).asks, r, null);
+    return withFigures(t, publicInstitutions(t.db, reading(t, at)), campaignView(t, at).asks, at, null);
   });
 }
 
@@ -236,7 +329,7 @@ export function institutionAsAt(t: Tracker, slug: string, at: At): InstitutionVi
   const r = reading(t, at);
   const row = publicInstitutionBySlug(t.db, r, slug);
   if (!row) return null;
-  return withFigures(t, [row], campaignView(t, at).asks, r, row.id)[0]!;
+  return withFigures(t, [row], campaignView(t, at).asks, at, row.id)[0]!;
 }
 
 /** What an institution's page (and its API answer) shows: its figures and its history. */
@@ -350,7 +443,7 @@ export interface InstitutionOnRecord {
 export function institutionsOnRecord(t: Tracker, at: At): InstitutionOnRecord[] {
   return keptAsAt(t, 'institutionsOnRecord', at, () => {
     const r = reading(t, at);
-    const involved = new Set(activity(t.db, r).map((a) => a.institutionId));
+    const involved = new Set(activityAsAt(t, at).map((a) => a.institutionId));
     return publicInstitutions(t.db, r)
       .filter((i) => involved.has(i.id))
       .map(({ id, slug, name, aliases }) => ({ id, slug, name, aliases }));

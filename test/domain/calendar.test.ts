@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -79,6 +81,56 @@ describe('London dates of instants (BST changes, midnight)', () => {
     expect(new Date(endOfLondonDay('2021-05-06')).toISOString()).toBe('2021-05-06T22:59:59.999Z');
     expect(new Date(endOfLondonDay('2021-12-06')).toISOString()).toBe('2021-12-06T23:59:59.999Z');
     expect(new Date(endOfLondonDay('2021-03-27')).toISOString()).toBe('2021-03-27T23:59:59.999Z');
+  });
+});
+
+describe('London clock readings agree with the time zone library (Luxon)', () => {
+  // From 1900 to 2100: every change of the clocks (BST, double summer time, British Standard Time) included.
+  const instants = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) });
+  const changeDays = fc.constantFrom(...['1941-05-04', '1947-08-10', '1968-02-18', '1971-10-31', '2021-03-28', '2021-10-31', '2037-03-29'].map((d) => Date.parse(`${d}T00:00Z`)));
+  // Since 1972 the clocks change by one hour at a time, which Luxon's own conversion handles.
+  const modern = fc.integer({ min: Date.UTC(1972, 0, 1), max: Date.UTC(2100, 0, 1) });
+  const modernChangeDays = fc.constantFrom(...['1972-03-19', '1996-10-27', '2021-03-28', '2021-10-31', '2037-03-29'].map((d) => Date.parse(`${d}T00:00Z`)));
+  const wallClock = (instant: number, h: number, m: number): [string, string] => [new Date(instant).toISOString().slice(0, 10), `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`];
+
+  it('gives the London date and time of any instant', () => {
+    const check = (instant: number) => {
+      const dt = DateTime.fromMillis(instant, { zone: 'Europe/London' });
+      expect([londonDateOf(instant), londonTimeOf(instant)]).toEqual([dt.toISODate(), dt.toFormat('HH:mm')]);
+    };
+    fc.assert(fc.property(instants, check), { numRuns: 2000 });
+    fc.assert(fc.property(changeDays, fc.integer({ min: -6 * 3_600_000, max: 6 * 3_600_000 }), (day, ms) => check(day + ms)), { numRuns: 2000 });
+  });
+
+  it('gives the instant of any London wall-clock time, the first when it happens twice and an hour on when it is skipped', () => {
+    const luxon = (date: string, time: string) => {
+      const dt = DateTime.fromISO(`${date}T${time}`, { zone: 'Europe/London' });
+      const earlier = DateTime.fromMillis(dt.toMillis() - 3_600_000, { zone: 'Europe/London' });
+      return earlier.toFormat('yyyy-MM-dd HH:mm') === dt.toFormat('yyyy-MM-dd HH:mm') ? earlier.toMillis() : dt.toMillis();
+    };
+    const wallTimes = fc.tuple(fc.oneof(modern, modernChangeDays), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }));
+    fc.assert(
+      fc.property(wallTimes, ([instant, h, m]) => {
+        const [date, time] = wallClock(instant, h, m);
+        expect(instantOf(date, time)).toBe(luxon(date, time));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads back every wall-clock time it gives an instant for, double summer time included (1941 to 1947)', () => {
+    const wallTimes = fc.tuple(fc.oneof(instants, changeDays), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }));
+    fc.assert(
+      fc.property(wallTimes, ([instant, h, m]) => {
+        const [date, time] = wallClock(instant, h, m);
+        const read = instantOf(date, time);
+        const skipped = londonTimeOf(read) !== time;
+        // A time the clocks skipped reads as later the same day; any other reads back as given, at its first occurrence.
+        if (skipped) expect([londonDateOf(read), londonTimeOf(read) > time]).toEqual([date, true]);
+        else expect([londonDateOf(read), londonTimeOf(read), londonTimeOf(read - 3_600_000) === time && londonDateOf(read - 3_600_000) === date]).toEqual([date, time, false]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
-import { currentPositions, headlineCounts, rung, type PositionStatement } from '../../src/domain/positions.js';
+import { currentPositions, headlineCounts, ladderOverTime, rung, type PositionStatement } from '../../src/domain/positions.js';
 import { explainDueDate, isOverdue, overdueAsAt, overdueThresholds, replyDueOn, replyWindow } from '../../src/domain/reply-due.js';
 import { isComment, outstandingContacts, silence } from '../../src/domain/silence.js';
-import type { ResponseType, Stance } from '../../src/domain/vocabulary.js';
+import { STANCES, type ResponseType, type Stance } from '../../src/domain/vocabulary.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { FIXTURE_DATA } from '../factories.js';
 
@@ -161,6 +162,40 @@ describe('headline counts', () => {
 
   it('is all zeros of 0 when nobody is involved', () => {
     expect(headlineCounts([], ['review'])).toEqual([{ ask: 'review', involved: 0, byStance: { none: 0, refused: 0, considering: 0, committed: 0, done: 0 } }]);
+  });
+});
+
+describe('positions over time', () => {
+  it('gives at every instant the headline counts of the positions as at that instant, over random histories', () => {
+    const day = 86_400_000;
+    const start = instantOf('2021-01-01');
+    const statement = fc.record({
+      institutionId: fc.integer({ min: 1, max: 6 }),
+      day: fc.integer({ min: 0, max: 60 }),
+      ask: fc.constantFrom('halt', 'review', 'withdrawn-ask'),
+      stance: fc.constantFrom(...STANCES),
+      published: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(statement, { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 6, maxLength: 6 }), fc.array(fc.integer({ min: -1, max: 62 }), { minLength: 1, maxLength: 12 }), (made, joined, at) => {
+        const statements = made.map((m, i): PositionStatement & { institutionId: number } => ({
+          id: i + 1, institutionId: m.institutionId, type: 'response', responseType: 'statement', status: m.published ? 'published' : 'draft',
+          occurredAt: start + m.day * day, date: '2021-01-01', ask: m.ask, stance: m.stance,
+        }));
+        // Institutions 1 to 6 each become involved on a day; some never within the period.
+        const since = new Map(joined.map((d, i) => [i + 1, start + d * day] as [number, number]));
+        const instants = [...new Set(at.map((d) => start + d * day + day / 2))].sort((a, b) => a - b);
+        const asks = ['halt', 'review'];
+        const points = ladderOverTime(statements, since, asks, instants);
+        points.forEach((point, i) => {
+          expect(point.at).toBe(instants[i]);
+          const involved = [...since].filter(([, from]) => from <= point.at).map(([id]) => ({ positions: currentPositions(statements.filter((s) => s.institutionId === id), asks, point.at) }));
+          expect(point.involved).toBe(involved.length);
+          for (const count of headlineCounts(involved, asks)) expect(point.byAsk[count.ask]).toEqual(count.byStance);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

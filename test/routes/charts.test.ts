@@ -236,7 +236,7 @@ describe('the drawings', () => {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type'], url).toBe('image/svg+xml; charset=utf-8');
-      expect(res.headers['cache-control'], url).toBe('public, max-age=300');
+      expect(res.headers['cache-control'], url).toBe('public, max-age=60, stale-while-revalidate=300');
       const svg = dom(res.body).querySelector('svg');
       expect(svg?.getAttribute('role'), url).toBe('img');
       expect(svg?.getAttribute('aria-labelledby'), url).toBe(`${id}-title ${id}-desc`);

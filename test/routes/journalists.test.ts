@@ -245,15 +245,15 @@ describe('badges and embeds', () => {
   };
   const lines = (svg: Element | null) => [...(svg?.querySelectorAll('text') ?? [])].map((e) => e.textContent);
 
-  it('draws the same figure as the API, for the same moment, cached for a day when pinned', async () => {
+  it('draws the same figure as the API, for the same moment, kept for ever when pinned', async () => {
     const { board } = story.bodies;
     const api = (await get(`/api/institutions/${board.slug}?as_of=2021-05-06T11:30`)).json();
     const { res, svg } = await badge(`/badges/${board.slug}.svg?as_of=2021-05-06T11:30&rev=${rev()}`);
     expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
     // A moment and a revision both pinned: the badge can never change.
-    expect(res.headers['cache-control']).toBe('public, max-age=86400');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     // A moment alone reads the latest revision, which a correction may change.
-    expect((await badge(`/badges/${board.slug}.svg?as_of=2021-05-06T11:30`)).res.headers['cache-control']).toBe('public, max-age=300');
+    expect((await badge(`/badges/${board.slug}.svg?as_of=2021-05-06T11:30`)).res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     expect(svg?.querySelector('title')?.textContent).toBe(`National Scheme Board · ${api.institution.silence.calendarDays} days without comment`);
     expect(svg?.getAttribute('role')).toBe('img');
     expect(svg?.getAttribute('aria-label')).toBe('National Scheme Board · 13 days without comment');
@@ -270,7 +270,7 @@ describe('badges and embeds', () => {
     ['police', '?ask=halt', 'Borsetshire Police · Close the scheme: No position'],
   ] as const)('the badge of %s%s says “%s”', async (who, query, text) => {
     const { res, svg } = await badge(`/badges/${story.bodies[who].slug}.svg${query}`);
-    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     expect(svg?.getAttribute('aria-label')).toBe(text);
     expect(svg?.querySelector('title')?.textContent).toBe(text);
   });

@@ -70,7 +70,7 @@ describe('feeds', () => {
   it('serves a valid Atom feed of the published timeline, newest first', async () => {
     const res = await get('/feed.atom');
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     const feed = xml.parse(res.body).feed;
     expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
     for (const required of ['id', 'title', 'updated', 'author']) expect(feed[required], required).toBeDefined();
@@ -161,7 +161,7 @@ describe('open data', () => {
     const { bodies } = story;
     const res = await get('/data/institutions.csv?as_of=2021-05-06T11:30');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     const rows = parse(res.body, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.name)).toEqual([
       'Ambridge Constabulary', 'Borsetshire Police', 'Felpersham Mental Health NHS Trust', 'Loxley <Body> & Co',
@@ -195,7 +195,7 @@ describe('open data', () => {
     const { bodies } = story;
     const res = await get('/data/events.csv');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     const rows = parse(res.body, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(newestFirst().length);
     expect(Object.keys(rows[0]!)).toEqual(['institution', 'date', 'time', 'type', 'channel', 'response_type', 'from', 'summary', 'quote', 'source_title', 'source_url', 'source_publisher', 'source_date', 'status', 'halt', 'review', 'late_on', 'long_overdue_on']);
@@ -245,6 +245,6 @@ describe('what other sites may read', () => {
     const res = await get(`/institutions/${story.bodies.board.slug}/feed.atom`, { origin: 'https://news.example' });
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
-    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
   });
 });

@@ -12,10 +12,12 @@ import { currentPositions, type PositionStatement } from '../../src/domain/posit
 import { silence } from '../../src/domain/silence.js';
 import { RESPONSE_TYPES, STANCES, type EventStatus, type ResponseType, type Stance } from '../../src/domain/vocabulary.js';
 import { importEventsCsv } from '../../src/records/csv-import.js';
-import { insertEvent } from '../../src/records/events.js';
+import { insertEvent, writeDetails } from '../../src/records/events.js';
+import { setEventDeleted } from '../../src/records/log-events.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { Revision, syncEvent } from '../../src/records/revisions.js';
 import { seedIfEmpty } from '../../src/records/seed.js';
+import { positionsOverTime } from '../../src/tracker/charts.js';
 import { institutionsAsAt, now, type Tracker } from '../../src/tracker/tracker.js';
 import { FIXTURE_DATA, institution, response, type MadeInstitution } from '../factories.js';
 import { tempDir, TEST_NOW } from '../helpers.js';
@@ -116,6 +118,77 @@ describe('figures from SQL agree with the domain rules', () => {
       const view = institutionsAsAt(tracker, now(tracker, TEST_NOW)).find((v) => v.id === q.id)!;
       expect(view).toMatchObject({ silence: null, involved: false, positions: { halt: { stance: 'none' }, review: { stance: 'none' } } });
     }
+  });
+});
+
+describe('figures as at now, kept and brought up to date revision by revision', () => {
+  it('agree after every change with the figures read afresh: events added, corrected, moved, restated, deleted and restored', () => {
+    const { db, tracker } = freshTracker();
+    const rnd = random(11);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+    const bodies = Array.from({ length: 8 }, (_, i) => institution(db, { name: `Kept Body ${i + 1}` }));
+    const asks = db.$client.prepare('SELECT id, slug FROM asks').all() as { id: number; slug: string }[];
+    const actor = { userId: null, name: 'test' };
+    const events: number[] = [];
+    const deleted = new Set<number>();
+    const at = () => now(tracker, TEST_NOW);
+    // What a tracker with nothing kept reads: the same database, read afresh.
+    const afresh = () => ({ ...tracker });
+    const stances = () => (rnd() < 0.6 ? asks.filter(() => rnd() < 0.5).map((a) => ({ askId: a.id, stance: pick(STANCES) })) : []);
+    const operations = {
+      add: () => {
+        const type = pick(['contact', 'response', 'response', 'milestone'] as const);
+        db.transaction((tx) => {
+          const id = insertEvent(tx, {
+            type, institutionId: pick(bodies).id, date: addDays('2026-09-01', Math.floor(rnd() * 80)), time: rnd() < 0.5 ? null : '10:30',
+            channel: type === 'contact' ? 'email' : null, fromName: null, responseType: type === 'response' ? pick(RESPONSE_TYPES) : null,
+            answersEventId: null, summary: `event ${events.length}`, quote: null, dueOn: null, status: 'published',
+            positions: type === 'contact' ? [] : stances(), sources: [{ title: 'A source', url: null, publisher: null, publishedOn: null }], createdBy: 'test',
+          }, TEST_NOW);
+          syncEvent(tx, id, new Revision(tx, actor, 'event.create', TEST_NOW, null, id));
+          events.push(id);
+        });
+      },
+      // A correction of its date, its institution (moved: both institutions change) or its positions.
+      correct: () => {
+        const id = pick(events.filter((e) => !deleted.has(e)));
+        db.transaction((tx) => {
+          const roll = rnd();
+          if (roll < 0.4) {
+            const date = addDays('2026-09-01', Math.floor(rnd() * 80));
+            db.$client.prepare('UPDATE events SET occurred_on = ?, occurred_at = ? WHERE id = ?').run(date, instantOf(date), id);
+          } else if (roll < 0.7) {
+            db.$client.prepare('UPDATE events SET institution_id = ? WHERE id = ?').run(pick(bodies).id, id);
+          } else {
+            const type = (db.$client.prepare('SELECT type FROM events WHERE id = ?').get(id) as { type: string }).type;
+            writeDetails(tx, id, { positions: type === 'contact' ? [] : stances(), sources: [{ title: 'A source', url: null, publisher: null, publishedOn: null }] });
+          }
+          syncEvent(tx, id, new Revision(tx, actor, 'event.update', TEST_NOW, 'A correction.', id));
+        });
+      },
+      remove: () => {
+        const id = pick(events.filter((e) => !deleted.has(e)));
+        expect(setEventDeleted(db, id, true, 'Logged twice.', actor, TEST_NOW).ok).toBe(true);
+        deleted.add(id);
+      },
+      restore: () => {
+        const id = pick([...deleted]);
+        expect(setEventDeleted(db, id, false, null, actor, TEST_NOW).ok).toBe(true);
+        deleted.delete(id);
+      },
+    };
+    for (let i = 0; i < 10; i++) operations.add();
+    institutionsAsAt(tracker, at());
+    for (let step = 0; step < 120; step++) {
+      const roll = rnd();
+      const done = roll < 0.4 ? 'add' : roll < 0.75 ? 'correct' : roll < 0.9 || deleted.size === 0 ? 'remove' : 'restore';
+      operations[done]();
+      // Sometimes several revisions come between two readings.
+      if (rnd() < 0.3) continue;
+      expect(institutionsAsAt(tracker, at()), `after ${done} (step ${step})`).toEqual(institutionsAsAt(afresh(), at()));
+      expect(positionsOverTime(tracker, at()), `after ${done} (step ${step})`).toEqual(positionsOverTime(afresh(), at()));
+    }
+    expect(deleted.size + events.length).toBeGreaterThan(40);
   });
 });
 

@@ -78,16 +78,17 @@ export interface Activity {
 }
 
 /**
- * Per institution with any event in the reading: its first and latest events and how many. The
- * covering indexes answer it without reading the table.
+ * Per institution (all, or the one given) with any event in the reading: its first and latest
+ * events and how many. The covering indexes answer it without reading the table.
  */
-export function activity(db: Db, r: Reading): Activity[] {
+export function activity(db: Db, r: Reading, institutionId: number | null): Activity[] {
+  const one = institutionId === null ? 'IS NOT NULL' : '= @institutionId';
   const sql = `
     SELECT e.institution_id AS institutionId, MIN(e.occurred_at) AS firstActivityAt, MAX(e.occurred_at) AS lastActivityAt, COUNT(*) AS events,
       SUM(e.type = 'contact') AS contacts
-    FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_figures' : 'ev_figures'} WHERE ${visible(r)} AND e.institution_id IS NOT NULL
+    FROM event_versions e INDEXED BY ${r.latest ? 'ev_now_figures' : 'ev_figures'} WHERE ${visible(r)} AND e.institution_id ${one}
     GROUP BY e.institution_id`;
-  return prepared(db, sql).all(readingParams(r)) as Activity[];
+  return prepared(db, sql).all({ ...readingParams(r), institutionId }) as Activity[];
 }
 
 /** An event's columns as stored (the drizzle schema's row). */
@@ -242,9 +243,10 @@ export function answeredOn(db: Db, r: Reading, versionIds: number[]): Map<number
   const rows = prepared(
     db,
     `SELECT e.version_id AS versionId,
-       (SELECT MIN(a.occurred_on) FROM event_versions a
+       (SELECT a.occurred_on FROM event_versions a
         WHERE ${visible(r, 'a')} AND a.institution_id = e.institution_id AND a.type = 'response' AND a.response_type IN (${COMMENT_TYPES})
-          AND (a.occurred_at > e.occurred_at OR (a.occurred_at = e.occurred_at AND a.event_id > e.event_id))) AS answeredOn
+          AND (a.occurred_at, a.event_id) > (e.occurred_at, e.event_id)
+        ORDER BY a.occurred_at, a.event_id LIMIT 1) AS answeredOn
      FROM event_versions e WHERE e.version_id IN (SELECT value FROM json_each(@list)) AND e.type = 'contact'`,
   ).all({ ...readingParams(r), list: JSON.stringify(versionIds) }) as { versionId: number; answeredOn: string | null }[];
   for (const row of rows) answered.set(row.versionId, row.answeredOn);
@@ -294,14 +296,24 @@ export function eventRecord(db: Db, id: number): EventRecord | null {
   return { ...row, source: row.source ? JSON.parse(row.source) : null, stances: row.stances ? JSON.parse(row.stances) : {} };
 }
 
+/** Rows written through each connection that no figure or public answer reads (sessions), which its change token leaves out. */
+const unreadWrites = new WeakMap<Db, number>();
+
+/** Counts rows written that no figure reads (a signed-in campaigner's session kept alive, say). */
+export function countUnreadWrites(db: Db, rows: number): void {
+  unreadWrites.set(db, (unreadWrites.get(db) ?? 0) + rows);
+}
+
 /**
  * A token that changes whenever the database changes, through this connection or another
- * (an import run from the command line, say).
+ * (an import run from the command line, say): its rows (but for those counted as read by no
+ * figure) or its tables.
  */
 export function changeToken(db: Db): string {
-  const external = db.$client.pragma('data_version', { simple: true }) as number;
-  const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
-  return `${external}:${own}`;
+  const external = (prepared(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
+  const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n - (unreadWrites.get(db) ?? 0);
+  const schema = (prepared(db, 'PRAGMA schema_version').get() as { schema_version: number }).schema_version;
+  return `${external}:${own}:${schema}`;
 }
 
 /** The instant of the latest published event at the reading's revision, or null. */
@@ -326,13 +338,14 @@ export function recordExtent(db: Db, r: Reading): { events: number; first: strin
 }
 
 /** Every statement of a stance in the reading (for positions over time). */
-export function allPositionStatements(db: Db, r: Reading): (PositionStatement & { institutionId: number })[] {
+export function allPositionStatements(db: Db, r: Reading, institutionId: number | null = null): (PositionStatement & { institutionId: number })[] {
+  const one = institutionId === null ? 'IS NOT NULL' : '= @institutionId';
   return prepared(
     db,
     `SELECT ${HISTORY_COLUMNS}, a.slug AS ask, p.stance
      FROM event_version_positions p JOIN event_versions e ON e.version_id = p.version_id JOIN asks a ON a.id = p.ask_id
-     WHERE ${visible(r)} AND e.institution_id IS NOT NULL`,
-  ).all(readingParams(r)) as (PositionStatement & { institutionId: number })[];
+     WHERE ${visible(r)} AND e.institution_id ${one}`,
+  ).all({ ...readingParams(r), institutionId }) as (PositionStatement & { institutionId: number })[];
 }
 
 /**

@@ -12,6 +12,25 @@ export interface RevisionRow {
   eventId: number | null;
 }
 
+/**
+ * What the revisions after `after` up to `upTo` changed that the figures read: the institutions
+ * whose published events were added, changed, moved, deleted or restored (on either side of a
+ * move), and whether any of the campaign's asks changed.
+ */
+export function touchedBetween(db: Db, after: number, upTo: number): { institutionIds: number[]; asks: boolean } {
+  const params = { after, upTo };
+  const rows = prepared(
+    db,
+    `SELECT institution_id AS id FROM event_versions WHERE rev_from > @after AND rev_from <= @upTo AND institution_id IS NOT NULL
+     UNION SELECT institution_id FROM event_versions WHERE rev_to > @after AND rev_to <= @upTo AND institution_id IS NOT NULL`,
+  ).all(params) as { id: number }[];
+  const asks = prepared(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM ask_versions WHERE (rev_from > @after AND rev_from <= @upTo) OR (rev_to > @after AND rev_to <= @upTo)) AS changed`,
+  ).get(params) as { changed: number };
+  return { institutionIds: rows.map((r) => r.id), asks: asks.changed === 1 };
+}
+
 export function revisionRow(db: Db, id: number): RevisionRow | null {
   return (prepared(db, 'SELECT id, at, actor, action, note, event_id AS eventId FROM revisions WHERE id = @id').get({ id }) as RevisionRow | undefined) ?? null;
 }

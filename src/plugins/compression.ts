@@ -1,0 +1,41 @@
+/**
+ * Compression (brotli or gzip, as the client accepts) with @fastify/compress. The render cache
+ * (render-cache.ts) compresses the public answers it keeps itself, with the same choices and
+ * settings, so that each is compressed once; @fastify/compress compresses everything else (the
+ * workspace, the streamed downloads, the static files).
+ */
+import zlib from 'node:zlib';
+import { promisify } from 'node:util';
+import fp from 'fastify-plugin';
+import fastifyCompress from '@fastify/compress';
+import { negotiate } from '@fastify/accept-negotiator';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export type Encoding = 'br' | 'gzip';
+
+/** The encodings offered, in the order preferred. */
+const ENCODINGS: Encoding[] = ['br', 'gzip'];
+/** Smaller answers are sent as they are: compressing them saves too little. */
+export const COMPRESS_AT_BYTES = 1024;
+/** Brotli's quality 4: nearly gzip's speed for clearly smaller files (its default, 11, is far too slow to serve). */
+const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
+
+/** The encoding to send a body of `bytes` in to this client, or null to send it as it is. */
+export function chooseEncoding(request: FastifyRequest, bytes: number): Encoding | null {
+  const accepted = request.headers['accept-encoding'];
+  if (bytes < COMPRESS_AT_BYTES || typeof accepted !== 'string') return null;
+  // As @fastify/compress reads the header: `*` and x-gzip stand for gzip.
+  return negotiate(accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), ENCODINGS) as Encoding | null;
+}
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/** The body compressed, off the event loop (in libuv's thread pool). */
+export function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
+  return encoding === 'br' ? brotli(body, BROTLI) : gzip(body);
+}
+
+export default fp(async function compression(app: FastifyInstance) {
+  await app.register(fastifyCompress, { global: true, encodings: ENCODINGS, threshold: COMPRESS_AT_BYTES, brotliOptions: BROTLI });
+});
