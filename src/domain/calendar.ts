@@ -72,10 +72,18 @@ export function londonTimeOf(instant: number): string {
  * the autumn is taken at its first (BST) occurrence.
  */
 export function instantOf(date: LondonDate, time?: string | null): number {
-  const dt = DateTime.fromISO(`${date}T${time ?? '00:00'}`, { zone: LONDON });
+  const wall = `${date}T${time ?? '00:00'}`;
+  const known = instants.get(wall);
+  if (known !== undefined) return known;
+  const dt = DateTime.fromISO(wall, { zone: LONDON });
   if (!dt.isValid) throw new Error(`Not a London date and time: ${date} ${time ?? ''}`);
-  return firstOccurrence(dt);
+  if (instants.size >= 10_000) instants.clear();
+  instants.set(wall, firstOccurrence(dt));
+  return instants.get(wall)!;
 }
+
+/** Instants already worked out (every page asks for the ends of the same few days): luxon's zone arithmetic is slow. */
+const instants = new Map<string, number>();
 
 /** Of the two instants an autumn wall-clock time can mean, the earlier (BST) one. */
 function firstOccurrence(dt: DateTime): number {
