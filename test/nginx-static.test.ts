@@ -13,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DATA } from './factories.js';
 import { makeApp, tempDir, type TestApp } from './helpers.js';
-import { buildStory, exportCopy, filesUnder, read, type Story } from './static-copy.js';
+import { buildStory, exportCopy, filesUnder, read, type Story } from './static-copy/support.js';
 
 /** A program on the PATH or in the system's folders (nginx lives in /usr/sbin), or null. */
 function program(name: string): string | null {

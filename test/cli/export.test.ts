@@ -14,7 +14,7 @@ import { MANIFEST } from '../../src/static-copy/site.js';
 import { currentRevision } from '../../src/tracker/tracker.js';
 import { contact, FIXTURE_DATA } from '../factories.js';
 import { dom, makeApp, shown, tempDir, TEST_NOW, words, type TestApp } from '../helpers.js';
-import { buildStory, COPY_URL, exportCopy, filesUnder, hashes, linksOf, LIVE_URL, read, resolveLink, type Story } from '../static-copy.js';
+import { buildStory, COPY_URL, exportCopy, filesUnder, hashes, linksOf, LIVE_URL, read, resolveLink, type Story } from '../static-copy/support.js';
 
 let t: TestApp;
 let story: Story;

@@ -2,11 +2,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../src/config.js';
-import { addDays } from '../src/domain/calendar.js';
-import { exportStaticCopy, type StaticExportOptions } from '../src/static-copy/site.js';
-import { contact, FIXTURE_DATA, institution, milestone, response, type MadeInstitution } from './factories.js';
-import { dom, TEST_NOW, type TestApp } from './helpers.js';
+import { loadConfig } from '../../src/config.js';
+import { addDays } from '../../src/domain/calendar.js';
+import { exportStaticCopy, type StaticExportOptions } from '../../src/static-copy/site.js';
+import { contact, FIXTURE_DATA, institution, milestone, response, type MadeInstitution } from '../factories.js';
+import { dom, TEST_NOW, type TestApp } from '../helpers.js';
 
 export interface Story {
   police: MadeInstitution;
