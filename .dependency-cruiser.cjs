@@ -14,6 +14,7 @@ module.exports = {
     { name: 'plugins-not-to-routes', severity: 'error', comment: 'Plugins serve every route; they know none.', from: { path: '^src/plugins/' }, to: { path: '^src/routes/' } },
     { name: 'records-not-to-web', severity: 'error', comment: 'The write side knows nothing of HTTP or pages.', from: { path: '^src/records/' }, to: { path: '^src/(routes|render|plugins)/' } },
     { name: 'tracker-not-to-web', severity: 'error', comment: 'The read side knows nothing of HTTP or pages.', from: { path: '^src/tracker/' }, to: { path: '^src/(routes|render|plugins)/' } },
+    { name: 'static-copy-through-the-app', severity: 'error', comment: 'The static copy is rendered by the app’s own routes, not read from the database.', from: { path: '^src/static-copy/' }, to: { path: '^src/(db|records|routes)/' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
+import type { StaticCopy } from './render/page.js';
 import asOf from './plugins/as-of.js';
 import compression from './plugins/compression.js';
 import downloads from './plugins/downloads.js';
@@ -25,6 +26,7 @@ import dataRoutes from './routes/data.js';
 import feedRoutes from './routes/feeds.js';
 import homeRoutes from './routes/home.js';
 import institutionRoutes from './routes/institutions.js';
+import staticCopyRoutes from './routes/static-copy.js';
 import timelineRoutes from './routes/timeline.js';
 
 declare module 'fastify' {
@@ -35,8 +37,11 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     /** The clock (epoch ms); tests pin it. */
     now: () => number;
+    /** Set when the app renders the static copy (npm run export); null when it serves. */
+    staticCopy: StaticCopy | null;
   }
 }
+
 
 export interface RouteEntry {
   method: string;
@@ -49,6 +54,11 @@ export interface AppOptions {
   now?: () => number;
   /** Where the log goes (standard output unless given; tests read it). */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Render pages for the static copy: forms that need the server point to the live tracker or
+   * say they are not available, and the record is read from one snapshot taken when the app is ready.
+   */
+  staticCopy?: StaticCopy;
 }
 
 /** Trusts the nearest `hops` proxies in front of the server. */
@@ -80,12 +90,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, schema: route.schema });
   });
   app.decorate('now', options.now ?? Date.now);
+  app.decorate('staticCopy', options.staticCopy ?? null);
 
   await app.register(security, { rateLimitPerMinute: config.rateLimitPerMinute });
   await app.register(formbody);
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 11 } });
   await app.register(views, { production: config.nodeEnv !== 'development' });
-  await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl });
+  await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, snapshot: options.staticCopy !== undefined });
   await app.register(errors);
   await app.register(asOf);
   await app.register(downloads, { max: config.maxConcurrentExports });
@@ -108,6 +119,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
   await app.register(authRoutes); //        /login, /logout
   await app.register(adminRoutes); //       /admin/*: the campaigners' workspace (signed in; some routes admins only)
+  if (options.staticCopy) await app.register(staticCopyRoutes); // /not-in-this-copy: only in the static copy
 
   return app;
 }

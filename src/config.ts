@@ -16,6 +16,8 @@ export interface Config {
   databasePath: string;
   /** Absolute base for links in citations and feeds, without a trailing slash. */
   baseUrl: string;
+  /** The live tracker's address, without a trailing slash: where the static copy sends what needs the server (null: nowhere). */
+  liveUrl: string | null;
   /** Where the shipped data (campaign.json, directory CSVs, documented events) lives. */
   dataDir: string;
   /** Requests allowed per address per minute. */
@@ -91,6 +93,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`BASE_URL must be an absolute http(s) URL such as https://tracker.example.org (got “${env.BASE_URL}”)`);
   }
 
+  let liveUrl = env.LIVE_URL ? env.LIVE_URL : null;
+  if (liveUrl !== null) {
+    try {
+      const url = new URL(liveUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+      liveUrl = url.toString().replace(/\/+$/, '');
+    } catch {
+      problems.push(`LIVE_URL must be an absolute http(s) URL such as https://tracker.example.org (got “${env.LIVE_URL}”)`);
+    }
+  }
+
   const rateLimitPerMinute = parseInteger(env.RATE_LIMIT_PER_MINUTE ?? '600');
   if (rateLimitPerMinute === null || rateLimitPerMinute < 1) {
     problems.push(`RATE_LIMIT_PER_MINUTE must be a positive whole number (got “${env.RATE_LIMIT_PER_MINUTE}”)`);
@@ -142,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databasePath: databasePath === ':memory:' ? databasePath : path.resolve(databasePath),
     baseUrl,
+    liveUrl,
     dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(PROJECT_ROOT, 'data'),
     rateLimitPerMinute: rateLimitPerMinute ?? 600,
     logRequests: env.LOG_REQUESTS !== 'false',

@@ -141,6 +141,7 @@ export function instantOf(date: LondonDate, time?: string | null): number {
   return meanings.length > 0 ? Math.min(...meanings) : wall - Math.min(before, after);
 }
 
+
 /** Of the two instants an autumn wall-clock time can mean, the earlier (BST) one. */
 function firstOccurrence(dt: DateTime): number {
   const wall = dt.toFormat('yyyy-MM-dd HH:mm:ss.SSS');

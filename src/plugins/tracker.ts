@@ -1,7 +1,7 @@
 /** Opens the database (migrating it, and loading the shipped data on first start) and the tracker. */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase } from '../db/client.js';
+import { openDatabase, openSnapshot, type Db } from '../db/client.js';
 import { currentCalendar, holidaysToken } from '../records/holidays.js';
 import { seedIfEmpty } from '../records/seed.js';
 import { calendarState } from '../tracker/health.js';
@@ -19,6 +19,11 @@ export interface TrackerOptions {
   databasePath: string;
   dataDir: string;
   baseUrl: string;
+  /**
+   * Once the app is ready, read the record from one read-only snapshot taken then, whatever is
+   * written later (the static copy: every file at the same revision).
+   */
+  snapshot?: boolean;
 }
 
 export default fp(async function tracker(app: FastifyInstance, options: TrackerOptions) {
@@ -36,6 +41,21 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
 
   const state = calendarState(t, app.now());
   if (state.message) app.log.warn(state.message);
+
+  if (options.snapshot && options.databasePath !== ':memory:') {
+    // After every plugin has started (the session sweep writes), reads move to the snapshot for good.
+    let snapshot: Db | null = null;
+    app.addHook('onReady', async () => {
+      snapshot = openSnapshot(options.databasePath);
+      t.db = snapshot;
+      t.calendar = currentCalendar(snapshot, options.dataDir);
+    });
+    app.addHook('onClose', async () => {
+      snapshot?.$client.close();
+    });
+    app.decorate('reloadCalendar', () => {});
+    return;
+  }
 
   // Holidays added by another process (npm run import -- holidays) are seen on the next request:
   // SQLite's data_version changes only when another connection commits, so this is one pragma

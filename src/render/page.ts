@@ -7,6 +7,12 @@ import { isoInstant, londonDateOf, type WorkingCalendar } from '../domain/calend
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
 import * as format from './format.js';
 
+/** How pages are rendered for the static copy (npm run export). */
+export interface StaticCopy {
+  /** The live tracker, where forms and links that need the server go; null when there is none to send readers to. */
+  liveUrl: string | null;
+}
+
 export interface PageContext {
   title: string;
   path: string;
@@ -45,6 +51,8 @@ export interface PageContext {
   calendarNote: string | null;
   /** The thing the page is about, for the notice: one institution or one event (else everything). */
   revisionScope?: { institutionId?: number; eventId?: number };
+  /** Set when the page is rendered for the static copy: what needs the server goes to the live tracker, or is said to be unavailable. */
+  staticCopy: StaticCopy | null;
 }
 
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
@@ -74,6 +82,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     calendarNote: calendarNote(request.server.tracker.calendar, request.asOf),
     stale: request.workspace ? null : staleNote(freshness(request.server.tracker, request.at ?? { asOf: request.asOf, rev: request.latestRev ?? request.rev }).staleSince),
     ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
+    staticCopy: request.server.staticCopy,
   };
 }
 

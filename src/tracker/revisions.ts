@@ -5,7 +5,7 @@
  * all read them from here.
  */
 import { explainDueDate, type DueDay } from '../domain/reply-due.js';
-import { publicInstitutions } from '../db/queries/directory.js';
+import { publicInstitutions, type PublicInstitution } from '../db/queries/directory.js';
 import { versionDetails } from '../db/queries/events.js';
 import { askChanges, eventChanges, institutionChanges, legacyNotes, revisionRow, revisionsById, type VersionState } from '../db/queries/revisions.js';
 import { londonTimeOf } from '../domain/calendar.js';
@@ -87,13 +87,25 @@ export interface ChangeScope {
   limit: number;
 }
 
+/** The directory as the record stands now, by id: kept while the revision stays the same (every event page with a change reads it). */
+function directoryNow(t: Tracker): Map<number, PublicInstitution> {
+  const rev = currentRevision(t);
+  const kept = directories.get(t.db);
+  if (kept && kept.rev === rev) return kept.byId;
+  const byId = new Map(publicInstitutions(t.db, reading(t, { asOf: Number.MAX_SAFE_INTEGER, rev })).map((i) => [i.id, i]));
+  directories.set(t.db, { rev, byId });
+  return byId;
+}
+
+const directories = new WeakMap<Tracker['db'], { rev: number; byId: Map<number, PublicInstitution> }>();
+
 type Shown = string | number | null | undefined;
 const text = (v: Shown) => (v === null || v === undefined || v === '' ? '—' : String(v));
 
 /** Every change in the scope, newest first: at most `limit` of each kind. */
 export function recordChanges(t: Tracker, scope: ChangeScope): RecordChange[] {
   const events = eventChanges(t.db, { ...scope, lateAfterMs: scope.lateOnly ? LATE_MS : null });
-  const institutionsNow = new Map(publicInstitutions(t.db, reading(t, { asOf: Number.MAX_SAFE_INTEGER, rev: currentRevision(t) })).map((i) => [i.id, i]));
+  const institutionsNow = events.length === 0 ? new Map<number, PublicInstitution>() : directoryNow(t);
   const versionIds = events.flatMap((c) => [c.before?.versionId, c.after?.versionId]).filter((id): id is number => id !== undefined);
   const { positions, sources } = versionDetails(t.db, versionIds);
   const side = (v: VersionState | null): EventSide | null => {
