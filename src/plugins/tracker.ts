@@ -61,14 +61,15 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
   // SQLite's data_version changes only when another connection commits, so this is one pragma
   // per request and a count only after such a commit.
   let token = holidaysToken(db);
-  let dataVersion = db.$client.pragma('data_version', { simple: true });
+  const readDataVersion = db.$client.prepare('PRAGMA data_version').pluck();
+  let dataVersion = readDataVersion.get();
   const reload = () => {
     token = holidaysToken(db);
     t.calendar = currentCalendar(db, options.dataDir);
   };
   app.decorate('reloadCalendar', reload);
   app.addHook('onRequest', async () => {
-    const version = db.$client.pragma('data_version', { simple: true });
+    const version = readDataVersion.get();
     if (version === dataVersion) return;
     dataVersion = version;
     if (holidaysToken(db) !== token) reload();

@@ -209,22 +209,21 @@ function readRows(t: Tracker, r: Reading, only: number | null): FigureRows {
 /** Beyond this many institutions touched by new revisions (a large import), all are read again. */
 const MAX_TOUCHED = 40;
 
-/** The rows as the record stands now, at the latest revision they were read or brought up to date at. */
-const rowsNow = new WeakMap<Tracker, FigureRows & { rev: number }>();
+/** The rows at the latest revision, by moment (as momentOf gives it), at the revision they were read or brought up to date at. */
+const rowsKept = new WeakMap<Tracker, Map<string, FigureRows & { rev: number }>>();
 /** The rows of the last other reading asked for (a pinned moment), for the several figures of one page. */
 const rowsLast = new WeakMap<Tracker, { key: string; rows: FigureRows }>();
 
 /**
- * The rows of every institution in the reading. As at now (the latest revision, at or after the
- * latest published event) they depend on the revision alone: they are kept, and when revisions
- * are added (an event logged, corrected, moved, deleted) only the institutions those touched are
- * read again, so the first page after a change costs a few small queries instead of reading every
- * event. (A revision, once made, never changes: that is what makes this sound.)
+ * The rows of every institution in the reading. At the latest revision they depend on the
+ * revision and the moment alone (as at now, on the revision alone): they are kept, and when
+ * revisions are added (an event logged, corrected, moved, deleted) only the institutions those
+ * touched are read again, so the first page after a change costs a few small queries instead of
+ * reading every event. (A revision, once made, never changes: that is what makes this sound.)
  */
 function figureRows(t: Tracker, at: At): FigureRows {
   const r = reading(t, at);
-  const latest = r.latest ? latestPublishedAt(t.db, r) : null;
-  if (!r.latest || (latest !== null && at.asOf < latest)) {
+  if (!r.latest) {
     const key = `${changeToken(t.db)}|${r.rev}|${r.asOf}`;
     const last = rowsLast.get(t);
     if (last?.key === key) return last.rows;
@@ -232,7 +231,10 @@ function figureRows(t: Tracker, at: At): FigureRows {
     rowsLast.set(t, { key, rows });
     return rows;
   }
-  const kept = rowsNow.get(t);
+  const moment = momentOf(t, r).startsWith('on ') ? 'now' : `at ${r.asOf}`;
+  let byMoment = rowsKept.get(t);
+  if (!byMoment) rowsKept.set(t, (byMoment = new Map()));
+  const kept = byMoment.get(moment);
   if (kept?.rev === r.rev) return kept;
   const touched = kept && kept.rev < r.rev ? touchedBetween(t.db, kept.rev, r.rev) : null;
   let rows: FigureRows;
@@ -249,7 +251,12 @@ function figureRows(t: Tracker, at: At): FigureRows {
   } else {
     rows = readRows(t, r, null);
   }
-  rowsNow.set(t, { ...rows, rev: r.rev });
+  byMoment.delete(moment);
+  byMoment.set(moment, { ...rows, rev: r.rev });
+  for (const oldest of byMoment.keys()) {
+    if (byMoment.size <= KEPT_READINGS) break;
+    byMoment.delete(oldest);
+  }
   return rows;
 }
 
@@ -299,24 +306,44 @@ function withFigures(t: Tracker, rows: PublicInstitution[], asks: Ask[], at: At,
 }
 
 /**
- * Keeps what was computed for a reading while it cannot change. At the latest revision, when T
- * is at or after the latest published event (as it is for "now"), figures depend only on the
- * data and on T's London date, so the answer is kept until either changes. Other readings are
- * computed afresh.
+ * What figures as at a moment depend on besides the record: once the moment is at or after the
+ * latest published event (as "now" is), nothing later can count, and only its London date
+ * matters (silences count days); before it (the end of a campaign that ended, a pinned moment),
+ * the moment itself.
+ */
+function momentOf(t: Tracker, r: Reading): string {
+  const latest = latestPublishedAt(t.db, r);
+  return latest === null || r.asOf >= latest ? `on ${londonDateOf(r.asOf)}` : `at ${r.asOf}`;
+}
+
+/**
+ * Keeps what was computed for a reading at the latest revision while it cannot change: until the
+ * data, the moment (its date, as at now), or the bank holiday list changes. A few readings are
+ * kept at once (now, the end of a campaign, a moment a link pins), the least recently used
+ * dropped. Readings of older revisions are computed afresh.
  */
 export function keptAsAt<T>(t: Tracker, name: string, at: At, compute: () => T): T {
   const r = reading(t, at);
   if (!r.latest) return compute();
-  const latest = latestPublishedAt(t.db, r);
-  if (latest !== null && at.asOf < latest) return compute();
-  const key = `${changeToken(t.db)}|${at.rev}|${londonDateOf(at.asOf)}|${t.calendar.holidays.length}`;
-  let kept = keptValues.get(t);
-  if (!kept || kept.key !== key) keptValues.set(t, (kept = { key, values: new Map() }));
-  if (!kept.values.has(name)) kept.values.set(name, compute());
-  return kept.values.get(name) as T;
+  const key = `${changeToken(t.db)}|${at.rev}|${momentOf(t, r)}|${t.calendar.holidays.length}`;
+  let readings = keptValues.get(t);
+  if (!readings) keptValues.set(t, (readings = new Map()));
+  let values = readings.get(key);
+  if (values) readings.delete(key);
+  else values = new Map();
+  readings.set(key, values);
+  for (const oldest of readings.keys()) {
+    if (readings.size <= KEPT_READINGS) break;
+    readings.delete(oldest);
+  }
+  if (!values.has(name)) values.set(name, compute());
+  return values.get(name) as T;
 }
 
-const keptValues = new WeakMap<Tracker, { key: string; values: Map<string, unknown> }>();
+/** How many readings are kept at once, each with its figures. */
+const KEPT_READINGS = 4;
+/** The readings kept, the most recently used last. */
+const keptValues = new WeakMap<Tracker, Map<string, Map<string, unknown>>>();
 
 /** Every institution with its figures in the reading. */
 export function institutionsAsAt(t: Tracker, at: At): InstitutionView[] {

@@ -132,6 +132,7 @@ describe('figures as at now, kept and brought up to date revision by revision', 
     const events: number[] = [];
     const deleted = new Set<number>();
     const at = () => now(tracker, TEST_NOW);
+    const earlier = () => now(tracker, endOfLondonDay('2026-10-15'));
     // What a tracker with nothing kept reads: the same database, read afresh.
     const afresh = () => ({ ...tracker });
     const stances = () => (rnd() < 0.6 ? asks.filter(() => rnd() < 0.5).map((a) => ({ askId: a.id, stance: pick(STANCES) })) : []);
@@ -179,6 +180,7 @@ describe('figures as at now, kept and brought up to date revision by revision', 
     };
     for (let i = 0; i < 10; i++) operations.add();
     institutionsAsAt(tracker, at());
+    institutionsAsAt(tracker, earlier());
     for (let step = 0; step < 120; step++) {
       const roll = rnd();
       const done = roll < 0.4 ? 'add' : roll < 0.75 ? 'correct' : roll < 0.9 || deleted.size === 0 ? 'remove' : 'restore';
@@ -187,6 +189,9 @@ describe('figures as at now, kept and brought up to date revision by revision', 
       if (rnd() < 0.3) continue;
       expect(institutionsAsAt(tracker, at()), `after ${done} (step ${step})`).toEqual(institutionsAsAt(afresh(), at()));
       expect(positionsOverTime(tracker, at()), `after ${done} (step ${step})`).toEqual(positionsOverTime(afresh(), at()));
+      // And as at a moment before the latest event (the end of a campaign that ended, say), kept too.
+      expect(institutionsAsAt(tracker, earlier()), `after ${done} (step ${step}), as at 15 October`).toEqual(institutionsAsAt(afresh(), earlier()));
+      expect(positionsOverTime(tracker, earlier()), `after ${done} (step ${step}), as at 15 October`).toEqual(positionsOverTime(afresh(), earlier()));
     }
     expect(deleted.size + events.length).toBeGreaterThan(40);
   });
