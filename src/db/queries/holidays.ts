@@ -11,3 +11,9 @@ export function holidaysToken(db: Db): string {
   const row = db.$client.prepare('SELECT count(*) AS n, max(date) AS last FROM bank_holidays').get() as { n: number; last: string | null };
   return `${row.n}|${row.last ?? ''}`;
 }
+
+/** Reads SQLite's data_version: it changes whenever another connection commits to the database. */
+export function dataVersionReader(db: Db): () => unknown {
+  const statement = db.$client.prepare('PRAGMA data_version').pluck();
+  return () => statement.get();
+}
