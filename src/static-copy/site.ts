@@ -121,7 +121,7 @@ class Contents {
     return null;
   }
 
-  /** Every address of every family, with its file. */
+  /** Every address of every family: each page and file there is one of per institution, event and ask. */
   *familyUrls(): Generator<string> {
     for (const [family, paths] of Object.entries(FAMILIES) as [Family, readonly string[]][]) {
       for (const member of this.members[family]) for (const p of paths) yield p.replace('{}', encodeURIComponent(member));

@@ -28,8 +28,10 @@ export function stampForms(stamp: Stamp): [RegExp, string][] {
     [new RegExp(escapeRegExp(iso), 'g'), '\u0000as-of\u0000'],
     // Citations' pinned links write whole seconds without milliseconds.
     [new RegExp(escapeRegExp(iso.replace('.000Z', 'Z')), 'g'), '\u0000as-of\u0000'],
-    [new RegExp(escapeRegExp(instantLabel(stamp.asOf)), 'g'), '\u0000as-of-label\u0000'],
-    [new RegExp(escapeRegExp(instantLabel(stamp.recordedAt)), 'g'), '\u0000recorded-label\u0000'],
+    // The moment and the time of the revision share their stand-in: an export made in the same
+    // minute as the last change writes them alike, and one made later does not.
+    [new RegExp(escapeRegExp(instantLabel(stamp.asOf)), 'g'), '\u0000moment\u0000'],
+    [new RegExp(escapeRegExp(instantLabel(stamp.recordedAt)), 'g'), '\u0000moment\u0000'],
     [new RegExp(`\\brevision ${stamp.rev}(?!\\d)`, 'g'), 'revision \u0000rev\u0000'],
     [new RegExp(`([?&;]rev=)${stamp.rev}(?!\\d)`, 'g'), '$1\u0000rev\u0000'],
     [new RegExp(`"revision":${stamp.rev}(?!\\d)`, 'g'), '"revision":\u0000rev\u0000'],

@@ -109,4 +109,11 @@ describe('the stamp blanked for comparing', () => {
     expect(withoutStamp('{"asOf":"2026-11-22T12:00:00.000Z","revision":42,"campaign":{"lastUpdatedOn":"2026-11-20"}}', forms)).toBe('{"asOf":"\u0000as-of\u0000","revision":\u0000rev\u0000,"campaign":{"lastUpdatedOn":\u0000last-updated\u0000}}');
     expect(withoutStamp('x,2026-11-22T12:00:00.000Z,42,y', forms)).toBe('x,\u0000as-of\u0000,\u0000rev\u0000,y');
   });
+
+  it('compares a page alike whether or not it was made in the minute of the last change', () => {
+    const banner = (asOf: string, recorded: string, rev: number) => `Figures as at ${asOf} (UK time), as recorded at revision ${rev} (${recorded}).`;
+    const before = stampForms({ asOf: instantOf('2026-11-22', '12:20'), rev: 41, recordedAt: instantOf('2026-11-22', '12:19'), lastUpdatedOn: null });
+    const after = stampForms({ asOf: instantOf('2026-11-22', '12:36'), rev: 42, recordedAt: instantOf('2026-11-22', '12:36'), lastUpdatedOn: null });
+    expect(withoutStamp(banner('12:36 on 22 November 2026', '12:36 on 22 November 2026', 42), after)).toBe(withoutStamp(banner('12:20 on 22 November 2026', '12:19 on 22 November 2026', 41), before));
+  });
 });
