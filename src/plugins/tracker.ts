@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../db/client.js';
+import { dataVersion } from '../db/queries/events.js';
 import { currentCalendar, holidaysToken } from '../records/holidays.js';
 import { seedIfEmpty } from '../records/seed.js';
 import { calendarState } from '../tracker/health.js';
@@ -41,17 +42,16 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
   // SQLite's data_version changes only when another connection commits, so this is one pragma
   // per request and a count only after such a commit.
   let token = holidaysToken(db);
-  const readDataVersion = db.$client.prepare('PRAGMA data_version').pluck();
-  let dataVersion = readDataVersion.get();
+  let version = dataVersion(db);
   const reload = () => {
     token = holidaysToken(db);
     t.calendar = currentCalendar(db, options.dataDir);
   };
   app.decorate('reloadCalendar', reload);
   app.addHook('onRequest', async () => {
-    const version = readDataVersion.get();
-    if (version === dataVersion) return;
-    dataVersion = version;
+    const now = dataVersion(db);
+    if (now === version) return;
+    version = now;
     if (holidaysToken(db) !== token) reload();
   });
 });
