@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, openSnapshot, type Db } from '../db/client.js';
-import { dataVersionReader } from '../db/queries/holidays.js';
+import { dataVersion as readDataVersion } from '../db/queries/events.js';
 import { currentCalendar, holidaysToken } from '../records/holidays.js';
 import { seedIfEmpty } from '../records/seed.js';
 import { calendarState } from '../tracker/health.js';
@@ -62,15 +62,14 @@ export default fp(async function tracker(app: FastifyInstance, options: TrackerO
   // SQLite's data_version changes only when another connection commits, so this is one pragma
   // per request and a count only after such a commit.
   let token = holidaysToken(db);
-  const readDataVersion = dataVersionReader(db);
-  let dataVersion = readDataVersion();
+  let dataVersion = readDataVersion(db);
   const reload = () => {
     token = holidaysToken(db);
     t.calendar = currentCalendar(db, options.dataDir);
   };
   app.decorate('reloadCalendar', reload);
   app.addHook('onRequest', async () => {
-    const version = readDataVersion();
+    const version = readDataVersion(db);
     if (version === dataVersion) return;
     dataVersion = version;
     if (holidaysToken(db) !== token) reload();

@@ -296,6 +296,11 @@ export function eventRecord(db: Db, id: number): EventRecord | null {
   return { ...row, source: row.source ? JSON.parse(row.source) : null, stances: row.stances ? JSON.parse(row.stances) : {} };
 }
 
+/** SQLite's data_version: it changes when another connection (another process) commits a change. */
+export function dataVersion(db: Db): number {
+  return (prepared(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
+}
+
 /** Rows written through each connection that no figure or public answer reads (sessions), which its change token leaves out. */
 const unreadWrites = new WeakMap<Db, number>();
 
@@ -310,7 +315,7 @@ export function countUnreadWrites(db: Db, rows: number): void {
  * figure) or its tables.
  */
 export function changeToken(db: Db): string {
-  const external = (prepared(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
+  const external = dataVersion(db);
   const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n - (unreadWrites.get(db) ?? 0);
   const schema = (prepared(db, 'PRAGMA schema_version').get() as { schema_version: number }).schema_version;
   return `${external}:${own}:${schema}`;

@@ -12,8 +12,3 @@ export function holidaysToken(db: Db): string {
   return `${row.n}|${row.last ?? ''}`;
 }
 
-/** Reads SQLite's data_version: it changes whenever another connection commits to the database. */
-export function dataVersionReader(db: Db): () => unknown {
-  const statement = db.$client.prepare('PRAGMA data_version').pluck();
-  return () => statement.get();
-}
