@@ -7,6 +7,7 @@ import type { StaticCopy } from './render/page.js';
 import asOf from './plugins/as-of.js';
 import compression from './plugins/compression.js';
 import downloads from './plugins/downloads.js';
+import mail from './plugins/mail.js';
 import openapi from './plugins/openapi.js';
 import renderCache from './plugins/render-cache.js';
 import errors, { handleError } from './plugins/errors.js';
@@ -59,6 +60,11 @@ export interface AppOptions {
    * say they are not available, and the record is read from one snapshot taken when the app is ready.
    */
   staticCopy?: StaticCopy;
+  /**
+   * Run the mail worker (deliver the outbox, read the mailbox) every MAIL_POLL_SECONDS, unless
+   * MAIL_WORKER=off: the server does; tests, the static copy and the commands run it when they ask.
+   */
+  mailWorker?: boolean;
 }
 
 /** Trusts the nearest `hops` proxies in front of the server. */
@@ -98,6 +104,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(views, { production: config.nodeEnv !== 'development' });
   await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, snapshot: options.staticCopy !== undefined });
   await app.register(errors);
+  await app.register(mail, { poll: options.mailWorker === true && options.staticCopy === undefined });
   await app.register(asOf);
   await app.register(downloads, { max: config.maxConcurrentExports });
   await app.register(openapi, { baseUrl: config.baseUrl, title: 'Campaign accountability tracker' });

@@ -39,6 +39,29 @@ export interface Config {
   renderCacheBytes: number;
   /** How long browsers, proxies and CDNs may keep an answer as at now (seconds). */
   nowMaxAgeSeconds: number;
+  /** Mail: sending approaches, reading replies, alerts. Every part is off while its address is unset. */
+  mail: MailConfig;
+  /** Where attachments and raw messages are kept, by SHA-256 (beside the database by default). */
+  filesDir: string;
+  /** The largest attachment accepted, uploaded or from email. */
+  maxAttachmentBytes: number;
+}
+
+export interface MailConfig {
+  /** `smtp://user:password@host:587` or `smtps://…:465`; null: nothing is sent (messages wait in the outbox). */
+  smtpUrl: string | null;
+  /** `imaps://user:password@host:993` or `imap://…:143`; null: the mailbox is not read. */
+  imapUrl: string | null;
+  /** The folder replies arrive in. */
+  imapFolder: string;
+  /** The campaign's address, the sender of every message: `StopSIM Coalition <campaign@example.org>`. */
+  from: string | null;
+  /** Each approach's reply address, `{token}` standing for its code: `campaign+{token}@example.org` (from MAIL_FROM by default). */
+  replyAddressPattern: string | null;
+  /** Whether `npm start` runs the sender and the mailbox reader in its own process (MAIL_WORKER=off for a second process). */
+  worker: boolean;
+  /** How often the mailbox is read and the outbox delivered (seconds). */
+  pollSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -148,12 +171,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`CACHE_MAX_AGE_SECONDS must be a whole number of seconds from 0 to 3600 (got “${env.CACHE_MAX_AGE_SECONDS}”)`);
   }
 
+  const mail = parseMail(env, problems);
+
+  const maxAttachmentMegabytes = parseInteger(env.MAX_ATTACHMENT_MB ?? '20');
+  if (maxAttachmentMegabytes === null || maxAttachmentMegabytes < 1 || maxAttachmentMegabytes > 100) {
+    problems.push(`MAX_ATTACHMENT_MB must be a whole number of megabytes from 1 to 100 (got “${env.MAX_ATTACHMENT_MB}”)`);
+  }
+  const resolvedDatabase = databasePath === ':memory:' ? databasePath : path.resolve(databasePath);
+  const filesDir = env.FILES_DIR
+    ? path.resolve(env.FILES_DIR)
+    : resolvedDatabase === ':memory:'
+      ? path.join(PROJECT_ROOT, 'data', 'files')
+      : path.join(path.dirname(resolvedDatabase), 'files');
+
   if (problems.length > 0) throw new ConfigError(`Configuration problem:\n- ${problems.join('\n- ')}`);
 
   return {
     port: effectivePort,
     host,
-    databasePath: databasePath === ':memory:' ? databasePath : path.resolve(databasePath),
+    databasePath: resolvedDatabase,
     baseUrl,
     liveUrl,
     dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(PROJECT_ROOT, 'data'),
@@ -167,6 +203,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentExports: maxConcurrentExports ?? 2,
     renderCacheBytes: (renderCacheMegabytes ?? 64) * 1024 * 1024,
     nowMaxAgeSeconds: nowMaxAgeSeconds ?? 60,
+    mail,
+    filesDir,
+    maxAttachmentBytes: (maxAttachmentMegabytes ?? 20) * 1024 * 1024,
+  };
+}
+
+/** An address as in `Name <local@domain>` or `local@domain`: its bare address, or null. */
+export function bareAddress(text: string): string | null {
+  const m = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text) ?? /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(text);
+  return m ? m[1]! : null;
+}
+
+function parseMail(env: NodeJS.ProcessEnv, problems: string[]): MailConfig {
+  const url = (name: 'SMTP_URL' | 'IMAP_URL', protocols: string[]): string | null => {
+    const value = env[name];
+    if (!value) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol) || !parsed.hostname) throw new Error('protocol');
+      return value;
+    } catch {
+      problems.push(`${name} must be a URL such as ${protocols[0]}//user:password@mail.example.org (got “${value.replace(/:[^:@/]*@/, ':…@')}”)`);
+      return null;
+    }
+  };
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const imapUrl = url('IMAP_URL', ['imap:', 'imaps:']);
+  const from = env.MAIL_FROM ? env.MAIL_FROM.trim() : null;
+  const fromAddress = from ? bareAddress(from) : null;
+  if (from && !fromAddress) problems.push(`MAIL_FROM must be an address such as "StopSIM Coalition <campaign@example.org>" (got “${from}”)`);
+  if ((smtpUrl || imapUrl) && !from) problems.push('MAIL_FROM must be set when SMTP_URL or IMAP_URL is: it is the campaign’s address');
+  let replyAddressPattern = env.MAIL_REPLY_ADDRESS ? env.MAIL_REPLY_ADDRESS.trim() : null;
+  if (replyAddressPattern !== null && !/^[^@\s{}]*\{token\}[^@\s{}]*@[^@\s]+$/.test(replyAddressPattern)) {
+    problems.push(`MAIL_REPLY_ADDRESS must be an address holding {token}, such as campaign+{token}@example.org (got “${replyAddressPattern}”)`);
+    replyAddressPattern = null;
+  }
+  if (replyAddressPattern === null && fromAddress) {
+    const at = fromAddress.lastIndexOf('@');
+    replyAddressPattern = `${fromAddress.slice(0, at).replace(/\+.*$/, '')}+{token}${fromAddress.slice(at)}`;
+  }
+  const worker = (env.MAIL_WORKER ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(worker)) problems.push(`MAIL_WORKER must be on or off (got “${env.MAIL_WORKER}”)`);
+  const pollSeconds = parseInteger(env.MAIL_POLL_SECONDS ?? '60');
+  if (pollSeconds === null || pollSeconds < 1 || pollSeconds > 3600) {
+    problems.push(`MAIL_POLL_SECONDS must be a whole number of seconds from 1 to 3600 (got “${env.MAIL_POLL_SECONDS}”)`);
+  }
+  return {
+    smtpUrl,
+    imapUrl,
+    imapFolder: env.IMAP_FOLDER?.trim() || 'INBOX',
+    from,
+    replyAddressPattern,
+    worker: worker !== 'off',
+    pollSeconds: pollSeconds ?? 60,
   };
 }
 

@@ -15,7 +15,7 @@ try {
   throw error;
 }
 
-const app = await buildApp(config);
+const app = await buildApp(config, { mailWorker: true });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     app.log.info(`${signal}: closing`);

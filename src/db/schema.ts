@@ -45,6 +45,9 @@ export const institutions = sqliteTable(
     website: text('website'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     successorId: integer('successor_id'),
+    /** Where approaches are sent (press office, FOI address…); shown on public pages only when `emailPublic`. */
+    email: text('email'),
+    emailPublic: integer('email_public', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
@@ -224,6 +227,172 @@ export const bankHolidays = sqliteTable('bank_holidays', {
   title: text('title').notNull(),
   addedAt: integer('added_at').notNull(),
   addedBy: text('added_by').notNull(),
+});
+
+// ---- Mail and files ---------------------------------------------------------------------------
+
+/**
+ * Files carried by events (letters, replies, their attachments), uploaded or from email. The bytes
+ * live under FILES_DIR named by their SHA-256; a row says which event carries them under what name.
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    sha256: text('sha256').notNull(),
+    /** The name shown and offered on download, made safe (no folders, no control characters). */
+    name: text('name').notNull(),
+    /** The type found by reading the file's content, not its name. */
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    /** Listed on the public event page only when marked public. */
+    public: integer('public', { mode: 'boolean' }).notNull().default(false),
+    source: text('source').$type<'upload' | 'email'>().notNull(),
+    /** The message it came in, when it came by email. */
+    inboundMessageId: integer('inbound_message_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('attachments_event').on(t.eventId), index('attachments_sha256').on(t.sha256)],
+);
+
+export type OutboxKind = 'approach' | 'chaser' | 'confirm' | 'alert' | 'digest' | 'editors';
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/**
+ * Every message the tracker sends, queued in the same transaction as what it records (the
+ * contact it logs, the subscription it confirms) and delivered by the sender. A message is
+ * marked `sending` before it is handed to the SMTP server and `sent` after, so a crash never
+ * sends it twice.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey(),
+    kind: text('kind').$type<OutboxKind>().notNull(),
+    /** The contact this message is (an approach or a chaser). */
+    eventId: integer('event_id'),
+    subscriptionId: integer('subscription_id'),
+    toAddress: text('to_address').notNull(),
+    fromAddress: text('from_address').notNull(),
+    /** The approach's own reply address (plus-addressing), when replies are expected. */
+    replyTo: text('reply_to'),
+    /** The code in the reply address, unique to the approach. */
+    replyToken: text('reply_token'),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    /** Other headers (JSON object): In-Reply-To, References, List-Unsubscribe… */
+    headers: text('headers').notNull().default('{}'),
+    /** The Message-ID, without angle brackets. */
+    messageId: text('message_id').notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_event').on(t.eventId),
+    uniqueIndex('outbox_message_id').on(t.messageId),
+    uniqueIndex('outbox_reply_token').on(t.replyToken),
+  ],
+);
+
+export type InboundStatus = 'filed' | 'unmatched' | 'discarded' | 'refused';
+
+/**
+ * Every message read from the campaign's mailbox, kept whole (`.eml` under FILES_DIR by its
+ * SHA-256) and filed at most once: on an approach (as a draft reply), or waiting in the inbox.
+ */
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
+    id: integer('id').primaryKey(),
+    /** The Message-ID header without angle brackets (null when the message has none). */
+    messageId: text('message_id'),
+    /** SHA-256 of the raw message: the same bytes delivered twice are filed once. */
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    folder: text('folder').notNull(),
+    uid: integer('uid'),
+    receivedAt: integer('received_at').notNull(),
+    fromAddress: text('from_address'),
+    fromName: text('from_name'),
+    toAddresses: text('to_addresses').notNull().default(''),
+    subject: text('subject').notNull().default(''),
+    /** An automatic reply (Auto-Submitted, out of office). */
+    automatic: integer('automatic', { mode: 'boolean' }).notNull().default(false),
+    status: text('status').$type<InboundStatus>().notNull(),
+    /** How it was matched to an approach: its reply address, or the thread's headers. */
+    matchedBy: text('matched_by').$type<'address' | 'thread' | 'person'>(),
+    /** The approach it answers, and the draft it became. */
+    approachEventId: integer('approach_event_id'),
+    eventId: integer('event_id'),
+    /** Why it was refused or could not be read, when it was. */
+    problem: text('problem'),
+    handledBy: text('handled_by'),
+    handledAt: integer('handled_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('inbound_sha256').on(t.sha256),
+    index('inbound_message_id').on(t.messageId),
+    index('inbound_status').on(t.status, t.receivedAt, t.id),
+    index('inbound_approach').on(t.approachEventId),
+  ],
+);
+
+/** Where the mailbox reader has got to in each folder (IMAP UIDs are only meaningful with their UIDVALIDITY). */
+export const mailboxCursors = sqliteTable('mailbox_cursors', {
+  folder: text('folder').primaryKey(),
+  uidValidity: text('uid_validity').notNull(),
+  lastUid: integer('last_uid').notNull(),
+  checkedAt: integer('checked_at').notNull(),
+});
+
+export type SubscriptionScope = 'campaign' | 'institution' | 'ask';
+export type SubscriptionFrequency = 'immediate' | 'daily' | 'weekly';
+
+/**
+ * Followers: who asked to be told of changes to the whole campaign, one institution or one ask.
+ * Only confirmed subscriptions get alerts; the token (stored as its SHA-256) confirms, manages
+ * and unsubscribes; unsubscribing deletes the row.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: integer('id').primaryKey(),
+    email: text('email').notNull(),
+    scope: text('scope').$type<SubscriptionScope>().notNull(),
+    institutionId: integer('institution_id'),
+    askId: integer('ask_id'),
+    frequency: text('frequency').$type<SubscriptionFrequency>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    confirmedAt: integer('confirmed_at'),
+    /** The revision of the public record up to which this follower has been told. */
+    notifiedRevision: integer('notified_revision').notNull().default(0),
+    lastSentAt: integer('last_sent_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('subscriptions_token').on(t.tokenHash),
+    uniqueIndex('subscriptions_target').on(sql`${t.email} COLLATE NOCASE`, t.scope, sql`coalesce(${t.institutionId}, 0)`, sql`coalesce(${t.askId}, 0)`),
+    index('subscriptions_due').on(t.frequency, t.confirmedAt),
+    index('subscriptions_institution').on(t.institutionId),
+  ],
+);
+
+/** When each periodic mail job last ran (the editors' daily email, the digests). */
+export const mailRuns = sqliteTable('mail_runs', {
+  name: text('name').primaryKey(),
+  lastRunAt: integer('last_run_at').notNull(),
 });
 
 // ---- The public record, revision by revision ------------------------------------------------
