@@ -111,6 +111,16 @@ export function silencePhrase(s: Silence): string {
 export const stanceLabel = (s: Stance): string => STANCE_LABELS[s];
 export const kindLabel = (k: InstitutionKind | null): string => (k ? KIND_LABELS[k].one : '');
 export const kindsLabel = (k: InstitutionKind): string => KIND_LABELS[k].many;
+
+/** "NHS England, 54 mental health trusts, 43 police forces and 10 other bodies": what a directory holds, in words. */
+export function kindCounts(kinds: readonly { kind: InstitutionKind; count: number }[]): string {
+  const parts = kinds.map(({ kind, count }) => {
+    const { one, many } = KIND_LABELS[kind];
+    if (kind === 'nhs_england') return count === 1 ? one : plural(count, one, many); // a name, not a noun
+    return plural(count, one.toLowerCase(), many.toLowerCase());
+  });
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
 export const channelLabel = (c: Channel | null): string => (c ? CHANNEL_LABELS[c] : '');
 export const responseTypeLabel = (r: ResponseType | null): string => (r ? RESPONSE_TYPE_LABELS[r] : '');
 export const eventTypeLabel = (t: EventType): string => EVENT_TYPE_LABELS[t];

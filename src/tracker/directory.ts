@@ -33,13 +33,16 @@ export function filterDirectory(all: InstitutionView[], filter: DirectoryFilter)
 export interface DirectoryPage {
   rows: InstitutionView[];
   total: number;
+  /** How many institutions of each kind the directory holds (kinds it holds none of left out), in the vocabulary's order. */
+  kinds: { kind: InstitutionKind; count: number }[];
   asks: Ask[];
   regions: string[];
 }
 
 export function directoryPage(t: Tracker, filter: DirectoryFilter, at: At): DirectoryPage {
   const all = institutionsAsAt(t, at);
-  return { rows: filterDirectory(all, filter), total: all.length, asks: campaignView(t, at).asks, regions: regions(t, at) };
+  const kinds = INSTITUTION_KINDS.map((kind) => ({ kind, count: all.filter((i) => i.kind === kind).length })).filter((k) => k.count > 0);
+  return { rows: filterDirectory(all, filter), total: all.length, kinds, asks: campaignView(t, at).asks, regions: regions(t, at) };
 }
 
 /** Institutions as the directory holds them (without figures), by name: for the workspace's lists. */
