@@ -39,6 +39,34 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('has mail off by default, and reads its settings', () => {
+    expect(loadConfig({}).mail).toEqual({ smtpUrl: null, imapUrl: null, imapFolder: 'INBOX', from: null, replyAddressPattern: null, worker: true, pollSeconds: 60 });
+    const mail = loadConfig({ SMTP_URL: 'smtps://u:p@smtp.example.org:465', IMAP_URL: 'imaps://u:p@imap.example.org', MAIL_FROM: 'Campaign <campaign+old@example.org>', IMAP_FOLDER: 'Replies', MAIL_WORKER: 'off', MAIL_POLL_SECONDS: '30' }).mail;
+    expect(mail).toEqual({ smtpUrl: 'smtps://u:p@smtp.example.org:465', imapUrl: 'imaps://u:p@imap.example.org', imapFolder: 'Replies', from: 'Campaign <campaign+old@example.org>', replyAddressPattern: 'campaign+{token}@example.org', worker: false, pollSeconds: 30 });
+    expect(loadConfig({ MAIL_FROM: 'campaign@example.org', MAIL_REPLY_ADDRESS: 'replies-{token}@mail.example.org' }).mail.replyAddressPattern).toBe('replies-{token}@mail.example.org');
+    expect(loadConfig({ DATABASE_PATH: '/srv/tracker/tracker.db' }).filesDir).toBe('/srv/tracker/files');
+    expect(loadConfig({ FILES_DIR: 'elsewhere/files', MAX_ATTACHMENT_MB: '5' })).toMatchObject({ filesDir: path.resolve('elsewhere/files'), maxAttachmentBytes: 5 * 1024 * 1024 });
+  });
+
+  it.each([
+    [{ SMTP_URL: 'mail.example.org' }, /SMTP_URL/],
+    [{ SMTP_URL: 'http://mail.example.org', MAIL_FROM: 'a@b.org' }, /SMTP_URL/],
+    [{ IMAP_URL: 'pop3://mail.example.org', MAIL_FROM: 'a@b.org' }, /IMAP_URL/],
+    [{ SMTP_URL: 'smtp://mail.example.org' }, /MAIL_FROM must be set/],
+    [{ MAIL_FROM: 'not an address' }, /MAIL_FROM/],
+    [{ MAIL_FROM: 'a@b.org', MAIL_REPLY_ADDRESS: 'replies@b.org' }, /MAIL_REPLY_ADDRESS/],
+    [{ MAIL_WORKER: 'maybe' }, /MAIL_WORKER/],
+    [{ MAIL_POLL_SECONDS: '0' }, /MAIL_POLL_SECONDS/],
+    [{ MAX_ATTACHMENT_MB: '500' }, /MAX_ATTACHMENT_MB/],
+  ])('refuses the mail setting %j with a clear message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats a mail password in its message', () => {
+    expect(() => loadConfig({ SMTP_URL: 'ftp://user:hunter2@mail.example.org' })).toThrow(/ftp:\/\/user:…@mail.example.org/);
+    expect(() => loadConfig({ SMTP_URL: 'ftp://user:hunter2@mail.example.org' })).not.toThrow(/hunter2/);
+  });
+
   it('drops a trailing slash from BASE_URL', () => {
     expect(loadConfig({ BASE_URL: 'https://tracker.example.org/' }).baseUrl).toBe('https://tracker.example.org');
   });
