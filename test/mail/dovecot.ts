@@ -136,7 +136,7 @@ export async function startDovecot(): Promise<Dovecot> {
         if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
         await client.append(folder, raw);
       }),
-    count: (folder = 'INBOX') => withClient(async (client) => (await client.status(folder, { messages: true })).messages ?? 0),
+    count: (folder = 'INBOX') => withClient(async (client) => ((await client.status(folder, { messages: true })) || { messages: 0 }).messages ?? 0),
     recreate: (folder) =>
       withClient(async (client) => {
         await client.mailboxDelete(folder).catch(() => undefined);
