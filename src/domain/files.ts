@@ -31,6 +31,13 @@ const OLD_OFFICE: Record<string, AcceptedType> = {
   xls: { mime: 'application/vnd.ms-excel', label: 'Excel spreadsheet (old format)' },
 };
 
+/** What a stored type is called on a page. */
+export function typeLabel(mime: string): string {
+  return BY_CONTENT[mime] ?? Object.values(OLD_OFFICE).find((t) => t.mime === mime)?.label ?? (mime === TEXT_PLAIN_MIME ? 'Plain text' : mime);
+}
+
+const TEXT_PLAIN_MIME = 'text/plain';
+
 export const ACCEPTED_TYPES_TEXT = 'PDF, PNG, JPEG, GIF or WebP images, Word, Excel or PowerPoint documents (DOCX, XLSX, PPTX, DOC, XLS), OpenDocument text or spreadsheets (ODT, ODS) or plain text';
 
 export const TEXT_PLAIN: AcceptedType = { mime: 'text/plain', label: 'Plain text' };
@@ -113,6 +120,12 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Where the bytes of a SHA-256 are kept, under the files folder: `<first two hex digits>/<SHA-256>`. */
+export function storedName(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('Not a SHA-256');
+  return `${sha256.slice(0, 2)}/${sha256}`;
 }
 
 // ---- Mail --------------------------------------------------------------------------------------

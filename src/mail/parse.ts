@@ -6,7 +6,7 @@
 import { simpleParser, type AddressObject, type HeaderLines } from 'mailparser';
 import { cutText, isAutomaticReply, sentAt } from '../domain/files.js';
 import { tokenFromAddress, messageIdsIn } from './addresses.js';
-import { typeOfFile, type TypedFile } from '../records/attachments.js';
+import { typeOfFile, type TypedFile } from './file-types.js';
 import { safeFileName } from '../domain/files.js';
 
 /** The most text kept from one message (characters): the whole of any real letter. */

@@ -3,29 +3,18 @@
  * their content (file-type) against an allow-list, kept in the file store, listed publicly only when
  * marked public. Each change and its audit row in one transaction.
  */
-import { fileTypeFromBuffer } from 'file-type';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { attachments, events } from '../db/schema.js';
-import { acceptedType, safeFileName, type AcceptedType } from '../domain/files.js';
+import { safeFileName } from '../domain/files.js';
+import { typeOfFile, type TypedFile } from '../mail/file-types.js';
 import { recordAudit, type Actor } from './audit.js';
 import { RecordNotFound } from './errors.js';
 import type { Tx } from './events.js';
 import { drop, keep, keepBytes, type Incoming } from './files.js';
 import { ok, type Result } from './fields.js';
 
-/** A file with its accepted type, ready to keep. */
-export interface TypedFile {
-  name: string;
-  bytes: Buffer;
-  type: AcceptedType;
-}
-
-/** The accepted type of a file from its first bytes and its name, or why it is refused. */
-export async function typeOfFile(head: Uint8Array, name: string): Promise<{ ok: true; type: AcceptedType } | { ok: false; problem: string }> {
-  const found = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
-  return acceptedType(found?.mime ?? null, name, head);
-}
+export type { TypedFile };
 
 export interface AttachmentRow {
   eventId: number;

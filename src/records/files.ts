@@ -7,16 +7,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { storedName } from '../domain/files.js';
 
 /** How many first bytes are kept aside to tell a file's type. */
 export const HEAD_BYTES = 4100;
 
-const SHA256 = /^[0-9a-f]{64}$/;
-
 /** Where the bytes of this SHA-256 live (the same path the sender reads to attach a letter's files). */
 export function storedPath(filesDir: string, sha256: string): string {
-  if (!SHA256.test(sha256)) throw new Error('Not a SHA-256');
-  return path.join(filesDir, sha256.slice(0, 2), sha256);
+  return path.join(filesDir, storedName(sha256));
 }
 
 /** Bytes received into a temporary file, not yet kept. */
