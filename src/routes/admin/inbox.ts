@@ -32,7 +32,7 @@ export default async function inboxRoutes(app: FastifyInstance) {
     if (request.query.before !== undefined && !before) throw new RequestProblem(400, 'The parameter “before” is not a place in the inbox.', 'before');
     const page = inbox(t, before);
     return renderPage(request, reply, 'admin/inbox', 'Inbox', {
-      page,
+      inbox: page,
       next: page.next ? `/admin/inbox?before=${encodeCursor(page.next)}` : null,
       first: before !== null,
       reading: mail.imapUrl !== null,
