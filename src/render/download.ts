@@ -29,7 +29,6 @@ export function pagedBody<T>(pages: Generator<T>, render: (page: T, index: numbe
  * and backslashes as underscores) and in full as UTF-8 (RFC 6266, RFC 5987).
  */
 export function contentDisposition(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,7 @@ describe('npm run backup', () => {
     const asked = contact(db, body, { date: '2021-06-01', summary: 'Asked Backup Constabulary about the scheme' });
     // A file on the event, kept under FILES_DIR (beside the database).
     const letter = Buffer.from('%PDF-1.4\n%%EOF\n');
-    const kept = await uploadAttachment(db, t.app.config.filesDir, asked, { incoming: await receive(t.app.config.filesDir, [letter], 1024), filename: 'letter.pdf', public: true }, { maxBytes: 1024 }, { userId: null, name: 'test' }, TEST_NOW);
+    const kept = await uploadAttachment(db, t.app.config.filesDir, asked, { incoming: await receive(t.app.config.filesDir, Readable.from([letter]), 1024), filename: 'letter.pdf', public: true }, { maxBytes: 1024 }, { userId: null, name: 'test' }, TEST_NOW);
     expect(kept.ok).toBe(true);
     const target = path.join(t.dir, 'copies', 'backup.db');
     const res = backup(t.databasePath, target);
