@@ -184,7 +184,7 @@ describe('hostile mail', () => {
     const malformed = 'From: <<<@@@\r\nContent-Type: multipart/mixed; boundary=\r\nSubject: =?utf-8?B?####?=\r\n\r\n--\r\n--\r\nContent-Type: text/plain\r\n\r\nbroken\r\n';
     const script = mail({ to, subject: 'HTML', contentType: 'text/html; charset=utf-8', body: '<html><body><p>We will <b>review</b> SIM.</p><script>alert("x")</script><a href="javascript:alert(1)">click</a></body></html>' });
     const traversal = withAttachment({ to, subject: 'Traversal' }, '../../x.pdf', PDF);
-    const latin1 = mail({ subject: 'Latin-1', contentType: 'text/plain; charset=iso-8859-1', body: Buffer.from('Caf\xe9 \xa3100', 'latin1').toString('latin1') });
+    const latin1 = mail({ to, subject: 'Latin-1', contentType: 'text/plain; charset=iso-8859-1', body: Buffer.from('Caf\xe9 \xa3100', 'latin1').toString('latin1') });
     const noId = mail({ to, subject: 'No Message-ID', messageId: null });
     const before = filesUnder(path.dirname(t.databasePath)).filter((f) => !f.startsWith('files'));
     for (const raw of [huge, malformed, script, traversal, Buffer.from(latin1, 'latin1'), noId]) await imap.append(raw, 'Replies');
@@ -207,7 +207,8 @@ describe('hostile mail', () => {
     expect(traversed.status).toBe('filed');
     expect(db().select().from(attachments).where(eq(attachments.eventId, traversed.eventId!)).all().map((a) => a.name)).toEqual(['x.pdf']);
     // A non-UTF-8 charset read correctly.
-    expect(bySubject.get('Latin-1')!.status).toBe('unmatched');
+    expect(bySubject.get('Latin-1')!.status).toBe('filed');
+    expect(eventById(bySubject.get('Latin-1')!.eventId!).quote).toBe('Café £100');
     // No Message-ID: filed all the same.
     expect(bySubject.get('No Message-ID')).toMatchObject({ status: 'filed', messageId: null, approachEventId: contactId });
     // Every raw message kept; the malformed one was read or refused, never lost.
