@@ -14,9 +14,11 @@ import errors, { handleError } from './plugins/errors.js';
 import security from './plugins/security.js';
 import sessions from './plugins/sessions.js';
 import tracker from './plugins/tracker.js';
+import uploads, { onFile } from './plugins/uploads.js';
 import views from './plugins/views.js';
 import aboutRoutes from './routes/about.js';
 import adminRoutes from './routes/admin/index.js';
+import attachmentRoutes from './routes/attachments.js';
 import authRoutes from './routes/auth.js';
 import apiRoutes from './routes/api.js';
 import eventRoutes from './routes/events.js';
@@ -100,7 +102,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   await app.register(security, { rateLimitPerMinute: config.rateLimitPerMinute });
   await app.register(formbody);
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 11 } });
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 11 }, onFile });
+  await app.register(uploads); // attachments streamed to a temporary file (routes with config.streamUpload)
   await app.register(views, { production: config.nodeEnv !== 'development' });
   await app.register(tracker, { databasePath: config.databasePath, dataDir: config.dataDir, baseUrl: config.baseUrl, snapshot: options.staticCopy !== undefined });
   await app.register(errors);
@@ -124,6 +127,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(badgeRoutes); //        /badges/:slug.svg, /embed/scorecard, /embed/institutions/:slug
   await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json
   await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
+  await app.register(attachmentRoutes); //  /attachments/:id/:name (public ones to anyone; others to campaigners)
   await app.register(authRoutes); //        /login, /logout
   await app.register(adminRoutes); //       /admin/*: the campaigners' workspace (signed in; some routes admins only)
   if (options.staticCopy) await app.register(staticCopyRoutes); // /not-in-this-copy: only in the static copy

@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { readMailbox } from './reader.js';
 import { deliverDue, smtpTransport } from './sender.js';
 
 export interface MailWorker {
@@ -31,6 +32,13 @@ export function mailJobs(config: Config): MailJob[] {
     jobs.push(async ({ db, now, log }) => {
       const result = await deliverDue(db, transport, now);
       if (result.sent + result.failed + result.retrying > 0) log.info({ mail: result }, 'outbox delivered');
+    });
+  }
+  if (config.mail.imapUrl) {
+    const imapUrl = config.mail.imapUrl;
+    jobs.push(async ({ db, now, log }) => {
+      const result = await readMailbox(db, { imapUrl, folder: config.mail.imapFolder, filesDir: config.filesDir, replyAddressPattern: config.mail.replyAddressPattern, maxAttachmentBytes: config.maxAttachmentBytes }, now, log);
+      if (result.read > 0) log.info({ mailbox: result }, 'mailbox read');
     });
   }
   return jobs;

@@ -23,3 +23,12 @@ export function pagedBody<T>(pages: Generator<T>, render: (page: T, index: numbe
   }
   return Readable.from(chunks(), { objectMode: false, highWaterMark: 1 });
 }
+
+/**
+ * A Content-Disposition that always downloads: the name as plain ASCII (anything else, quotes
+ * and backslashes as underscores) and in full as UTF-8 (RFC 6266, RFC 5987).
+ */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}

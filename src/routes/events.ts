@@ -9,11 +9,16 @@ import { withQuery } from '../render/links.js';
 import { renderPage } from '../render/page.js';
 import { changeJson, changeViews, decodeCorrectionsCursor, encodeCorrectionsCursor } from '../render/revisions.js';
 import { corrections, eventPage, LATE_ENTRY_DAYS } from '../tracker/revisions.js';
-import { campaignView } from '../tracker/tracker.js';
+import { eventAttachments } from '../tracker/mail.js';
+import { campaignView, type Tracker } from '../tracker/tracker.js';
+import { fileSize, typeLabel } from '../domain/files.js';
 import { AsOfQuery, CorrectionsQuery, correctionsSchema, IdParams } from './schemas.js';
 
 /** Corrections per page, in HTML and JSON. */
 export const CORRECTIONS_PAGE = 50;
+
+/** The files listed on an event's public page: those marked public, with their type and size in words. */
+const publicAttachments = (t: Tracker, eventId: number) => eventAttachments(t, eventId, 'public').map((a) => ({ id: a.id, name: a.name, label: typeLabel(a.contentType), sizeText: fileSize(a.size) }));
 
 export default async function eventRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -67,7 +72,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
       reply,
       'events/show',
       title,
-      { event: e, asks: campaign.asks, corrections: changeViews(found.corrections), canEdit: request.user !== null, citation, due: found.due },
+      { event: e, asks: campaign.asks, corrections: changeViews(found.corrections), canEdit: request.user !== null, citation, due: found.due, attachments: publicAttachments(t, e.id) },
       e.summary,
       { revisionScope: { eventId: e.id } },
     );

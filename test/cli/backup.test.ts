@@ -1,9 +1,13 @@
+import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
+import { uploadAttachment } from '../../src/records/attachments.js';
+import { receive } from '../../src/records/files.js';
 import { contact, FIXTURE_DATA, institution } from '../factories.js';
 import { makeApp, tempDir, TEST_NOW } from '../helpers.js';
 
@@ -19,11 +23,18 @@ describe('npm run backup', () => {
     const t = await makeApp({ dataDir: FIXTURE_DATA });
     const db = t.app.tracker.db;
     const body = institution(db, { name: 'Backup Constabulary', kind: 'police_force', code: 'backup-constabulary' });
-    contact(db, body, { date: '2021-06-01', summary: 'Asked Backup Constabulary about the scheme' });
+    const asked = contact(db, body, { date: '2021-06-01', summary: 'Asked Backup Constabulary about the scheme' });
+    // A file on the event, kept under FILES_DIR (beside the database).
+    const letter = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const kept = await uploadAttachment(db, t.app.config.filesDir, asked, { incoming: await receive(t.app.config.filesDir, Readable.from([letter]), 1024), filename: 'letter.pdf', public: true }, { maxBytes: 1024 }, { userId: null, name: 'test' }, TEST_NOW);
+    expect(kept.ok).toBe(true);
     const target = path.join(t.dir, 'copies', 'backup.db');
     const res = backup(t.databasePath, target);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toContain(`Backed up ${t.databasePath} to ${target}`);
+    expect(res.stdout).toContain(`Copied 1 file from ${t.app.config.filesDir} to ${target}.files`);
+    const sha = crypto.createHash('sha256').update(letter).digest('hex');
+    expect(fs.readFileSync(path.join(`${target}.files`, sha.slice(0, 2), sha))).toEqual(letter);
 
     // Changes after the backup are not in it.
     contact(db, body, { date: '2021-06-02', summary: 'Later' });
@@ -31,7 +42,10 @@ describe('npm run backup', () => {
     expect(live.events.map((e: { summary: string }) => e.summary)).toEqual(['Later', 'Asked Backup Constabulary about the scheme']);
 
     // Restore: serve the copy.
-    const restored = await buildApp(loadConfig({ DATABASE_PATH: target, DATA_DIR: FIXTURE_DATA, LOG_REQUESTS: 'false' }), { now: () => TEST_NOW });
+    const restored = await buildApp(loadConfig({ DATABASE_PATH: target, DATA_DIR: FIXTURE_DATA, LOG_REQUESTS: 'false', FILES_DIR: `${target}.files` }), { now: () => TEST_NOW });
+    const served = await restored.inject({ method: 'GET', url: `/attachments/${kept.ok ? kept.value.id : 0}/letter.pdf` });
+    expect(served.statusCode).toBe(200);
+    expect(served.rawPayload).toEqual(letter);
     const api = (await restored.inject({ method: 'GET', url: `/api/institutions/${body.slug}` })).json();
     expect(api.institution.name).toBe('Backup Constabulary');
     expect(api.events.map((e: { summary: string }) => e.summary)).toEqual(['Asked Backup Constabulary about the scheme']);

@@ -272,10 +272,10 @@ describe('the drafts waiting to be published', () => {
 
     const drafts = followUp(tracker, instantOf('2021-05-06', '11:30')).drafts;
     expect(drafts).toEqual([
-      { id: campaignWide, type: 'milestone', institutionName: null, date: '2021-05-01', summary: 'Draft milestone', createdBy: 'factory', sources: 0 },
-      { id: sameDaySecond, type: 'response', institutionName: 'Borsetshire Police', date: '2021-04-20', summary: 'Second draft reply', createdBy: 'factory', sources: 0 },
-      { id: sameDayFirst, type: 'response', institutionName: 'Borsetshire Police', date: '2021-04-20', summary: 'First draft reply', createdBy: 'factory', sources: 1 },
-      { id: older, type: 'contact', institutionName: 'Borsetshire Police', date: '2021-04-10', summary: 'Draft approach', createdBy: 'factory', sources: 1 },
+      { id: campaignWide, type: 'milestone', institutionName: null, date: '2021-05-01', summary: 'Draft milestone', createdBy: 'factory', sources: 0, fromEmail: 0 },
+      { id: sameDaySecond, type: 'response', institutionName: 'Borsetshire Police', date: '2021-04-20', summary: 'Second draft reply', createdBy: 'factory', sources: 0, fromEmail: 0 },
+      { id: sameDayFirst, type: 'response', institutionName: 'Borsetshire Police', date: '2021-04-20', summary: 'First draft reply', createdBy: 'factory', sources: 1, fromEmail: 0 },
+      { id: older, type: 'contact', institutionName: 'Borsetshire Police', date: '2021-04-10', summary: 'Draft approach', createdBy: 'factory', sources: 1, fromEmail: 0 },
     ]);
   });
 

@@ -42,15 +42,18 @@ export interface DraftRow {
   summary: string;
   createdBy: string;
   sources: number;
+  /** 1 when the draft is a reply that arrived by email (filed by the mailbox reader or from the inbox). */
+  fromEmail: number;
 }
 
 export function drafts(db: Db, limit: number): DraftRow[] {
   return prepared(
     db,
     `SELECT e.id, e.type, i.name AS institutionName, e.occurred_on AS date, e.summary, e.created_by AS createdBy,
-        (SELECT count(*) FROM event_sources s WHERE s.event_id = e.id) AS sources
+        (SELECT count(*) FROM event_sources s WHERE s.event_id = e.id) AS sources,
+        EXISTS (SELECT 1 FROM inbound_messages m WHERE m.approach_event_id = e.answers_event_id AND m.event_id = e.id) AS fromEmail
       FROM events e LEFT JOIN institutions i ON i.id = e.institution_id
       WHERE e.status = 'draft' AND e.deleted_at IS NULL
-      ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`,
+      ORDER BY fromEmail DESC, e.occurred_at DESC, e.id DESC LIMIT @limit`,
   ).all({ limit }) as DraftRow[];
 }

@@ -5,9 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../plugins/sessions.js';
 import admins from './admins/index.js';
+import attachmentRoutes from './attachments.js';
 import batchRoutes from './batch.js';
 import eventRoutes from './events.js';
 import followUpRoutes from './follow-up.js';
+import inboxRoutes from './inbox.js';
 import passwordRoutes from './password.js';
 import spreadsheetRoutes from './spreadsheets.js';
 
@@ -17,6 +19,8 @@ export default async function adminRoutes(app: FastifyInstance) {
   await app.register(eventRoutes); //       /admin/events/new, /admin/events, /admin/events/:id/(edit|delete|restore|publish), /admin/drafts/publish
   await app.register(batchRoutes); //       /admin/contacts/batch
   await app.register(spreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
+  await app.register(inboxRoutes); //       /admin/inbox, /admin/inbox/:id(/message.eml|/file|/discard)
+  await app.register(attachmentRoutes); //  /admin/events/:id/attachments, /admin/attachments/:id/(public|delete)
   await app.register(passwordRoutes); //    /admin/password
   await app.register(admins); //            admins only: /admin/users, /admin/audit, /admin/institutions, /admin/campaign, /admin/holidays
 }
