@@ -54,6 +54,13 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 }
 
+/** The name part of an address (`StopSIM Coalition` of `StopSIM Coalition <campaign@example.org>`), or the address: how letters are signed. */
+export function senderName(from: string | null): string {
+  const text = from ?? '';
+  const m = /^\s*"?([^"<]*?)"?\s*<[^<>]+>\s*$/.exec(text);
+  return oneLine(m && m[1] ? m[1] : text);
+}
+
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** A date in words with its weekday: “Friday 7 May 2021”. */

@@ -7,12 +7,13 @@ import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, institutions, outbox } from '../db/schema.js';
 import { addDays, instantOf, londonDateOf, londonTimeOf, type LondonDate } from '../domain/calendar.js';
-import { chaserLetter, LETTER_LIMITS, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, oneLine } from '../domain/letters.js';
+import { chaserLetter, LETTER_LIMITS, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, senderName } from '../domain/letters.js';
 import { tooLong } from '../domain/limits.js';
 import { replyDueOn } from '../domain/reply-due.js';
 import { newReplyToken, replyAddress } from '../mail/addresses.js';
-import { queueMessage } from '../mail/outbox.js';
-import type { Actor } from './audit.js';
+import { queueMessage, requeue } from '../mail/outbox.js';
+import type { MailConfig } from '../config.js';
+import { recordAudit, type Actor } from './audit.js';
 import { validateEvent, type EventRules } from './event-rules.js';
 import { addError, hasErrors, ok, orNull, type FieldErrors, type Result } from './fields.js';
 import { emailProblem } from './institutions.js';
@@ -28,10 +29,21 @@ export interface LetterSender {
   campaign: string;
 }
 
-/** The name part of an address (`StopSIM Coalition` of `StopSIM Coalition <campaign@example.org>`), or the address. */
-export function senderName(from: string): string {
-  const m = /^\s*"?([^"<]*?)"?\s*<[^<>]+>\s*$/.exec(from);
-  return oneLine(m && m[1] ? m[1] : from);
+/** The sender of letters, or null while sending is off (SMTP_URL or MAIL_FROM unset). */
+export function letterSenderOf(mail: MailConfig): LetterSender | null {
+  if (!mail.smtpUrl || !mail.from || !mail.replyAddressPattern) return null;
+  return { from: mail.from, replyAddressPattern: mail.replyAddressPattern, campaign: senderName(mail.from) };
+}
+
+/** Puts a failed message back in the queue (“send again”), with its audit row; false when it had not failed. */
+export function sendAgain(db: Db, outboxId: number, actor: Actor, now: number): boolean {
+  return db.transaction((tx) => {
+    const row = tx.select({ id: outbox.id, eventId: outbox.eventId, status: outbox.status, lastError: outbox.lastError }).from(outbox).where(eq(outbox.id, outboxId)).get();
+    if (!row || row.status !== 'failed') return false;
+    requeue(tx as unknown as Db, [outboxId], now);
+    recordAudit(tx, actor, { action: 'mail.send_again', entityType: 'event', entityId: row.eventId, before: { status: 'failed', error: row.lastError }, after: { status: 'queued', outboxId } }, now);
+    return true;
+  });
 }
 
 /** One message of a letter, exactly as it will be sent. */
@@ -83,7 +95,7 @@ export function planLetter(db: Db, sender: LetterSender, fields: Record<string, 
     .orderBy(institutions.name)
     .all();
   const unknown = [...slugs].filter((s) => !rows.some((r) => r.slug === s));
-  if (unknown.length > 0) addError(errors, 'institutions', `${unknown[0]!.slice(0, 80)}: choose institutions from the list`);
+  if (unknown.length > 0) addError(errors, 'institutions', `choose institutions from the list (“${unknown[0]!.slice(0, 80)}” is not one of them)`);
 
   const sentOn = londonDateOf(now);
   const dueOn = replyDueOn(sentOn, 'email', rules.windows, rules.calendar);

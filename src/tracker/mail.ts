@@ -5,7 +5,7 @@
 import type { MailConfig } from '../config.js';
 import { activeEditors, chasedMessageIds, deliveriesOf, outboxCounts, outboxRows, repliesArrived, type ArrivedReply, type Delivery, type OutboxListRow } from '../db/queries/outbox.js';
 import { addDays, instantOf, londonDateOf, type LondonDate } from '../domain/calendar.js';
-import { chaserLetter, type ChasedApproach } from '../domain/letters.js';
+import { chaserLetter, senderName, type ChasedApproach } from '../domain/letters.js';
 import type { OutboxStatus } from '../db/schema.js';
 import type { AwaitingContact } from './follow-up.js';
 import { contactsCrossing, now, type EventView, type Tracker } from './tracker.js';
@@ -95,5 +95,18 @@ export function editorsDigest(t: Tracker, instant: number, since: number | null)
     becameLongOverdue: crossing.longOverdue,
     replies: repliesArrived(t.db, since ?? instantOf(addDays(day, -1)), instant + 1, DIGEST_LIMIT),
     editors: activeEditors(t.db),
+  };
+}
+
+/** The campaign's name as its letters are signed: the name in MAIL_FROM, or its address. */
+export const signature = (mail: MailConfig): string => senderName(mail.from);
+
+/** What the follow-up queue shows of mail: the state, each awaiting approach's messages, the reminders proposed. */
+export function followUpMail(t: Tracker, mail: MailConfig, awaiting: readonly AwaitingContact[]): { state: MailState; deliveries: Record<number, Delivery[]>; chasers: ChaserProposal[] } {
+  const state = mailState(t, mail);
+  return {
+    state,
+    deliveries: Object.fromEntries(deliveries(t, awaiting.map((c) => c.id))),
+    chasers: state.sending ? chaserProposals(t, awaiting, signature(mail)) : [],
   };
 }

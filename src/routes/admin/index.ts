@@ -8,6 +8,7 @@ import admins from './admins/index.js';
 import batchRoutes from './batch.js';
 import eventRoutes from './events.js';
 import followUpRoutes from './follow-up.js';
+import letterRoutes from './letters.js';
 import passwordRoutes from './password.js';
 import spreadsheetRoutes from './spreadsheets.js';
 
@@ -16,6 +17,7 @@ export default async function adminRoutes(app: FastifyInstance) {
   await app.register(followUpRoutes); //    /admin
   await app.register(eventRoutes); //       /admin/events/new, /admin/events, /admin/events/:id/(edit|delete|restore|publish), /admin/drafts/publish
   await app.register(batchRoutes); //       /admin/contacts/batch
+  await app.register(letterRoutes); //      /admin/letters/new, /admin/letters(/preview), /admin/outbox, /admin/outbox/:id/send-again, /admin/chasers/:id
   await app.register(spreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
   await app.register(passwordRoutes); //    /admin/password
   await app.register(admins); //            admins only: /admin/users, /admin/audit, /admin/institutions, /admin/campaign, /admin/holidays
