@@ -79,6 +79,15 @@ export function letterForRecord(subject: string, body: string, replyAddress: str
   return `${withheld(subject)}\n\n${withheld(body)}`;
 }
 
+/**
+ * The Message-ID of the reminder of an approach for its reply due date: made from the original's,
+ * so that the outbox's unique Message-IDs allow one reminder per approach and due date, and finding
+ * whether it was sent is one look-up by that index.
+ */
+export function chaserMessageId(originalMessageId: string, dueOn: LondonDate): string {
+  return `chase.${dueOn}.${originalMessageId}`;
+}
+
 /** The approach a reminder chases: when it was sent, its subject and its reply due date. */
 export interface ChasedApproach {
   institution: string;

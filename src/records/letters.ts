@@ -3,11 +3,11 @@
  * as one published contact each (channel email) and queued in the outbox in the same transaction,
  * all or nothing; and the reminder (chaser) of an approach gone late, logged and queued the same way.
  */
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, institutions, outbox } from '../db/schema.js';
-import { addDays, instantOf, londonDateOf, londonTimeOf, type LondonDate } from '../domain/calendar.js';
-import { chaserLetter, LETTER_LIMITS, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, senderName } from '../domain/letters.js';
+import { londonDateOf, londonTimeOf, type LondonDate } from '../domain/calendar.js';
+import { chaserLetter, chaserMessageId, LETTER_LIMITS, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, senderName } from '../domain/letters.js';
 import { tooLong } from '../domain/limits.js';
 import { replyDueOn } from '../domain/reply-due.js';
 import { newReplyToken, replyAddress } from '../mail/addresses.js';
@@ -205,14 +205,9 @@ export function chaseTarget(db: Db, eventId: number): ChaseTarget | null {
   return { ...row, dueOn: row.dueOn, references: headers.References ?? null };
 }
 
-/** Whether a reminder of this approach has been queued since its reply due date passed. */
+/** Whether the reminder of this approach for its current reply due date has been queued. */
 export function chasedSince(db: Db, target: Pick<ChaseTarget, 'messageId' | 'dueOn'>): boolean {
-  const since = instantOf(addDays(target.dueOn, 1));
-  return db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.kind, 'chaser'), sql`json_extract(${outbox.headers}, '$."In-Reply-To"') = ${`<${target.messageId}>`}`, gt(outbox.createdAt, since - 1)))
-    .get() !== undefined;
+  return db.select({ id: outbox.id }).from(outbox).where(eq(outbox.messageId, chaserMessageId(target.messageId, target.dueOn))).get() !== undefined;
 }
 
 /** The reminder of an approach, exactly as it will be sent. */
@@ -253,6 +248,7 @@ export function sendChaser(db: Db, sender: LetterSender, eventId: number, rules:
       queueMessage(tx, {
         kind: 'chaser', to: target.to, from: sender.from, subject: letter.subject, text: letter.body, replyTo: letter.replyTo,
         headers: { 'In-Reply-To': `<${target.messageId}>`, References: references }, eventId: written[0]!.id, createdBy: actor.name,
+        messageId: chaserMessageId(target.messageId, target.dueOn),
       }, now);
     },
   });
@@ -260,7 +256,8 @@ export function sendChaser(db: Db, sender: LetterSender, eventId: number, rules:
   try {
     logged = log();
   } catch (error) {
-    if (error instanceof AlreadyChased) return { ok: false, errors: { chaser: `A reminder of that approach to ${target.institution} has already been sent` } };
+    // Two clicks at once: the second reminder's Message-ID is refused by the outbox's unique index.
+    if (error instanceof AlreadyChased || (error instanceof Error && /UNIQUE constraint failed: outbox\.message_id/.test(error.message))) return { ok: false, errors: { chaser: `A reminder of that approach to ${target.institution} has already been sent` } };
     throw error;
   }
   if (!logged.ok) return { ok: false, errors: { chaser: Object.values(logged.errors)[0] ?? 'The reminder could not be logged' } };

@@ -3,9 +3,9 @@
  * each contact's deliveries, and the reminders (chasers) late approaches call for.
  */
 import type { MailConfig } from '../config.js';
-import { activeEditors, chasedMessageIds, deliveriesOf, outboxCounts, outboxRows, repliesArrived, type ArrivedReply, type Delivery, type OutboxListRow } from '../db/queries/outbox.js';
+import { activeEditors, deliveriesOf, outboxCounts, outboxRows, queuedMessageIds, repliesArrived, type ArrivedReply, type Delivery, type OutboxListRow } from '../db/queries/outbox.js';
 import { addDays, instantOf, londonDateOf, type LondonDate } from '../domain/calendar.js';
-import { chaserLetter, senderName, type ChasedApproach } from '../domain/letters.js';
+import { chaserLetter, chaserMessageId, senderName, type ChasedApproach } from '../domain/letters.js';
 import type { OutboxStatus } from '../db/schema.js';
 import type { AwaitingContact } from './follow-up.js';
 import { contactsCrossing, now, type EventView, type Tracker } from './tracker.js';
@@ -65,9 +65,9 @@ export function chaserProposals(t: Tracker, awaiting: readonly AwaitingContact[]
     const d = (sent.get(c.id) ?? []).find((m) => m.kind === 'approach');
     return d ? [{ contact: c, delivery: d }] : [];
   });
-  const chased = chasedMessageIds(t.db, approaches.map((a) => a.delivery.messageId));
+  const chased = queuedMessageIds(t.db, approaches.map((a) => chaserMessageId(a.delivery.messageId, a.contact.dueOn!)));
   return approaches
-    .filter(({ contact, delivery }) => !chased.some((c) => c.inReplyTo === `<${delivery.messageId}>` && c.createdAt >= instantOf(addDays(contact.dueOn!, 1))))
+    .filter(({ contact, delivery }) => !chased.has(chaserMessageId(delivery.messageId, contact.dueOn!)))
     .map(({ contact, delivery }) => {
       const approach: ChasedApproach = { institution: contact.institutionName, sentOn: contact.date, subject: delivery.subject, dueOn: contact.dueOn!, campaign, replyAddress: delivery.replyTo ?? '' };
       return { eventId: contact.id, institution: contact.institutionName, to: delivery.toAddress, sentOn: contact.date, dueOn: contact.dueOn!, originalSubject: delivery.subject, ...chaserLetter(approach) };

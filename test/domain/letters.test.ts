@@ -1,6 +1,6 @@
 /** Letters' merge fields and reminders: plain rules, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { chaserLetter, dateInWords, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, oneLine, senderName } from '../../src/domain/letters.js';
+import { chaserLetter, chaserMessageId, dateInWords, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, oneLine, senderName } from '../../src/domain/letters.js';
 
 describe('merge fields', () => {
   it.each([
@@ -62,5 +62,6 @@ describe('what letters say', () => {
     expect(chaserLetter({ institution: 'X', sentOn: '2021-04-23', subject: 'RE: Already', dueOn: '2021-05-10', campaign: 'C', replyAddress: 'r' }).subject).toBe('RE: Already');
     expect(dateInWords('2026-12-07')).toBe('Monday 7 December 2026');
     expect(oneLine(' a\r\n\r\nb ')).toBe('a b');
+    expect(chaserMessageId('abc.123@example.org', '2021-05-10')).toBe('chase.2021-05-10.abc.123@example.org');
   });
 });

@@ -85,6 +85,8 @@ describe('reminders of late approaches', () => {
     expect(rows).toHaveLength(2);
     const chaser = rows[1]!;
     expect(chaser).toMatchObject({ kind: 'chaser', toAddress: 'foi@slow.nhs.uk', replyTo: original!.replyTo, replyToken: null, subject: 'Re: Will Slow Trust halt SIM?', status: 'queued' });
+    // One reminder per approach and due date: its Message-ID says which, and the outbox holds each Message-ID once.
+    expect(chaser.messageId).toBe(`chase.2026-12-07.${original!.messageId}`);
     expect(JSON.parse(chaser.headers)).toEqual({ 'In-Reply-To': `<${original!.messageId}>`, References: `<${original!.messageId}>` });
     const logged = db().select().from(events).where(eq(events.id, chaser.eventId!)).get()!;
     expect(logged).toMatchObject({ type: 'contact', channel: 'email', status: 'published', institutionId: trust.id, occurredOn: '2026-12-08' });

@@ -1,10 +1,12 @@
 /** Letters sent from the workspace, against a real SMTP server on loopback: preview, send, deliver, fail, send again, restart. */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { events, institutions, outbox } from '../../src/db/schema.js';
+import { attachments, events, institutions, outbox } from '../../src/db/schema.js';
 import { instantOf } from '../../src/domain/calendar.js';
 import { tokenFromAddress } from '../../src/mail/addresses.js';
 import { contact, institution } from '../factories.js';
@@ -206,6 +208,21 @@ describe('a letter to fifty institutions', () => {
     expect(sink.received).toHaveLength(1);
     expect(outboxRows()[0]!.status).toBe('sent');
     expect(fact(dom((await client.get(`/admin/events/${row!.eventId}/edit`)).body).querySelector('.delivery'), 'Delivery')).toBe('Sent 10:00 on 23 November 2026');
+  });
+
+  it('carries the files attached to the approach', async () => {
+    const trust = institution(db(), { name: 'Attached Trust', email: 'foi@attached.nhs.uk' });
+    const shown = await preview({ ...LETTER, institutions: trust.slug });
+    await client.post('/admin/letters', sendForm(shown.body));
+    const [row] = outboxRows();
+    const bytes = Buffer.from('%PDF-1.4\n% a letter\n');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    fs.mkdirSync(path.join(t.app.config.filesDir, sha256.slice(0, 2)), { recursive: true });
+    fs.writeFileSync(path.join(t.app.config.filesDir, sha256.slice(0, 2), sha256), bytes);
+    db().insert(attachments).values({ eventId: row!.eventId!, sha256, name: 'letter.pdf', contentType: 'application/pdf', size: bytes.length, source: 'upload', createdBy: 'test', createdAt: MONDAY }).run();
+    await t.app.mailWorker.runOnce();
+    const [mail] = await sink.waitFor(1);
+    expect(mail!.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([['letter.pdf', 'application/pdf', bytes.toString()]]);
   });
 
   it('pages the outbox by keyset, newest first', async () => {

@@ -71,14 +71,11 @@ export function deliveriesOf(db: Db, eventIds: readonly number[]): Delivery[] {
   ).all({ ids: JSON.stringify(eventIds) }) as Delivery[];
 }
 
-/** The Message-IDs (angle brackets included) that reminders queued since an instant answer: which approaches were chased. */
-export function chasedMessageIds(db: Db, messageIds: readonly string[]): { inReplyTo: string; createdAt: number }[] {
-  if (messageIds.length === 0) return [];
-  return prepared(
-    db,
-    `SELECT json_extract(headers, '$."In-Reply-To"') AS inReplyTo, created_at AS createdAt FROM outbox
-    WHERE kind = 'chaser' AND json_extract(headers, '$."In-Reply-To"') IN (SELECT '<' || value || '>' FROM json_each(@ids))`,
-  ).all({ ids: JSON.stringify(messageIds) }) as { inReplyTo: string; createdAt: number }[];
+/** Which of these Message-IDs the outbox holds (reminders already queued, looked up by their unique index). */
+export function queuedMessageIds(db: Db, messageIds: readonly string[]): Set<string> {
+  if (messageIds.length === 0) return new Set();
+  const rows = prepared(db, `SELECT message_id AS id FROM outbox WHERE message_id IN (SELECT value FROM json_each(@ids))`).all({ ids: JSON.stringify(messageIds) }) as { id: string }[];
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The editors and admins who get the daily email. */
