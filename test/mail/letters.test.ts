@@ -137,6 +137,19 @@ describe('a letter to fifty institutions', () => {
     expect(outboxRows()).toHaveLength(0);
   });
 
+  it('goes back from the preview to the form with the letter and the choice kept', async () => {
+    institution(db(), { name: 'Kept Trust', kind: 'police_force', email: 'foi@kept.police.uk' });
+    const shown = await preview({ ...LETTER, select_kind: 'police_force' });
+    const form = dom(shown.body).querySelector('form[action="/admin/letters/edit"]')!;
+    const fields: Record<string, string[]> = {};
+    for (const input of form.querySelectorAll('input[name]')) (fields[input.getAttribute('name')!] ??= []).push(input.getAttribute('value') ?? '');
+    const back = dom((await client.post('/admin/letters/edit', fields)).body);
+    expect(back.querySelector('#subject')!.getAttribute('value')).toBe(LETTER.subject);
+    expect(back.querySelector('#body')!.textContent).toBe(LETTER.body);
+    expect(back.querySelector('#institutions option[selected]')!.getAttribute('value')).toBe('police_force');
+    expect(contacts()).toHaveLength(0);
+  });
+
   it('refuses an unknown merge field, a subject on two lines and a letter to nobody reachable, beside each field', async () => {
     institution(db(), { name: 'No Address Trust' });
     const res = await preview({ subject: 'Hello\r\nBcc: victim@example.net', body: 'Dear {{instituton}}', institutions: 'no-address-trust' });
