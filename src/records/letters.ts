@@ -3,7 +3,7 @@
  * as one published contact each (channel email) and queued in the outbox in the same transaction,
  * all or nothing; and the reminder (chaser) of an approach gone late, logged and queued the same way.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, institutions, outbox } from '../db/schema.js';
 import { londonDateOf, londonTimeOf, type LondonDate } from '../domain/calendar.js';
@@ -186,13 +186,16 @@ export interface ChaseTarget {
   replyTo: string | null;
   messageId: string;
   references: string | null;
+  /** A comment has followed it: no reminder. */
+  answered: boolean;
 }
 
 /** The approach (sent by email from the tracker) a reminder would chase, or null. */
 export function chaseTarget(db: Db, eventId: number): ChaseTarget | null {
   const row = db
     .select({
-      eventId: events.id, institutionSlug: institutions.slug, institution: institutions.name, sentOn: events.occurredOn, dueOn: events.dueOn, subject: outbox.subject,
+      eventId: events.id, institutionId: institutions.id, institutionSlug: institutions.slug, institution: institutions.name, sentOn: events.occurredOn, dueOn: events.dueOn, subject: outbox.subject,
+      occurredAt: events.occurredAt, status: events.status, deletedAt: events.deletedAt,
       to: outbox.toAddress, replyTo: outbox.replyTo, messageId: outbox.messageId, headers: outbox.headers,
     })
     .from(outbox)
@@ -200,13 +203,19 @@ export function chaseTarget(db: Db, eventId: number): ChaseTarget | null {
     .innerJoin(institutions, eq(institutions.id, events.institutionId))
     .where(and(eq(outbox.eventId, eventId), eq(outbox.kind, 'approach')))
     .get();
-  if (!row || !row.dueOn) return null;
+  if (!row || !row.dueOn || row.deletedAt !== null || row.status !== 'published') return null;
   const headers = JSON.parse(row.headers) as Record<string, string>;
-  return { ...row, dueOn: row.dueOn, references: headers.References ?? null };
+  // Answered: a comment (a statement or an FOI response) published since, as the silence figure counts it.
+  const comment = db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.institutionId, row.institutionId), eq(events.type, 'response'), inArray(events.responseType, ['statement', 'foi_response']), eq(events.status, 'published'), isNull(events.deletedAt), gte(events.occurredAt, row.occurredAt)))
+    .get();
+  return { ...row, dueOn: row.dueOn, references: headers.References ?? null, answered: comment !== undefined };
 }
 
 /** Whether the reminder of this approach for its current reply due date has been queued. */
-export function chasedSince(db: Db, target: Pick<ChaseTarget, 'messageId' | 'dueOn'>): boolean {
+export function alreadyChased(db: Db, target: Pick<ChaseTarget, 'messageId' | 'dueOn'>): boolean {
   return db.select({ id: outbox.id }).from(outbox).where(eq(outbox.messageId, chaserMessageId(target.messageId, target.dueOn))).get() !== undefined;
 }
 
@@ -223,9 +232,10 @@ export function chaserFor(target: ChaseTarget, sender: LetterSender): { subject:
  */
 export function sendChaser(db: Db, sender: LetterSender, eventId: number, rules: EventRules, actor: Actor, now: number): Result<{ id: number }> {
   const target = chaseTarget(db, eventId);
-  if (!target) return { ok: false, errors: { chaser: 'That approach was not sent by email from the tracker, so no reminder can be sent from here' } };
+  if (!target) return { ok: false, errors: { chaser: 'That approach was not sent by email from the tracker (or is no longer published), so no reminder can be sent from here' } };
+  if (target.answered) return { ok: false, errors: { chaser: `${target.institution} has commented since that approach, so no reminder is needed` } };
   if (londonDateOf(now) <= target.dueOn) return { ok: false, errors: { chaser: `The reply to that approach is not late yet: it is due on ${target.dueOn}` } };
-  if (chasedSince(db, target)) return { ok: false, errors: { chaser: `A reminder of that approach to ${target.institution} has already been sent` } };
+  if (alreadyChased(db, target)) return { ok: false, errors: { chaser: `A reminder of that approach to ${target.institution} has already been sent` } };
   const letter = chaserFor(target, sender);
   const from = senderName(sender.from);
   const fields = {
@@ -244,7 +254,7 @@ export function sendChaser(db: Db, sender: LetterSender, eventId: number, rules:
   const log = () => logBatchContact(db, fields, { slugs: [target.institutionSlug] }, rules, actor, now, {
     alongside: (tx, written) => {
       // Checked again inside the transaction: two clicks send one reminder.
-      if (chasedSince(tx as unknown as Db, target)) throw new AlreadyChased();
+      if (alreadyChased(tx as unknown as Db, target)) throw new AlreadyChased();
       queueMessage(tx, {
         kind: 'chaser', to: target.to, from: sender.from, subject: letter.subject, text: letter.body, replyTo: letter.replyTo,
         headers: { 'In-Reply-To': `<${target.messageId}>`, References: references }, eventId: written[0]!.id, createdBy: actor.name,

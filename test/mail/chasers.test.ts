@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { events, inboundMessages, mailRuns, outbox, users } from '../../src/db/schema.js';
 import { instantOf } from '../../src/domain/calendar.js';
-import { contact, institution, user } from '../factories.js';
+import { contact, institution, response, user } from '../factories.js';
 import { dom, FIXTURE_DATA, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import type { Client } from '../session.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
@@ -122,6 +122,12 @@ describe('reminders of late approaches', () => {
     const byHand = contact(db(), institution(db(), { name: 'Paper Trust' }), { date: '2026-10-01', dueOn: '2026-10-15' });
     await client.post(`/admin/chasers/${byHand}`, { _csrf: await client.csrf('/admin') });
     expect(words(dom((await client.get('/admin')).body).querySelector('.notice'))).toContain('was not sent by email from the tracker');
+    // Late, but answered by a statement since: no reminder proposed, and none sent.
+    response(db(), trust, { date: '2026-12-01', responseType: 'statement' });
+    clock.now = instantOf('2026-12-08', '09:00');
+    expect(dom((await client.get('/admin')).body).querySelector('#chasers')).toBeNull();
+    await client.post(`/admin/chasers/${original!.eventId}`, { _csrf: await client.csrf('/admin') });
+    expect(words(dom((await client.get('/admin')).body).querySelector('.notice'))).toContain('Prompt Trust has commented since that approach');
     expect(letters()).toHaveLength(1);
   });
 });
