@@ -39,6 +39,7 @@ export const InstitutionSchema = Type.Object({
   aliases: Type.Array(Type.String()),
   active: Type.Boolean(),
   url: Type.String(),
+  email: Nullable(Type.String({ description: 'Where approaches are sent, when the campaign has made it public; null otherwise' })),
   positions: Type.Record(Type.String(), PositionSchema),
   silence: SilenceSchema,
 });

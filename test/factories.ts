@@ -40,6 +40,9 @@ export interface InstitutionSpec {
   website?: string | null;
   active?: boolean;
   aliases?: string[];
+  /** Where letters go, and whether the public may see it. */
+  email?: string | null;
+  emailPublic?: boolean;
 }
 
 export function institution(db: Db, spec: InstitutionSpec = {}): MadeInstitution {
@@ -53,6 +56,8 @@ export function institution(db: Db, spec: InstitutionSpec = {}): MadeInstitution
     website: spec.website ?? null,
     active: spec.active ?? true,
     aliases: spec.aliases ?? [],
+    email: spec.email ?? null,
+    emailPublic: spec.emailPublic ?? false,
   };
   const id = db.transaction((tx) => {
     const [made] = insertInstitutions(tx, [input], WRITTEN_AT);

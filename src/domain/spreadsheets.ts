@@ -14,7 +14,8 @@ export const EVENT_COLUMNS = [
  */
 export const EVENT_FIGURE_COLUMNS = ['late_on', 'long_overdue_on'] as const;
 
-export const INSTITUTION_COLUMNS = ['name', 'kind', 'code', 'region', 'country', 'aliases', 'website'] as const;
+/** `email` is where letters sent from the tracker go; `email_public` (true or false) whether the public may see it. */
+export const INSTITUTION_COLUMNS = ['name', 'kind', 'code', 'region', 'country', 'aliases', 'website', 'email', 'email_public'] as const;
 
 /**
  * The columns that make the workspace's downloads round-trip. An events row with an `id` updates

@@ -5,6 +5,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { currentCalendar } from '../records/holidays.js';
+import type { Tracker } from '../tracker/tracker.js';
+import { queueEditorsEmail } from './editors-email.js';
+import { attachmentsOf } from './letter-files.js';
 import { readMailbox } from './reader.js';
 import { deliverDue, smtpTransport } from './sender.js';
 
@@ -20,6 +24,8 @@ export interface WorkerContext {
   config: Config;
   now: () => number;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** The tracker's read side (the server's own); built from the database when absent (a second process). */
+  tracker?: Tracker;
 }
 
 /** The jobs of one round, each run in turn; a job that throws is logged and the others still run. */
@@ -27,18 +33,28 @@ export type MailJob = (context: WorkerContext) => Promise<void>;
 
 export function mailJobs(config: Config): MailJob[] {
   const jobs: MailJob[] = [];
-  if (config.mail.smtpUrl) {
-    const transport = smtpTransport(config.mail.smtpUrl);
-    jobs.push(async ({ db, now, log }) => {
-      const result = await deliverDue(db, transport, now);
-      if (result.sent + result.failed + result.retrying > 0) log.info({ mail: result }, 'outbox delivered');
-    });
-  }
+  // In this order: replies read first (the editors' email lists them), then what is to be sent
+  // queued, then the outbox delivered, all in one round.
   if (config.mail.imapUrl) {
     const imapUrl = config.mail.imapUrl;
     jobs.push(async ({ db, now, log }) => {
       const result = await readMailbox(db, { imapUrl, folder: config.mail.imapFolder, filesDir: config.filesDir, replyAddressPattern: config.mail.replyAddressPattern, maxAttachmentBytes: config.maxAttachmentBytes }, now, log);
       if (result.read > 0) log.info({ mailbox: result }, 'mailbox read');
+    });
+  }
+  if (config.mail.smtpUrl && config.mail.from) {
+    const from = config.mail.from;
+    jobs.push(async (context) => {
+      const tracker = context.tracker ?? { db: context.db, databasePath: config.databasePath, calendar: currentCalendar(context.db, config.dataDir), baseUrl: config.baseUrl };
+      const queued = queueEditorsEmail(tracker, from, context.now());
+      if (queued > 0) context.log.info({ editors: queued }, 'editors’ daily email queued');
+    });
+  }
+  if (config.mail.smtpUrl) {
+    const transport = smtpTransport(config.mail.smtpUrl);
+    jobs.push(async ({ db, now, log }) => {
+      const result = await deliverDue(db, transport, now, { attachmentsFor: attachmentsOf(db, config.filesDir) });
+      if (result.sent + result.failed + result.retrying > 0) log.info({ mail: result }, 'outbox delivered');
     });
   }
   return jobs;

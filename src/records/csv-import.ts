@@ -566,6 +566,8 @@ function changedInstitutionColumns(before: InstitutionRow, after: InstitutionInp
     ['country', before.country, after.country],
     ['aliases', before.aliases.join('; '), after.aliases.join('; ')],
     ['website', before.website, after.website],
+    ['email', before.email, after.email ?? null],
+    ['email_public', before.emailPublic, after.emailPublic ?? false],
   ];
   return pairs.filter(([, was, is]) => (was ?? null) !== (is ?? null)).map(([column]) => column);
 }
@@ -615,7 +617,9 @@ function institutionImporter(db: Db, context: InstitutionImportContext): Importe
     formerNames.set(before.name.toLowerCase(), before.id);
     if (before.code) formerCodes.set(before.code.toLowerCase(), before.id);
     // Whether it is open, and its successor, are not columns: they stay as they are.
-    const checked = validateInstitution({ ...values, active: String(before.active), successor: undefined }, batch, before.id);
+    // A file without the email columns leaves the addresses as they are.
+    const email = { email: values.email ?? before.email ?? '', email_public: values.email_public ?? String(before.emailPublic) };
+    const checked = validateInstitution({ ...values, ...email, active: String(before.active), successor: undefined }, batch, before.id);
     if (!checked.ok) return { problems: problemsOf(line, checked.errors) };
     keep(checked.value);
     const changed = changedInstitutionColumns(before, checked.value);
@@ -629,7 +633,7 @@ function institutionImporter(db: Db, context: InstitutionImportContext): Importe
     check,
     write: (row) => {
       if (row.before) {
-        const after: ValidInstitution = { name: row.name, kind: row.kind, code: row.code, region: row.region, country: row.country, website: row.website, active: row.before.active, aliases: row.aliases, successorId: row.before.successorId };
+        const after: ValidInstitution = { name: row.name, kind: row.kind, code: row.code, region: row.region, country: row.country, website: row.website, active: row.before.active, aliases: row.aliases, successorId: row.before.successorId, email: row.email ?? null, emailPublic: row.emailPublic ?? false };
         writeInstitutionEdit(db, row.before, after, revision, actor, context.now, { line: row.line });
         return;
       }

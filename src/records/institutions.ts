@@ -17,6 +17,9 @@ export interface InstitutionInput {
   website: string | null;
   active: boolean;
   aliases: string[];
+  /** Where approaches are sent; public only when `emailPublic`. */
+  email?: string | null;
+  emailPublic?: boolean;
 }
 
 /** An institution as a form or a CSV row gives it: text fields by their column names. */
@@ -32,6 +35,10 @@ export interface InstitutionFields {
   active?: string;
   /** The slug of the institution that took over a closed one. */
   successor?: string;
+  /** One email address for approaches (press office, FOI address…), or empty. */
+  email?: string;
+  /** `true` (or `yes`, `on`) to show the address on public pages; anything else keeps it private. */
+  email_public?: string;
 }
 
 export interface ValidInstitution extends InstitutionInput {
@@ -78,8 +85,26 @@ export function validateInstitution(f: InstitutionFields, directory: DirectoryLo
     if (successorId === null || successorId === id) addError(errors, 'successor', 'Choose another institution from the list');
     else if (active === 'true') addError(errors, 'successor', 'Only a closed institution has a successor');
   }
+  const email = orNull(f.email);
+  if (email) addError(errors, 'email', emailProblem(email));
+  const emailPublic = /^(true|yes|on|1)$/i.test((f.email_public ?? '').trim());
+  if (f.email_public !== undefined && !/^(true|yes|on|1|false|no|off|0|)$/i.test(f.email_public.trim())) addError(errors, 'email_public', 'Say whether the address is public: true or false');
+  if (emailPublic && !email && !errors.email) addError(errors, 'email_public', 'Give an email address to make public, or leave it private');
   if (hasErrors(errors) || !name || !isOneOf(INSTITUTION_KINDS, kind)) return { ok: false, errors };
-  return ok({ name, kind, code, region, country, website, active: active === 'true', aliases, successorId });
+  return ok({ name, kind, code, region, country, website, active: active === 'true', aliases, successorId, email, emailPublic: email ? emailPublic : false });
+}
+
+/**
+ * What is wrong with an institution's email address, or null: one plain address (no name, no
+ * list, no line breaks, which could add headers to a message), of a sensible length.
+ */
+export function emailProblem(email: string): string | null {
+  if (/[\r\n]/.test(email)) return 'Enter one email address on one line';
+  const tooLongMessage = tooLong(email, TEXT_LIMITS.email, 'the email address');
+  if (tooLongMessage) return tooLongMessage;
+  if ((email.match(/@/g) ?? []).length > 1) return 'Enter one email address only (ask the institution which one approaches should go to)';
+  if (!/^[^\s@<>()[\\\],;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(email)) return 'Enter an email address like foi@trust.nhs.uk';
+  return null;
 }
 
 /** Inserts institutions with their aliases; returns their new ids in order. */
@@ -99,6 +124,8 @@ export function insertInstitutions(tx: Tx | Db, inputs: readonly InstitutionInpu
         website: input.website,
         active: input.active,
         successorId: (input as Partial<ValidInstitution>).successorId ?? null,
+        email: input.email ?? null,
+        emailPublic: input.email ? (input.emailPublic ?? false) : false,
         createdAt: now,
       })
       .returning({ id: institutions.id })

@@ -11,7 +11,7 @@ import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
 import { recordAudit, type Actor } from './audit.js';
 import { RecordNotFound } from './errors.js';
 import { eventColumns, insertEvent, writeDetails, type EventInput, type Tx } from './events.js';
-import { validateEvent, type EventRules } from './event-rules.js';
+import { validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
 import { Revision, syncEvent } from './revisions.js';
 import { addError, hasErrors, ok, orNull, type FieldErrors, type Result } from './fields.js';
 
@@ -38,11 +38,8 @@ export interface BatchChoice {
   region?: string | undefined;
 }
 
-/**
- * The same approach to many institutions: one contact each, all written in one transaction, or
- * none when any is refused.
- */
-export function logBatchContact(db: Db, fields: Fields, choice: BatchChoice, rules: EventRules, actor: Actor, now: number): Result<{ ids: number[] }> {
+/** The slugs a choice names: those ticked, and every open institution of the kind and region chosen. */
+export function chosenSlugs(db: Db, choice: BatchChoice): Set<string> {
   const slugs = new Set(choice.slugs);
   if (choice.kind || choice.region) {
     const open = db
@@ -52,6 +49,25 @@ export function logBatchContact(db: Db, fields: Fields, choice: BatchChoice, rul
       .all();
     for (const i of open) if ((!choice.kind || i.kind === choice.kind) && (!choice.region || i.region === choice.region)) slugs.add(i.slug);
   }
+  return slugs;
+}
+
+/** What a batch may add to the plain one: each institution's own fields, and more writes in the same transaction. */
+export interface BatchOptions {
+  /** The fields of one institution's contact (a letter merged for it); the same fields for all by default. */
+  fieldsFor?: (slug: string) => Fields;
+  /** Runs inside the transaction once every contact is written (queueing their messages); throwing rolls everything back. */
+  alongside?: (tx: Tx, written: { id: number; slug: string; input: ValidEvent }[]) => void;
+  /** The audit rows' action (`event.create` by default). */
+  action?: string;
+}
+
+/**
+ * The same approach to many institutions: one contact each, all written in one transaction, or
+ * none when any is refused.
+ */
+export function logBatchContact(db: Db, fields: Fields, choice: BatchChoice, rules: EventRules, actor: Actor, now: number, options: BatchOptions = {}): Result<{ ids: number[] }> {
+  const slugs = chosenSlugs(db, choice);
   const errors: FieldErrors = {};
   if (slugs.size === 0) {
     // Check the rest of the form too, so that every problem is shown at once.
@@ -60,21 +76,24 @@ export function logBatchContact(db: Db, fields: Fields, choice: BatchChoice, rul
     if (!rest.ok) for (const [field, message] of Object.entries(rest.errors)) if (field !== 'institution') addError(errors, field, message);
     return { ok: false, errors };
   }
-  const inputs: EventInput[] = [];
+  const inputs: { slug: string; input: ValidEvent }[] = [];
   for (const slug of slugs) {
-    const checked = validateEvent({ ...fields, type: 'contact', institution: slug }, rules, { now, createdBy: actor.name });
-    if (checked.ok) inputs.push(checked.value);
+    const checked = validateEvent({ ...(options.fieldsFor?.(slug) ?? fields), type: 'contact', institution: slug }, rules, { now, createdBy: actor.name });
+    if (checked.ok) inputs.push({ slug, input: checked.value });
     else for (const [field, message] of Object.entries(checked.errors)) addError(errors, field === 'institution' ? 'institutions' : field, field === 'institution' ? `${slug}: ${message}` : message);
   }
   if (hasErrors(errors)) return { ok: false, errors };
   const ids = db.transaction((tx) => {
-    const revision = new Revision(tx, actor, 'event.create', now);
-    return inputs.map((input) => {
+    const action = options.action ?? 'event.create';
+    const revision = new Revision(tx, actor, action, now);
+    const written = inputs.map(({ slug, input }) => {
       const id = insertEvent(tx, input, now);
       syncEvent(tx, id, revision);
-      recordAudit(tx, actor, { action: 'event.create', entityType: 'event', entityId: id, institutionId: input.institutionId, after: { ...auditView(input), batch: slugs.size }, revisionId: revision.made }, now);
-      return id;
+      recordAudit(tx, actor, { action, entityType: 'event', entityId: id, institutionId: input.institutionId, after: { ...auditView(input), batch: slugs.size }, revisionId: revision.made }, now);
+      return { id, slug, input };
     });
+    options.alongside?.(tx, written);
+    return written.map((w) => w.id);
   });
   return ok({ ids });
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { storedName } from '../domain/files.js';
 import { RequestProblem } from '../plugins/errors.js';
 import { contentDisposition } from '../render/download.js';
-import { attachmentToServe } from '../tracker/mail.js';
+import { attachmentToServe } from '../tracker/inbox.js';
 
 export default async function attachmentRoutes(app: FastifyInstance) {
   app.get<{ Params: { id: string; name: string } }>('/attachments/:id/:name', async (request, reply) => {

@@ -9,7 +9,7 @@ import { withQuery } from '../render/links.js';
 import { renderPage } from '../render/page.js';
 import { changeJson, changeViews, decodeCorrectionsCursor, encodeCorrectionsCursor } from '../render/revisions.js';
 import { corrections, eventPage, LATE_ENTRY_DAYS } from '../tracker/revisions.js';
-import { eventAttachments } from '../tracker/mail.js';
+import { eventAttachments } from '../tracker/inbox.js';
 import { campaignView, type Tracker } from '../tracker/tracker.js';
 import { fileSize, typeLabel } from '../domain/files.js';
 import { AsOfQuery, CorrectionsQuery, correctionsSchema, IdParams } from './schemas.js';

@@ -83,7 +83,7 @@ export const institutionColumns = workspaceInstitutionColumns;
 
 /** Every institution in the import columns, after its slug. */
 export function institutionRecords(t: Tracker): Cell[][] {
-  return institutionRows(t.db).map((i) => [i.slug, i.name, i.kind, i.code, i.region, i.country, i.aliases.join('; '), i.website]);
+  return institutionRows(t.db).map((i) => [i.slug, i.name, i.kind, i.code, i.region, i.country, i.aliases.join('; '), i.website, i.email, i.email ? String(i.emailPublic) : null]);
 }
 
 /**

@@ -1,141 +1,112 @@
 /**
- * The read side of mail and files: the inbox of messages waiting to be filed (a page at a time),
- * one message as text, the approaches a message may be filed on, and the attachments of events.
+ * Mail as the workspace sees it: whether sending is on, what waits in the outbox and what failed,
+ * each contact's deliveries, and the reminders (chasers) late approaches call for.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { attachments, events, inboundMessages, institutions } from '../db/schema.js';
-import type { Cursor } from '../domain/cursor.js';
-import { messageLimits, storedName } from '../domain/files.js';
-import { readMessage } from '../mail/parse.js';
-import type { Tracker } from './tracker.js';
+import type { MailConfig } from '../config.js';
+import { activeEditors, deliveriesOf, outboxCounts, outboxRows, queuedMessageIds, repliesArrived, type ArrivedReply, type Delivery, type OutboxListRow } from '../db/queries/outbox.js';
+import { addDays, instantOf, londonDateOf, type LondonDate } from '../domain/calendar.js';
+import { chaserLetter, chaserMessageId, senderName, type ChasedApproach } from '../domain/letters.js';
+import type { OutboxStatus } from '../db/schema.js';
+import type { AwaitingContact } from './follow-up.js';
+import { contactsCrossing, now, type EventView, type Tracker } from './tracker.js';
 
-export const INBOX_PAGE = 50;
-
-export type MessageRow = typeof inboundMessages.$inferSelect;
-
-export interface InboxPage {
-  rows: MessageRow[];
-  /** The cursor of the next (older) page, or null. */
-  next: Cursor | null;
+export interface MailState {
+  /** Letters can be sent: SMTP_URL and MAIL_FROM are set. */
+  sending: boolean;
+  /** The mailbox is read: IMAP_URL is set. */
+  reading: boolean;
+  /** The worker runs in this process (MAIL_WORKER). */
+  worker: boolean;
   waiting: number;
+  failed: number;
 }
 
-/** Messages waiting to be filed, newest first, a page at a time (keyset on the time it arrived and id). */
-export function inbox(t: Tracker, before: Cursor | null): InboxPage {
-  const m = inboundMessages;
-  const rows = t.db
-    .select()
-    .from(m)
-    .where(and(eq(m.status, 'unmatched'), before ? or(lt(m.receivedAt, before.at), and(eq(m.receivedAt, before.at), lt(m.id, before.id))) : undefined))
-    .orderBy(desc(m.receivedAt), desc(m.id))
-    .limit(INBOX_PAGE + 1)
-    .all();
-  const more = rows.length > INBOX_PAGE;
-  const page = rows.slice(0, INBOX_PAGE);
-  const last = page[page.length - 1];
-  const waiting = t.db.select({ n: sql<number>`count(*)` }).from(m).where(eq(m.status, 'unmatched')).get()!.n;
-  return { rows: page, next: more && last ? { at: last.receivedAt, id: last.id } : null, waiting };
+export const sendingOn = (mail: MailConfig): boolean => Boolean(mail.smtpUrl && mail.from && mail.replyAddressPattern);
+
+export function mailState(t: Tracker, mail: MailConfig): MailState {
+  return { sending: sendingOn(mail), reading: Boolean(mail.imapUrl), worker: mail.worker, ...outboxCounts(t.db) };
 }
 
-/** One message's row (for its raw download). */
-export function messageRow(t: Tracker, id: number): MessageRow | null {
-  return t.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get() ?? null;
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['queued', 'sending', 'sent', 'failed'];
+export const OUTBOX_PAGE = 50;
+
+/** A page of the outbox, newest first, and where the next begins. */
+export function outboxPage(t: Tracker, status: OutboxStatus | null, before: number | null): { rows: OutboxListRow[]; next: number | null } {
+  const rows = outboxRows(t.db, status, before, OUTBOX_PAGE + 1);
+  return { rows: rows.slice(0, OUTBOX_PAGE), next: rows.length > OUTBOX_PAGE ? rows[OUTBOX_PAGE - 1]!.id : null };
 }
 
-export interface MessageView {
-  row: MessageRow;
-  /** The text, read again from the raw message (HTML turned into text), or null when it cannot be. */
-  text: string | null;
-  attachments: string[];
-  leftInMessage: string[];
-  /** The draft it became, and the approach it answers, when filed. */
-  draft: { id: number; summary: string } | null;
-  approach: { id: number; summary: string; institutionName: string | null } | null;
+/** Each contact's messages (an approach and its reminders are separate contacts), by event id. */
+export function deliveries(t: Tracker, eventIds: readonly number[]): Map<number, Delivery[]> {
+  const map = new Map<number, Delivery[]>();
+  for (const d of deliveriesOf(t.db, eventIds)) map.set(d.eventId, [...(map.get(d.eventId) ?? []), d]);
+  return map;
 }
 
-/** One message, as a campaigner reads it (never as HTML). */
-export async function messageView(t: Tracker, id: number, options: { filesDir: string; replyAddressPattern: string | null; maxAttachmentBytes: number }): Promise<MessageView | null> {
-  const row = t.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get();
-  if (!row) return null;
-  let text: string | null = null;
-  let names: string[] = [];
-  let left: string[] = [];
-  const file = path.join(options.filesDir, storedName(row.sha256));
-  if (row.status !== 'refused' && row.size <= messageLimits(options.maxAttachmentBytes).parse && fs.existsSync(file)) {
-    try {
-      const read = await readMessage(fs.readFileSync(file), { replyAddressPattern: options.replyAddressPattern, arrivedAt: row.receivedAt, maxAttachmentBytes: options.maxAttachmentBytes });
-      text = read.text;
-      names = read.attachments.map((a) => a.name);
-      left = read.leftInMessage;
-    } catch {
-      text = null;
-    }
-  }
-  const eventSummary = (eventId: number | null) =>
-    eventId === null
-      ? undefined
-      : t.db.select({ id: events.id, summary: events.summary, institutionName: institutions.name }).from(events).leftJoin(institutions, eq(institutions.id, events.institutionId)).where(eq(events.id, eventId)).get();
-  return { row, text, attachments: names, leftInMessage: left, draft: eventSummary(row.eventId) ?? null, approach: eventSummary(row.approachEventId) ?? null };
-}
-
-export interface ApproachChoice {
-  id: number;
-  institutionName: string;
-  date: string;
-  summary: string;
-}
-
-/** The approaches a message may be filed on: the most recent contacts, by institution. */
-export function approachChoices(t: Tracker, limit = 500): ApproachChoice[] {
-  return t.db
-    .select({ id: events.id, institutionName: institutions.name, date: events.occurredOn, summary: events.summary })
-    .from(events)
-    .innerJoin(institutions, eq(institutions.id, events.institutionId))
-    .where(and(eq(events.type, 'contact'), isNull(events.deletedAt)))
-    .orderBy(desc(events.occurredAt), desc(events.id))
-    .limit(limit)
-    .all()
-    .sort((a, b) => a.institutionName.localeCompare(b.institutionName, 'en-GB') || b.date.localeCompare(a.date) || b.id - a.id);
-}
-
-export type AttachmentView = typeof attachments.$inferSelect;
-
-/** The attachments of an event (all of them, for the workspace; the public ones, for its public page). */
-export function eventAttachments(t: Tracker, eventId: number, which: 'all' | 'public'): AttachmentView[] {
-  return t.db
-    .select()
-    .from(attachments)
-    .where(and(eq(attachments.eventId, eventId), which === 'public' ? eq(attachments.public, true) : undefined))
-    .orderBy(asc(attachments.id))
-    .all();
+export interface ChaserProposal {
+  eventId: number;
+  institution: string;
+  to: string;
+  sentOn: LondonDate;
+  dueOn: LondonDate;
+  originalSubject: string;
+  subject: string;
+  body: string;
 }
 
 /**
- * One attachment to serve: to anyone when it is public and its event published and not deleted;
- * to signed-in campaigners always; otherwise null (a 404).
+ * The reminders late approaches call for: each approach sent by email from the tracker, late and
+ * unanswered, not chased since its reply due date passed. `campaign` signs them.
  */
-export function attachmentToServe(t: Tracker, id: number, signedIn: boolean): AttachmentView | null {
-  const found = t.db
-    .select({ attachment: attachments, status: events.status, deletedAt: events.deletedAt })
-    .from(attachments)
-    .innerJoin(events, eq(events.id, attachments.eventId))
-    .where(eq(attachments.id, id))
-    .get();
-  if (!found) return null;
-  if (signedIn) return found.attachment;
-  return found.attachment.public && found.status === 'published' && found.deletedAt === null ? found.attachment : null;
+export function chaserProposals(t: Tracker, awaiting: readonly AwaitingContact[], campaign: string): ChaserProposal[] {
+  const late = awaiting.filter((c) => c.overdue && c.dueOn);
+  const sent = deliveries(t, late.map((c) => c.id));
+  const approaches = late.flatMap((c) => {
+    const d = (sent.get(c.id) ?? []).find((m) => m.kind === 'approach');
+    return d ? [{ contact: c, delivery: d }] : [];
+  });
+  const chased = queuedMessageIds(t.db, approaches.map((a) => chaserMessageId(a.delivery.messageId, a.contact.dueOn!)));
+  return approaches
+    .filter(({ contact, delivery }) => !chased.has(chaserMessageId(delivery.messageId, contact.dueOn!)))
+    .map(({ contact, delivery }) => {
+      const approach: ChasedApproach = { institution: contact.institutionName, sentOn: contact.date, subject: delivery.subject, dueOn: contact.dueOn!, campaign, replyAddress: delivery.replyTo ?? '' };
+      return { eventId: contact.id, institution: contact.institutionName, to: delivery.toAddress, sentOn: contact.date, dueOn: contact.dueOn!, originalSubject: delivery.subject, ...chaserLetter(approach) };
+    });
 }
 
-/** An event of the workspace (not deleted), for its attachments page. */
-export function workspaceEvent(t: Tracker, id: number): { id: number; type: string; summary: string; date: string; status: string; institutionName: string | null } | null {
-  return (
-    t.db
-      .select({ id: events.id, type: events.type, summary: events.summary, date: events.occurredOn, status: events.status, institutionName: institutions.name })
-      .from(events)
-      .leftJoin(institutions, eq(institutions.id, events.institutionId))
-      .where(and(eq(events.id, id), isNull(events.deletedAt)))
-      .get() ?? null
-  );
+/** What the editors' daily email says: approaches that became late or long overdue on the day, and replies read since the last one. */
+export interface EditorsDigest {
+  day: LondonDate;
+  becameLate: EventView[];
+  becameLongOverdue: EventView[];
+  replies: ArrivedReply[];
+  editors: { email: string; name: string }[];
+}
+
+export const DIGEST_LIMIT = 500;
+
+/** The digest of the day of `instant`; replies read from `since` (the last email, or the start of yesterday) up to `instant`. */
+export function editorsDigest(t: Tracker, instant: number, since: number | null): EditorsDigest {
+  const day = londonDateOf(instant);
+  const crossing = contactsCrossing(t, now(t, instant), addDays(day, -1), day, DIGEST_LIMIT);
+  return {
+    day,
+    becameLate: crossing.late,
+    becameLongOverdue: crossing.longOverdue,
+    replies: repliesArrived(t.db, since ?? instantOf(addDays(day, -1)), instant + 1, DIGEST_LIMIT),
+    editors: activeEditors(t.db),
+  };
+}
+
+/** The campaign's name as its letters are signed: the name in MAIL_FROM, or its address. */
+export const signature = (mail: MailConfig): string => senderName(mail.from);
+
+/** What the follow-up queue shows of mail: the state, each awaiting approach's messages, the reminders proposed. */
+export function followUpMail(t: Tracker, mail: MailConfig, awaiting: readonly AwaitingContact[]): { state: MailState; deliveries: Record<number, Delivery[]>; chasers: ChaserProposal[] } {
+  const state = mailState(t, mail);
+  return {
+    state,
+    deliveries: Object.fromEntries(deliveries(t, awaiting.map((c) => c.id))),
+    chasers: state.sending ? chaserProposals(t, awaiting, signature(mail)) : [],
+  };
 }

@@ -6,6 +6,7 @@
 import type { EventJson, InstitutionJson } from '../contract.js';
 import type { Db } from '../db/client.js';
 import { campaignRow } from '../db/queries/campaign.js';
+import { publicEmails } from '../db/queries/institutions.js';
 import { publicAsks, publicCampaign, publicInstitutionBySlug, publicInstitutions, publicRegions, type PublicInstitution } from '../db/queries/directory.js';
 import {
   activity,
@@ -282,6 +283,8 @@ function withFigures(t: Tracker, rows: PublicInstitution[], asks: Ask[], at: At,
   const statements = all?.statements ?? groupBy(positionInputs(t.db, r, only));
   const activities = all?.activity ?? new Map(activity(t.db, r, only).map((a) => [a.institutionId, a]));
   const askSlugs = asks.map((a) => a.slug);
+  // Addresses are not part of the record's history: the ones marked public now, whatever the reading.
+  const emails = publicEmails(t.db, only);
   return rows.map((r) => {
     const a = activities.get(r.id);
     return {
@@ -296,6 +299,7 @@ function withFigures(t: Tracker, rows: PublicInstitution[], asks: Ask[], at: At,
       website: r.website,
       active: r.active,
       url: `${t.baseUrl}/institutions/${r.slug}`,
+      email: emails.get(r.id) ?? null,
       positions: currentPositions(statements.get(r.id) ?? [], askSlugs, asOf),
       silence: silenceFrom(outstanding.get(r.id) ?? null, asOf, t.calendar),
       involved: a !== undefined,

@@ -88,6 +88,7 @@ export function institutionForm(t: Tracker, slug: string | null): InstitutionFor
     values: {
       name: row.name, kind: row.kind, code: row.code ?? '', region: row.region ?? '', country: row.country ?? '',
       aliases: row.aliases.join('; '), website: row.website ?? '', active: String(row.active), successor,
+      email: row.email ?? '', email_public: String(row.emailPublic),
     },
     ...base,
   };

@@ -83,6 +83,7 @@ describe('GET /api/institutions', () => {
       aliases: [],
       active: true,
       url: `https://tracker.example.org/institutions/${bodies.board.slug}`,
+      email: null,
       positions: { halt: none, review: none },
       // Friday 23 April to Thursday 6 May 2021: 13 days; 8 working days, as Monday 3 May was a bank holiday.
       silence: { since: '2021-04-23', calendarDays: 13, workingDays: 8, unansweredContacts: 2, lastContact: '2021-04-23' },

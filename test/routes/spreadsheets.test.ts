@@ -191,7 +191,7 @@ describe('downloading everything', () => {
     const institutions = await client.get('/admin/export/institutions.csv');
     expect(institutions.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(institutions.headers['content-disposition']).toBe('attachment; filename="institutions.csv"');
-    expect(institutions.body.split('\n')[0]).toBe('slug,name,kind,code,region,country,aliases,website');
+    expect(institutions.body.split('\n')[0]).toBe('slug,name,kind,code,region,country,aliases,website,email,email_public');
     expect((parse(institutions.body, { columns: true }) as Record<string, string>[]).map((r) => [r.slug, r.name, r.code, r.aliases])).toEqual([
       [police.slug, 'Borsetshire Police', 'B01', 'BP; Borsetshire Constabulary'],
       [trust.slug, 'Felpersham Partnership NHS Foundation Trust', 'RF1', ''],

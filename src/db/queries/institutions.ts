@@ -55,3 +55,13 @@ export function regions(db: Db): string[] {
     .all()
     .map((r) => r.region!);
 }
+
+/** The email addresses marked public (institution id → address), of every institution or of one. Private addresses never leave this query. */
+export function publicEmails(db: Db, only: number | null): Map<number, string> {
+  const rows = db
+    .select({ id: institutions.id, email: institutions.email })
+    .from(institutions)
+    .where(and(eq(institutions.emailPublic, true), sql`${institutions.email} IS NOT NULL`, only === null ? sql`1 = 1` : eq(institutions.id, only)))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.email!]));
+}

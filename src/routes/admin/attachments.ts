@@ -7,7 +7,7 @@ import { attachmentUploadOptions } from '../../plugins/uploads.js';
 import { removeAttachment, setAttachmentPublic, uploadAttachment } from '../../records/attachments.js';
 import { formErrors } from '../../render/forms.js';
 import { renderPage } from '../../render/page.js';
-import { eventAttachments, workspaceEvent } from '../../tracker/mail.js';
+import { eventAttachments, workspaceEvent } from '../../tracker/inbox.js';
 import type { FormBody } from '../forms.js';
 import { eventIdOr404 } from '../lookups.js';
 

@@ -9,6 +9,7 @@ import { logEvent, publishDrafts, publishEvent, setEventDeleted, updateEvent } f
 import { plural } from '../../render/format.js';
 import { formErrors } from '../../render/forms.js';
 import { renderPage } from '../../render/page.js';
+import { deliveries } from '../../tracker/mail.js';
 import { eventAsFields, eventFormChoices } from '../../tracker/workspace.js';
 import { CHANNELS, RESPONSE_TYPES } from '../../domain/vocabulary.js';
 import { listField, textFields, type FormBody } from '../forms.js';
@@ -34,6 +35,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
       heading,
       action: editing ? `/admin/events/${editing.eventId}` : '/admin/events',
       eventId: editing?.eventId ?? null,
+      deliveries: editing ? (deliveries(t, [editing.eventId]).get(editing.eventId) ?? []) : [],
       published: editing?.published ?? false,
       values,
       errors: formErrors(errors),

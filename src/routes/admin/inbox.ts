@@ -14,7 +14,7 @@ import { discardMessage, fileByPerson } from '../../records/inbound.js';
 import { contentDisposition } from '../../render/download.js';
 import { formErrors } from '../../render/forms.js';
 import { renderPage } from '../../render/page.js';
-import { approachChoices, inbox, messageRow, messageView } from '../../tracker/mail.js';
+import { approachChoices, inbox, messageRow, messageView } from '../../tracker/inbox.js';
 import { textFields, type FormBody } from '../forms.js';
 
 const messageIdOr404 = (text: string): number => {

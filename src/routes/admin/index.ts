@@ -10,6 +10,7 @@ import batchRoutes from './batch.js';
 import eventRoutes from './events.js';
 import followUpRoutes from './follow-up.js';
 import inboxRoutes from './inbox.js';
+import letterRoutes from './letters.js';
 import passwordRoutes from './password.js';
 import spreadsheetRoutes from './spreadsheets.js';
 
@@ -18,6 +19,7 @@ export default async function adminRoutes(app: FastifyInstance) {
   await app.register(followUpRoutes); //    /admin
   await app.register(eventRoutes); //       /admin/events/new, /admin/events, /admin/events/:id/(edit|delete|restore|publish), /admin/drafts/publish
   await app.register(batchRoutes); //       /admin/contacts/batch
+  await app.register(letterRoutes); //      /admin/letters/new, /admin/letters(/preview), /admin/outbox, /admin/outbox/:id/send-again, /admin/chasers/:id
   await app.register(spreadsheetRoutes); // /admin/spreadsheets, /admin/export/*
   await app.register(inboxRoutes); //       /admin/inbox, /admin/inbox/:id(/message.eml|/file|/discard)
   await app.register(attachmentRoutes); //  /admin/events/:id/attachments, /admin/attachments/:id/(public|delete)
