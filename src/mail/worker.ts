@@ -5,6 +5,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Tracker } from '../tracker/tracker.js';
+import { followingAvailable } from '../records/following.js';
+import { followerJob } from './alerts.js';
 import { deliverDue, smtpTransport } from './sender.js';
 
 export interface MailWorker {
@@ -19,6 +22,8 @@ export interface WorkerContext {
   config: Config;
   now: () => number;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** The tracker the app reads with (a process without one builds its own from db and config). */
+  tracker?: Tracker;
 }
 
 /** The jobs of one round, each run in turn; a job that throws is logged and the others still run. */
@@ -26,6 +31,8 @@ export type MailJob = (context: WorkerContext) => Promise<void>;
 
 export function mailJobs(config: Config): MailJob[] {
   const jobs: MailJob[] = [];
+  // Followers' alerts and digests are queued first, so the same round delivers them.
+  if (followingAvailable(config)) jobs.push(followerJob());
   if (config.mail.smtpUrl) {
     const transport = smtpTransport(config.mail.smtpUrl);
     jobs.push(async ({ db, now, log }) => {

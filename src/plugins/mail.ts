@@ -21,7 +21,7 @@ export interface MailPluginOptions {
 export default fp(
   async function mail(app: FastifyInstance, options: MailPluginOptions) {
     let worker: MailWorker | null = null;
-    const context = { db: app.tracker.db, config: app.config, now: app.now, log: app.log };
+    const context = { db: app.tracker.db, config: app.config, now: app.now, log: app.log, tracker: app.tracker };
     app.decorate('mailWorker', {
       runOnce: () => (worker ??= startMailWorker(context, { poll: false })).runOnce(),
       stop: async () => worker?.stop(),
