@@ -49,7 +49,7 @@ export const tokenHashOf = (token: string): string => createHash('sha256').updat
 export const looksLikeToken = (token: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(token);
 
 /** The subscription a link's token opens, or null (unknown, or a request that has expired). */
-export function subscriptionByToken(db: Db, token: string, now: number): SubscriptionRow | null {
+export function subscriptionByToken(db: Pick<Db, 'select'>, token: string, now: number): SubscriptionRow | null {
   if (!looksLikeToken(token)) return null;
   const row = subscriptionByTokenHash(db, tokenHashOf(token));
   if (!row) return null;
@@ -113,10 +113,10 @@ export function requestToFollow(
  */
 export function confirmFollowing(db: Db, token: string, now: number): SubscriptionRow | null {
   return db.transaction((tx) => {
-    const row = subscriptionByToken(tx as unknown as Db, token, now);
+    const row = subscriptionByToken(tx, token, now);
     if (!row) return null;
     if (row.confirmedAt !== null) return row;
-    const set = { confirmedAt: now, notifiedRevision: latestRevision(tx as unknown as Db), lastSentAt: now };
+    const set = { confirmedAt: now, notifiedRevision: latestRevision(db), lastSentAt: now };
     tx.update(subscriptions).set(set).where(eq(subscriptions.id, row.id)).run();
     return { ...row, ...set };
   });
@@ -124,7 +124,7 @@ export function confirmFollowing(db: Db, token: string, now: number): Subscripti
 
 export function changeFrequency(db: Db, token: string, frequency: Frequency, now: number): SubscriptionRow | null {
   return db.transaction((tx) => {
-    const row = subscriptionByToken(tx as unknown as Db, token, now);
+    const row = subscriptionByToken(tx, token, now);
     if (!row) return null;
     tx.update(subscriptions).set({ frequency }).where(eq(subscriptions.id, row.id)).run();
     return { ...row, frequency };
@@ -134,7 +134,7 @@ export function changeFrequency(db: Db, token: string, frequency: Frequency, now
 /** Unsubscribes: the row is deleted, with any message to it not yet sent. Returns what it followed, or null for an unknown link. */
 export function unsubscribe(db: Db, token: string, now: number): SubscriptionRow | null {
   return db.transaction((tx) => {
-    const row = subscriptionByToken(tx as unknown as Db, token, now);
+    const row = subscriptionByToken(tx, token, now);
     if (!row) return null;
     deleteFollowerMail(tx, row.email, row.id, true);
     tx.delete(subscriptions).where(eq(subscriptions.id, row.id)).run();

@@ -36,7 +36,7 @@ export function subscriptionFor(db: Conn, email: string, target: FollowTarget): 
   );
 }
 
-export function subscriptionByTokenHash(db: Conn, tokenHash: string): SubscriptionRow | null {
+export function subscriptionByTokenHash(db: Pick<Db, 'select'>, tokenHash: string): SubscriptionRow | null {
   return db.select().from(subscriptions).where(eq(subscriptions.tokenHash, tokenHash)).get() ?? null;
 }
 
