@@ -8,7 +8,7 @@
 import { askRows } from '../db/queries/campaign.js';
 import { followerCounts } from '../db/queries/following.js';
 import { publicInstitutions } from '../db/queries/directory.js';
-import { londonDateOf, type LondonDate } from '../domain/calendar.js';
+import { londonDateOf } from '../domain/calendar.js';
 import type { SubscriptionScope } from '../db/schema.js';
 import type { Frequency } from '../domain/following.js';
 import { changes, type PositionMove, type SilenceChange } from './changes.js';
@@ -139,4 +139,4 @@ export function followerTotals(t: Tracker, at: At): FollowerCount[] {
   return followerCounts(t.db).map((row) => ({ target: names(row), frequency: row.frequency, confirmed: row.confirmed, pending: row.pending }));
 }
 
-export type { LondonDate };
+
