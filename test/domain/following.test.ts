@@ -40,7 +40,7 @@ describe('when a digest is due', () => {
     ['weekly', london('2027-01-13', '12:00'), london('2027-01-04', '07:00'), true, 'Wednesday, missed on Monday (the server was down)'],
     ['weekly', london('2027-01-13', '12:00'), null, false, 'never sent: waits for Monday'],
     ['weekly', Date.UTC(2027, 2, 29, 6, 0), london('2027-03-22', '07:00'), true, 'the Monday after the clocks go forward, 07:00 BST'],
-  ] as const)('%s at %s (last %s): %s — %s', (frequency, now, last, due) => {
+  ] as const)('%s at %s (last %s): %s, %s', (frequency, now, last, due, _why) => {
     expect(digestDue(frequency, now, last)).toBe(due);
   });
 
