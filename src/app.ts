@@ -27,6 +27,7 @@ import changesRoutes from './routes/changes.js';
 import chartRoutes from './routes/charts.js';
 import dataRoutes from './routes/data.js';
 import feedRoutes from './routes/feeds.js';
+import followRoutes from './routes/follow.js';
 import homeRoutes from './routes/home.js';
 import institutionRoutes from './routes/institutions.js';
 import staticCopyRoutes from './routes/static-copy.js';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(dataRoutes); //         /data/institutions.csv, /data/events.csv, /data/events.json
   await app.register(feedRoutes); //         /feed.atom, /feed.rss, /feed.json, /institutions/:slug/feed.atom
   await app.register(attachmentRoutes); //  /attachments/:id/:name (public ones to anyone; others to campaigners)
+  await app.register(followRoutes); //      /follow, /follow/confirm|manage|unsubscribe/:token: following by email
   await app.register(authRoutes); //        /login, /logout
   await app.register(adminRoutes); //       /admin/*: the campaigners' workspace (signed in; some routes admins only)
   if (options.staticCopy) await app.register(staticCopyRoutes); // /not-in-this-copy: only in the static copy

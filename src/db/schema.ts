@@ -300,6 +300,8 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_event').on(t.eventId),
+    // Confirmation emails to one address in the last day (followers' rate limit), and a follower's messages when they leave.
+    index('outbox_to').on(t.toAddress, t.createdAt),
     uniqueIndex('outbox_message_id').on(t.messageId),
     uniqueIndex('outbox_reply_token').on(t.replyToken),
   ],

@@ -5,8 +5,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { followingAvailable } from '../records/following.js';
 import { currentCalendar } from '../records/holidays.js';
 import type { Tracker } from '../tracker/tracker.js';
+import { followerJob } from './alerts.js';
 import { queueEditorsEmail } from './editors-email.js';
 import { attachmentsOf } from './letter-files.js';
 import { readMailbox } from './reader.js';
@@ -50,6 +52,8 @@ export function mailJobs(config: Config): MailJob[] {
       if (queued > 0) context.log.info({ editors: queued }, 'editors’ daily email queued');
     });
   }
+  // Followers' alerts and digests, queued before the outbox is delivered, so the same round sends them.
+  if (followingAvailable(config)) jobs.push(followerJob());
   if (config.mail.smtpUrl) {
     const transport = smtpTransport(config.mail.smtpUrl);
     jobs.push(async ({ db, now, log }) => {

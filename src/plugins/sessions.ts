@@ -67,11 +67,15 @@ export const SESSION_HOURS = 12;
 export const carriesSession = (request: FastifyRequest): boolean => (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
 
 /**
- * Who has a session: the workspace (the sign-in page included), every form sent, and every browser
+ * Who has a session: the workspace (the sign-in page included), the pages about following by
+ * email, every form sent, and every browser
  * that carries the session cookie (so that a signed-in campaigner is known on public pages too).
  */
 export const needsSession = (request: FastifyRequest): boolean =>
-  (request.method !== 'GET' && request.method !== 'HEAD') || isWorkspaceUrl(request.url) || carriesSession(request);
+  (request.method !== 'GET' && request.method !== 'HEAD') || isWorkspaceUrl(request.url) || isFollowUrl(request.url) || carriesSession(request);
+
+/** The pages about following by email: their forms need a session from the first GET (none of them is cached). */
+export const isFollowUrl = (url: string): boolean => /^\/follow(\/|$|\?)/.test(url);
 
 type Hook = (this: unknown, request: FastifyRequest, reply: FastifyReply, ...rest: unknown[]) => unknown;
 

@@ -13,7 +13,7 @@ export interface Actor {
 
 export interface AuditEntry {
   action: string;
-  entityType: 'event' | 'institution' | 'user' | 'campaign' | 'ask' | 'calendar' | 'message' | 'attachment';
+  entityType: 'event' | 'institution' | 'user' | 'campaign' | 'ask' | 'calendar' | 'message' | 'attachment' | 'subscription';
   entityId: number | null;
   institutionId?: number | null;
   before?: unknown;

@@ -5,6 +5,7 @@ import { campaignView, freshness } from '../tracker/tracker.js';
 import { changeHref, describeChange } from './revisions.js';
 import { isoInstant, londonDateOf, type WorkingCalendar } from '../domain/calendar.js';
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
+import { followingAvailable } from '../domain/following.js';
 import * as format from './format.js';
 
 /** How pages are rendered for the static copy (npm run export). */
@@ -53,6 +54,8 @@ export interface PageContext {
   revisionScope?: { institutionId?: number; eventId?: number };
   /** Set when the page is rendered for the static copy: what needs the server goes to the live tracker, or is said to be unavailable. */
   staticCopy: StaticCopy | null;
+  /** Whether readers can follow the campaign by email here (mail configured). */
+  following: boolean;
 }
 
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
@@ -83,6 +86,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     stale: request.workspace ? null : staleNote(freshness(request.server.tracker, request.at ?? { asOf: request.asOf, rev: request.latestRev ?? request.rev }).staleSince),
     ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
     staticCopy: request.server.staticCopy,
+    following: followingAvailable(request.server.config),
   };
 }
 

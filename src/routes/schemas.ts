@@ -263,3 +263,25 @@ export const changesSchema = {
     400: ErrorSchema,
   },
 };
+
+// ---- Following by email ---------------------------------------------------------------------
+
+export const FollowQuery = Type.Object({
+  institution: Type.Optional(Type.String({ maxLength: 100 })),
+  ask: Type.Optional(Type.String({ maxLength: 100 })),
+});
+
+export const FollowTokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
+
+export const ManageQuery = Type.Object({ confirmed: Type.Optional(Type.String({ maxLength: 10 })), changed: Type.Optional(Type.String({ maxLength: 10 })) });
+
+export const ManageBody = Type.Object({ action: Type.Optional(Type.String({ maxLength: 20 })), frequency: Type.Optional(Type.String({ maxLength: 20 })) });
+
+/** RFC 8058: the body a mail program sends to unsubscribe in one click (other fields are ignored). */
+export const OneClickBody = Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 20 })) });
+
+export const UnsubscribedQuery = Type.Object({
+  institution: Type.Optional(Type.String({ maxLength: 100 })),
+  ask: Type.Optional(Type.String({ maxLength: 100 })),
+  all: Type.Optional(Type.String({ maxLength: 10 })),
+});

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../../plugins/sessions.js';
 import auditRoutes from './audit.js';
 import campaignRoutes from './campaign.js';
+import followerRoutes from './followers.js';
 import holidayRoutes from './holidays.js';
 import institutionRoutes from './institutions.js';
 import userRoutes from './users.js';
@@ -14,4 +15,5 @@ export default async function admins(app: FastifyInstance) {
   await app.register(institutionRoutes); // /admin/institutions, /admin/institutions/new, /admin/institutions/:slug(/edit)
   await app.register(campaignRoutes); //    /admin/campaign
   await app.register(holidayRoutes); //     /admin/holidays
+  await app.register(followerRoutes); //    /admin/followers (counts only), /admin/followers/forget
 }
