@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { events, inboundMessages, mailRuns, outbox, users } from '../../src/db/schema.js';
 import { instantOf } from '../../src/domain/calendar.js';
+import { EDITORS_EMAIL } from '../../src/mail/editors-email.js';
 import { contact, institution, response, user } from '../factories.js';
 import { dom, FIXTURE_DATA, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import type { Client } from '../session.js';
@@ -176,7 +177,7 @@ describe("the editors' daily email", () => {
       clock.now = instantOf('2026-12-09', '09:00');
       await again.mailWorker.runOnce();
       expect(again.tracker.db.select().from(outbox).all()).toHaveLength(2);
-      expect(again.tracker.db.select().from(mailRuns).get()!.lastRunAt).toBe(clock.now);
+      expect(again.tracker.db.select().from(mailRuns).where(eq(mailRuns.name, EDITORS_EMAIL)).get()!.lastRunAt).toBe(clock.now);
       expect(editors()).toHaveLength(2);
     } finally {
       await again.close();
