@@ -70,6 +70,8 @@ export async function readMailbox(db: Db, options: ReaderOptions, now: () => num
       }
       const listed = await client.fetchAll(`${after + 1}:*`, { uid: true, size: true, internalDate: true }, { uid: true });
       const fresh = listed.filter((m) => m.uid > after).sort((a, b) => a.uid - b.uid).slice(0, options.batch ?? 200);
+      // Nothing new: the cursor stays, but says when the folder was last read (for /healthz).
+      if (fresh.length === 0) advanceCursor(db, options.folder, uidValidity, after, now());
       for (const entry of fresh) {
         const arrivedAt = Math.min(now(), entry.internalDate instanceof Date && Number.isFinite(entry.internalDate.getTime()) ? entry.internalDate.getTime() : now());
         const size = entry.size ?? 0;

@@ -77,6 +77,6 @@ export default async function apiRoutes(fastify: FastifyInstance) {
   // Always asked afresh: a cached "ok" would hide a failing server.
   app.get('/healthz', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
-    return health(t, app.now());
+    return health(t, app.now(), app.config.mail);
   });
 }

@@ -109,3 +109,13 @@ export function repliesArrived(db: Db, from: number, to: number, limit: number):
 export function lastRun(db: Db, name: string): number | null {
   return (prepared(db, 'SELECT last_run_at AS at FROM mail_runs WHERE name = ?').get(name) as { at: number } | undefined)?.at ?? null;
 }
+
+/** When the mailbox's folder was last read (null: never). */
+export function mailboxLastRead(db: Db, folder: string): number | null {
+  return (prepared(db, 'SELECT checked_at AS at FROM mailbox_cursors WHERE folder = ?').get(folder) as { at: number } | undefined)?.at ?? null;
+}
+
+/** The oldest message still waiting to be sent (its time of queueing), or null. */
+export function oldestWaiting(db: Db): number | null {
+  return (prepared(db, "SELECT min(created_at) AS at FROM outbox WHERE status = 'queued'").get() as { at: number | null }).at;
+}
