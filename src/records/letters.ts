@@ -5,7 +5,7 @@
  */
 import { and, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { events, institutions, outbox } from '../db/schema.js';
+import { events, institutions, outbox, type OutboxStatus } from '../db/schema.js';
 import { londonDateOf, londonTimeOf, type LondonDate } from '../domain/calendar.js';
 import { chaserLetter, chaserMessageId, LETTER_LIMITS, letterForRecord, merge, mergeProblem, mergeSubject, mergeValues, senderName } from '../domain/letters.js';
 import { tooLong } from '../domain/limits.js';
@@ -186,6 +186,8 @@ export interface ChaseTarget {
   replyTo: string | null;
   messageId: string;
   references: string | null;
+  /** Whether the letter went (only a delivered letter is chased; one that failed is sent again). */
+  delivery: OutboxStatus;
   /** A comment has followed it: no reminder. */
   answered: boolean;
 }
@@ -196,7 +198,7 @@ export function chaseTarget(db: Db, eventId: number): ChaseTarget | null {
     .select({
       eventId: events.id, institutionId: institutions.id, institutionSlug: institutions.slug, institution: institutions.name, sentOn: events.occurredOn, dueOn: events.dueOn, subject: outbox.subject,
       occurredAt: events.occurredAt, status: events.status, deletedAt: events.deletedAt,
-      to: outbox.toAddress, replyTo: outbox.replyTo, messageId: outbox.messageId, headers: outbox.headers,
+      to: outbox.toAddress, replyTo: outbox.replyTo, messageId: outbox.messageId, headers: outbox.headers, delivery: outbox.status,
     })
     .from(outbox)
     .innerJoin(events, eq(events.id, outbox.eventId))
@@ -233,6 +235,7 @@ export function chaserFor(target: ChaseTarget, sender: LetterSender): { subject:
 export function sendChaser(db: Db, sender: LetterSender, eventId: number, rules: EventRules, actor: Actor, now: number): Result<{ id: number }> {
   const target = chaseTarget(db, eventId);
   if (!target) return { ok: false, errors: { chaser: 'That approach was not sent by email from the tracker (or is no longer published), so no reminder can be sent from here' } };
+  if (target.delivery !== 'sent') return { ok: false, errors: { chaser: `The letter to ${target.institution} has not been delivered (${target.delivery}): send it again from its approach rather than a reminder` } };
   if (target.answered) return { ok: false, errors: { chaser: `${target.institution} has commented since that approach, so no reminder is needed` } };
   if (londonDateOf(now) <= target.dueOn) return { ok: false, errors: { chaser: `The reply to that approach is not late yet: it is due on ${target.dueOn}` } };
   if (alreadyChased(db, target)) return { ok: false, errors: { chaser: `A reminder of that approach to ${target.institution} has already been sent` } };

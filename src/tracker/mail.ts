@@ -55,14 +55,15 @@ export interface ChaserProposal {
 }
 
 /**
- * The reminders late approaches call for: each approach sent by email from the tracker, late and
- * unanswered, not chased since its reply due date passed. `campaign` signs them.
+ * The reminders late approaches call for: each approach sent by email from the tracker (and
+ * delivered), late and unanswered, not chased since its reply due date passed. `campaign` signs them.
  */
 export function chaserProposals(t: Tracker, awaiting: readonly AwaitingContact[], campaign: string): ChaserProposal[] {
   const late = awaiting.filter((c) => c.overdue && c.dueOn);
   const sent = deliveries(t, late.map((c) => c.id));
   const approaches = late.flatMap((c) => {
-    const d = (sent.get(c.id) ?? []).find((m) => m.kind === 'approach');
+    // Only a letter that went: one that failed is sent again from its approach, not chased.
+    const d = (sent.get(c.id) ?? []).find((m) => m.kind === 'approach' && m.status === 'sent');
     return d ? [{ contact: c, delivery: d }] : [];
   });
   const chased = queuedMessageIds(t.db, approaches.map((a) => chaserMessageId(a.delivery.messageId, a.contact.dueOn!)));

@@ -123,13 +123,21 @@ describe('reminders of late approaches', () => {
     const byHand = contact(db(), institution(db(), { name: 'Paper Trust' }), { date: '2026-10-01', dueOn: '2026-10-15' });
     await client.post(`/admin/chasers/${byHand}`, { _csrf: await client.csrf('/admin') });
     expect(words(dom((await client.get('/admin')).body).querySelector('.notice'))).toContain('was not sent by email from the tracker');
+    // A letter that failed is sent again from its approach, not chased.
+    const bounced = institution(db(), { name: 'Bounced Trust', email: 'nobody@bounced.nhs.uk' });
+    sink.refuseNext(1, 550, 'No such mailbox');
+    await sendLetter([bounced.slug]);
+    const failed = letters().find((r) => r.toAddress === 'nobody@bounced.nhs.uk')!;
+    expect(failed.status).toBe('failed');
     // Late, but answered by a statement since: no reminder proposed, and none sent.
     response(db(), trust, { date: '2026-12-01', responseType: 'statement' });
     clock.now = instantOf('2026-12-08', '09:00');
     expect(dom((await client.get('/admin')).body).querySelector('#chasers')).toBeNull();
     await client.post(`/admin/chasers/${original!.eventId}`, { _csrf: await client.csrf('/admin') });
     expect(words(dom((await client.get('/admin')).body).querySelector('.notice'))).toContain('Prompt Trust has commented since that approach');
-    expect(letters()).toHaveLength(1);
+    await client.post(`/admin/chasers/${failed.eventId}`, { _csrf: await client.csrf('/admin') });
+    expect(words(dom((await client.get('/admin')).body).querySelector('.notice'))).toContain('The letter to Bounced Trust has not been delivered (failed)');
+    expect(letters()).toHaveLength(2);
   });
 });
 
