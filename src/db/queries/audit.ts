@@ -53,11 +53,11 @@ export function auditRows(db: Db, filter: AuditFilter, before: Cursor | null, li
   }) as AuditRow[];
 }
 
-/** Writes an audit row, as records/audit.ts makes it, through a prepared statement. */
+/** Writes an audit row, as records/audit.ts makes it, through a prepared statement (positional parameters: an import writes one a row). */
 export function insertAuditRow(db: Db, row: Required<Omit<typeof auditLog.$inferInsert, 'id'>>): void {
   prepared(
     db,
     `INSERT INTO audit_log (at, user_id, actor, action, entity_type, entity_id, institution_id, before, after, revision_id)
-     VALUES (@at, @userId, @actor, @action, @entityType, @entityId, @institutionId, @before, @after, @revisionId)`,
-  ).run(row);
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(row.at, row.userId, row.actor, row.action, row.entityType, row.entityId, row.institutionId, row.before, row.after, row.revisionId);
 }
