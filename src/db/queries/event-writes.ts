@@ -33,6 +33,28 @@ export function insertEventSource(db: Db, eventId: number, s: { title: string; u
   prepared(db, 'INSERT INTO event_sources (event_id, title, url, publisher, published_on) VALUES (?, ?, ?, ?, ?)').run(eventId, s.title, s.url, s.publisher, s.publishedOn);
 }
 
+/**
+ * The audit rows of events an import added, in one statement: one for each line in `lines`, the
+ * event of the k-th line being `firstId + k` (SQLite gives a new row the id after the largest, so
+ * the events one transaction adds have consecutive ids). The rows are those recordAudit writes
+ * (`after` holds the line, summary, date and status); the first `revisedFrom` lines were written
+ * before the import's revision was made, and name none. CROSS JOIN keeps the lines the outer loop
+ * (each event found by its id); the other way round would read every line for every event.
+ */
+export function insertImportAuditRows(
+  db: Db,
+  audit: { at: number; userId: number | null; actor: string; firstId: number; lines: number[]; revisedFrom: number; revisionId: number | null },
+): void {
+  prepared(
+    db,
+    `INSERT INTO audit_log (at, user_id, actor, action, entity_type, entity_id, institution_id, before, after, revision_id)
+     SELECT @at, @userId, @actor, 'event.import', 'event', e.id, e.institution_id, NULL,
+       json_object('line', l.value, 'summary', e.summary, 'date', e.occurred_on, 'status', e.status),
+       CASE WHEN l.key >= @revisedFrom THEN @revisionId END
+     FROM json_each(@lines) l CROSS JOIN events e ON e.id = @firstId + l.key`,
+  ).run({ ...audit, lines: JSON.stringify(audit.lines) });
+}
+
 /** Whether any event after `afterId` is published (and not deleted). */
 export function anyPublishedAfter(db: Db, afterId: number): boolean {
   return prepared(db, "SELECT 1 AS found FROM events WHERE id > @afterId AND status = 'published' AND deleted_at IS NULL LIMIT 1").get({ afterId }) !== undefined;
