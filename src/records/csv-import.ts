@@ -11,8 +11,8 @@
  *
  * Memory stays bounded whatever the file: rows are read one at a time and never kept (a file on
  * the disk is read as it is imported, a chunk at a time); the first MAX_PROBLEMS_KEPT problems
- * and warnings are kept (every one is counted) and the first PREVIEW_ROWS rows to add or update
- * are kept for the preview.
+ * and warnings are kept (every one is counted), the first PREVIEW_ROWS rows to add or update
+ * are kept for the preview, and of each event added only its line (a number), for its audit row.
  */
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
