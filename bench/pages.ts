@@ -134,8 +134,15 @@ async function measure(url: string): Promise<Measure> {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
 }
 
-/** A process's resident memory in MB (VmRSS). */
-const residentMb = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** A process's resident memory in MB (VmRSS); 0 once it has ended. */
+function residentMb(pid: number): number {
+  try {
+    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return rss ? Number(rss[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
 
 /** The peak resident memory of each process while `work` runs, sampled every 20 ms, in MB. */
 async function peakResident<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; peaks: number[] }> {
