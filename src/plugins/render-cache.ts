@@ -12,7 +12,9 @@
  * - never for a signed-in campaigner (or any browser carrying the session cookie), the workspace,
  *   an answer that sets a cookie, an error, or a download streamed from a snapshot;
  * - while one request renders an answer, others asking for the same one wait for it instead of
- *   rendering it again.
+ *   rendering it again;
+ * - an answer kept is written straight to the socket, with the headers it was first sent with:
+ *   the handler, the onSend hooks and serialisation are not run again.
  *
  * Every public answer also gets HTTP caching headers that let browsers, nginx and CDNs keep it
  * safely: a strong ETag (If-None-Match is answered 304), `Vary: accept-encoding`, and
