@@ -1,18 +1,20 @@
 /**
  * npm run bench: the time and peak memory of importing a spreadsheet of 100,000 events with
- * `npm run import` (bench/import.ts); then requests per second of `/` and `/timeline` (first and
- * 1,000th page) on a database of 150 institutions and 100,000 events, beside a route sending a
- * fixed buffer of the same size from the same process: from the render cache, and rendered afresh
- * by a second server with it off (RENDER_CACHE_MB=0); then how long the first `/` takes after each
- * of a few changes, and two abuse scenarios. Not a test: it reports, it does not assert.
+ * `npm run import` (bench/import.ts); then, on a database of 150 institutions and 100,000 events,
+ * requests per second, p50 and p99 of `/`, `/timeline` (first and 1,000th page), an institution's
+ * page, `/api/institutions` and `/api/timeline`, beside a route of the same process sending the
+ * same bytes from a fixed buffer: from the render cache, and rendered afresh by a second server
+ * with it off (RENDER_CACHE_MB=0), with each server's peak resident memory meanwhile; then how long
+ * the first `/` takes after each of a few changes, two abuse scenarios, and the static copy of the
+ * whole site (`npm run export`), its time and size. Not a test: it reports, it does not assert.
  *
  * Switches: BENCH_ONLY=import (the import alone), BENCH_EVENTS (100000), BENCH_SECONDS (10 per
- * measure), BENCH_CONNECTIONS (10), BENCH_CACHE (`both`, `on` or `off`: which servers to measure),
+ * measure), BENCH_CONNECTIONS (50), BENCH_CACHE (`both`, `on` or `off`: which servers to measure),
  * BENCH_PAGES (names of the pages to measure, comma-separated: `/`, `/timeline`, …; all by
  * default), BENCH_DB (a database built before, with BENCH_KEEP: no build), BENCH_KEEP,
- * BENCH_BUILD_ONLY, BENCH_ONLY_ABUSE, BENCH_NO_ABUSE.
+ * BENCH_BUILD_ONLY, BENCH_ONLY_ABUSE, BENCH_NO_ABUSE, BENCH_NO_EXPORT.
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +35,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const INSTITUTIONS = 150;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CACHE = (process.env.BENCH_CACHE ?? 'both') as 'both' | 'on' | 'off';
 const dataDir = path.join(PROJECT_ROOT, 'data');
 
@@ -117,10 +119,43 @@ function benchmarkPoints(file: string): { deepCursor: string; oldRevision: numbe
   return { deepCursor: `${deep.at}.${deep.id}`, oldRevision };
 }
 
-async function measure(url: string): Promise<{ rps: number; p99: number; bytes: number }> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  bytes: number;
+}
+
+async function measure(url: string): Promise<Measure> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, timeout: 30 });
+  if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers`);
+  // Requests cut off when the measure ends, or timed out: counted, not fatal.
+  if (result.errors > 0) console.log(`${url}: ${result.errors} requests failed (${result.timeouts} timed out)`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
+}
+
+/** A process's resident memory in MB (VmRSS); 0 once it has ended. */
+function residentMb(pid: number): number {
+  try {
+    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return rss ? Number(rss[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The peak resident memory of each process while `work` runs, sampled every 20 ms, in MB. */
+async function peakResident<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; peaks: number[] }> {
+  const peaks = pids.map(residentMb);
+  const sample = () => pids.forEach((pid, i) => (peaks[i] = Math.max(peaks[i]!, residentMb(pid))));
+  const timer = setInterval(sample, 20);
+  try {
+    const result = await work();
+    sample();
+    return { result, peaks: peaks.map(Math.round) };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
@@ -181,8 +216,10 @@ const pages = [
   ['/', '/'],
   ['/timeline (first page)', '/timeline'],
   ['/timeline (1,000th page)', `/timeline?before=${deepCursor}`],
-  ['/api/timeline (1,000th page)', `/api/timeline?before=${deepCursor}`],
   ['/institutions/nhs-england', '/institutions/nhs-england'],
+  ['/api/institutions', '/api/institutions'],
+  ['/api/timeline (first page)', '/api/timeline'],
+  ['/api/timeline (1,000th page)', `/api/timeline?before=${deepCursor}`],
   [`/institutions/nhs-england at revision ${oldRevision}`, `/institutions/nhs-england?as_of=2026-01-01&rev=${oldRevision}`],
   [`/timeline at revision ${oldRevision}`, `/timeline?as_of=2026-01-01&rev=${oldRevision}`],
 ] as const;
@@ -190,20 +227,30 @@ const pages = [
 const only = process.env.BENCH_PAGES?.split(',').map((p) => p.trim());
 const rows: string[] = [];
 const ratio = (rps: number, fixed: number) => `${(rps / fixed).toFixed(rps / fixed < 0.1 ? 3 : 2)}×`;
-for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages.filter(([name]) => !only || only.some((o) => name === o || name.startsWith(`${o} `)))) {
-  const size = Buffer.byteLength(await (await fetch(address + url)).text());
-  const fixed = await measure(`${address}/bench/fixed/${size}`);
-  const first = await measure(address + url);
-  const second = uncached ? await measure(uncached.address + url) : null;
-  const cells = [first, second].filter((m) => m !== null).map((m) => `${m.rps.toFixed(0)} (${ratio(m.rps, fixed.rps)}) | ${m.p99} ms`);
-  rows.push(`| ${name} | ${(size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${fixed.rps.toFixed(0)} |`);
-  console.log(rows[rows.length - 1]);
-}
-const heads = CACHE === 'both' ? ['Render cache: requests/s', 'p99', 'Rendered afresh (RENDER_CACHE_MB=0): requests/s', 'p99'] : [CACHE === 'on' ? 'Render cache: requests/s' : 'Rendered afresh: requests/s', 'p99'];
-console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections (${os.cpus().length} cores, Node ${process.version}), beside a fixed buffer of the same size:\n`);
-console.log(`| Page | Size | ${heads.join(' | ')} | Fixed buffer, requests/s |`);
-console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- |`);
+const cell = (m: Measure, fixed: Measure) => `${m.rps.toFixed(0)} (${ratio(m.rps, fixed.rps)}) | ${m.p50} ms | ${m.p99} ms`;
+const servers = [cachedServer.child.pid!, ...(uncached ? [uncached.child.pid!] : [])];
+const { peaks: servedPeaks } = await peakResident(servers, async () => {
+  for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages.filter(([name]) => !only || only.some((o) => name === o || name.startsWith(`${o} `)))) {
+    const size = Buffer.byteLength(await (await fetch(address + url)).arrayBuffer());
+    // The same bytes as the page, from a buffer: the load generator decodes them alike.
+    const fixed = await measure(`${address}/bench/same?path=${encodeURIComponent(url)}`);
+    const first = await measure(address + url);
+    const second = uncached ? await measure(uncached.address + url) : null;
+    const cells = [first, second].filter((m) => m !== null).map((m) => cell(m, fixed));
+    rows.push(`| ${name} | ${(size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${fixed.rps.toFixed(0)} | ${fixed.p50} ms | ${fixed.p99} ms |`);
+    console.log(rows[rows.length - 1]);
+  }
+});
+const heads = [
+  ...(CACHE !== 'off' ? ['Render cache: requests/s', 'p50', 'p99'] : []),
+  ...(CACHE !== 'on' ? ['Rendered afresh (RENDER_CACHE_MB=0): requests/s', 'p50', 'p99'] : []),
+];
+console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections (${os.cpus().length} cores, Node ${process.version}), beside a fixed buffer of the same bytes:\n`);
+console.log(`| Page | Size | ${heads.join(' | ')} | Fixed buffer: requests/s | p50 | p99 |`);
+console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- |`);
 for (const row of rows) console.log(row);
+const servedMemory = `The servers' peak resident memory meanwhile: ${servedPeaks[0]} MB ${CACHE === 'off' ? 'rendering afresh' : 'with the render cache'}${uncached ? `, ${servedPeaks[1]} MB rendering afresh` : ''}`;
+console.log(`\n${servedMemory}`);
 
 /** A campaigner's change to the record from another connection (as an import makes one): an approach logged and published. */
 function logApproach(db: ReturnType<typeof openDatabase>, i: number): void {
@@ -219,6 +266,7 @@ function logApproach(db: ReturnType<typeof openDatabase>, i: number): void {
   });
 }
 
+let firstAfterChange = '';
 if (!process.env.BENCH_ONLY_ABUSE && (!only || only.includes('/'))) {
   // The first `/` after each change: the figures brought up to date and the page rendered anew.
   const writer = openDatabase(file);
@@ -234,12 +282,13 @@ if (!process.env.BENCH_ONLY_ABUSE && (!only || only.includes('/'))) {
   }
   writer.$client.close();
   times.sort((a, b) => a - b);
-  console.log(`\nThe first / after each of 10 changes (an approach logged by another connection): median ${times[5]!.toFixed(0)} ms, slowest ${times[9]!.toFixed(0)} ms`);
+  firstAfterChange = `The first / after each of 10 changes (an approach logged by another connection): median ${times[5]!.toFixed(0)} ms, slowest ${times[9]!.toFixed(0)} ms`;
+  console.log(`\n${firstAfterChange}`);
 }
 
 /** The server's resident memory in MB, sampled every 20 ms while `work` runs: [peak, at the end]. */
 async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+  const rss = () => residentMb(server.pid!);
   let peak = rss();
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
   try {
@@ -324,7 +373,36 @@ console.log(`\nAbuse (server's resident memory at its peak; the slowest /healthz
 console.log('| Scenario | Outcome | Peak memory | Slowest /healthz |');
 console.log('| --- | --- | --- | --- |');
 for (const row of abuse) console.log(row);
-printImport();
 server.disconnect();
 uncached?.child.disconnect();
+
+/** `npm run export` of the benchmark database, as an operator runs it (the command itself, without npm in between): its time and size. */
+async function measureExport(): Promise<string> {
+  const target = path.join(dir, 'site');
+  const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { export: string } }).scripts.export.split(' ');
+  const started = performance.now();
+  const child = spawn(command!, [...args, target], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATABASE_PATH: file, BASE_URL: 'https://tracker.example.org', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  const { result: code, peaks } = await peakResident([child.pid!], () => new Promise<number | null>((resolve) => child.once('exit', resolve)));
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`the export failed (${code}):\n${output}`);
+  const report = /: ([\d,]+) files, ([\d.,]+) MB/.exec(output);
+  return `Static copy (npm run export) of the benchmark database: ${report ? `${report[1]} files, ${report[2]} MB` : output.trim()}, in ${seconds.toFixed(0)} s (peak resident memory ${peaks[0]} MB)`;
+}
+const exported = process.env.BENCH_NO_EXPORT || process.env.BENCH_ONLY_ABUSE ? null : await measureExport();
+
+// Everything together, as the README records it.
+console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections (${os.cpus().length} cores, Node ${process.version}), beside a fixed buffer of the same bytes:\n`);
+console.log(`| Page | Size | ${heads.join(' | ')} | Fixed buffer: requests/s | p50 | p99 |`);
+console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- |`);
+for (const row of rows) console.log(row);
+console.log(`\n${servedMemory}`);
+if (firstAfterChange) console.log(firstAfterChange);
+if (exported) console.log(exported);
+printImport();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 /**
- * The tracker on the benchmark database, plus `/bench/fixed/:bytes`: a route that sends a fixed
- * buffer of that many bytes from the same process, the ceiling for a page of that size.
+ * The tracker on the benchmark database, plus two routes that send a fixed buffer from the same
+ * process, the ceiling for a page of that size: `/bench/fixed/:bytes`, that many bytes of `x`, and
+ * `/bench/same?path=…`, the very bytes and type of that page as first rendered (the honest
+ * comparison: a load generator decodes plain ASCII faster than a page's own UTF-8).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
@@ -14,6 +16,15 @@ app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', { config: { answer
   let buffer = buffers.get(bytes);
   if (!buffer) buffers.set(bytes, (buffer = Buffer.alloc(bytes, 'x')));
   return reply.type('text/html; charset=utf-8').send(buffer);
+});
+const copies = new Map<string, { body: Buffer; type: string }>();
+app.get<{ Querystring: { path: string } }>('/bench/same', { config: { answer: false } }, async (request, reply) => {
+  let copy = copies.get(request.query.path);
+  if (!copy) {
+    const page = await app.inject({ url: request.query.path });
+    copies.set(request.query.path, (copy = { body: page.rawPayload, type: String(page.headers['content-type']) }));
+  }
+  return reply.type(copy.type).send(copy.body);
 });
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 process.send?.({ address: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` });

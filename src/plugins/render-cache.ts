@@ -12,7 +12,9 @@
  * - never for a signed-in campaigner (or any browser carrying the session cookie), the workspace,
  *   an answer that sets a cookie, an error, or a download streamed from a snapshot;
  * - while one request renders an answer, others asking for the same one wait for it instead of
- *   rendering it again.
+ *   rendering it again;
+ * - an answer kept is written straight to the socket, with the headers it was first sent with:
+ *   the handler, the onSend hooks and serialisation are not run again.
  *
  * Every public answer also gets HTTP caching headers that let browsers, nginx and CDNs keep it
  * safely: a strong ETag (If-None-Match is answered 304), `Vary: accept-encoding`, and
@@ -23,6 +25,7 @@
  * `bypass` (not kept: a signed-in campaigner, a session cookie, a streamed download) or `off`.
  */
 import { createHash } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordToken } from '../tracker/tracker.js';
@@ -262,6 +265,30 @@ async function answerWith(cache: RenderCache, request: FastifyRequest, reply: Fa
   return body;
 }
 
+/**
+ * Sends a kept answer straight to the socket: its headers as first sent (the handler's and those
+ * the app's onSend hooks added, kept with it) over this request's own (security headers, rate
+ * limit, CORS), and its bytes in the form this client takes. The onSend hooks and serialisation
+ * are not run again: the answer is the one they made.
+ */
+async function sendKept(cache: RenderCache, request: FastifyRequest, reply: FastifyReply, answer: Answer): Promise<void> {
+  const encoding = chooseEncoding(request, answer.body.length);
+  const headers: Headers = Object.assign(reply.getHeaders(), answer.headers, { vary: 'accept-encoding', 'x-render-cache': 'hit', etag: etagOf(answer, encoding) });
+  for (const name of answer.removed) delete headers[name];
+  reply.hijack();
+  if (notModified(request, answer)) {
+    reply.raw.writeHead(304, headers as OutgoingHttpHeaders);
+    reply.raw.end();
+    return;
+  }
+  const body = encoding ? await encoded(cache, answer, encoding) : answer.body;
+  if (encoding) headers['content-encoding'] = encoding;
+  headers['content-length'] = body.length;
+  reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
+  // HEAD: the headers of GET, no body.
+  reply.raw.end(request.method === 'HEAD' ? undefined : body);
+}
+
 /** The headers a handler set (or changed), and those it removed, from what the reply had before it ran. */
 function handlerHeaders(before: Headers, after: Headers): { headers: Headers; removed: string[] } {
   const headers: Headers = {};
@@ -281,29 +308,29 @@ export default fp(async function renderCache(app: FastifyInstance, options: { ma
   // After the moment and revision are read (as-of.ts), before the handler: send the answer kept, if any.
   app.addHook('onRequest', async (request, reply) => {
     if (!asksForAnswer(request)) return;
-    const state: RequestState = { key: null, token: null, minute: null, before: reply.getHeaders(), served: false };
+    const state: RequestState = { key: null, token: null, minute: null, before: {}, served: false };
     request.renderCacheState = state;
-    if (!cache.enabled || carriesSession(request)) return;
-    const token = recordToken(app.tracker);
-    const minute = Math.floor(app.now() / 60_000);
-    cache.advance(token, minute);
-    state.token = token;
-    state.minute = momentPinned(request) ? null : minute;
-    state.key = `${request.url}\n${token}\n${state.minute ?? 'pinned'}`;
-    let answer = cache.get(state.key);
-    if (!answer) {
-      const rendering = cache.rendered(state.key);
-      answer = (rendering && (await rendering)) || undefined;
-      if (!answer) state.settle = cache.render(state.key);
+    if (cache.enabled && !carriesSession(request)) {
+      const token = recordToken(app.tracker);
+      const minute = Math.floor(app.now() / 60_000);
+      cache.advance(token, minute);
+      state.token = token;
+      state.minute = momentPinned(request) ? null : minute;
+      state.key = `${request.url}\n${token}\n${state.minute ?? 'pinned'}`;
+      let answer = cache.get(state.key);
+      if (!answer) {
+        const rendering = cache.rendered(state.key);
+        answer = (rendering && (await rendering)) || undefined;
+        if (!answer) state.settle = cache.render(state.key);
+      }
+      if (answer) {
+        cache.hit();
+        state.served = true;
+        return sendKept(cache, request, reply, answer);
+      }
     }
-    if (!answer) return;
-    cache.hit();
-    state.served = true;
-    for (const name of answer.removed) reply.removeHeader(name);
-    reply.headers(answer.headers);
-    reply.header('vary', 'accept-encoding').header('x-render-cache', 'hit');
-    const body = await answerWith(cache, request, reply, answer);
-    return reply.send(body ?? undefined);
+    // To tell, once the handler has run, which headers it set.
+    state.before = reply.getHeaders();
   });
 
   // After every other onSend hook of the app (sessions' cookies included), before compression.

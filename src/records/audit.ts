@@ -1,6 +1,5 @@
 /** The audit log: every change, written by the same transaction as the change itself. */
 import type { Db } from '../db/client.js';
-import { insertAuditRow } from '../db/queries/audit.js';
 import { auditLog } from '../db/schema.js';
 import type { Tx } from './events.js';
 
@@ -24,11 +23,6 @@ export interface AuditEntry {
 
 export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: number): void {
   tx.insert(auditLog).values(auditRow(actor, entry, at)).run();
-}
-
-/** `recordAudit` through a prepared statement: for changes of many rows at once (an import). */
-export function recordAuditOfMany(db: Db, actor: Actor, entry: AuditEntry, at: number): void {
-  insertAuditRow(db, auditRow(actor, entry, at));
 }
 
 function auditRow(actor: Actor, entry: AuditEntry, at: number) {

@@ -11,15 +11,15 @@
  *
  * Memory stays bounded whatever the file: rows are read one at a time and never kept (a file on
  * the disk is read as it is imported, a chunk at a time); the first MAX_PROBLEMS_KEPT problems
- * and warnings are kept (every one is counted) and the first PREVIEW_ROWS rows to add or update
- * are kept for the preview.
+ * and warnings are kept (every one is counted), the first PREVIEW_ROWS rows to add or update
+ * are kept for the preview, and of each event added only its line (a number), for its audit row.
  */
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { inWriteTransaction, type Db } from '../db/client.js';
-import { insertEventPosition, insertEventRow, insertEventSource } from '../db/queries/event-writes.js';
+import { insertEventPosition, insertEventRow, insertEventSource, insertImportAuditRows } from '../db/queries/event-writes.js';
 import { eventDateSpans, eventRecord, eventsOnDate, eventSourceRows, lastEventId, type EventRecord } from '../db/queries/events.js';
 import { directoryLookup, institutionRowBySlug, lastInstitutionId, type InstitutionRow } from '../db/queries/institutions.js';
 import { instantOf, londonTimeOf, type WorkingCalendar } from '../domain/calendar.js';
@@ -35,7 +35,7 @@ import {
   restoreCell,
   summaryKey,
 } from '../domain/spreadsheets.js';
-import { recordAudit, recordAuditOfMany, type Actor } from './audit.js';
+import { recordAudit, type Actor } from './audit.js';
 import { writeInstitutionEdit } from './directory.js';
 import { eventRules, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
 import { eventColumns, type EventInput } from './events.js';
@@ -503,6 +503,10 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
   // Rows are checked against the record as it stood before the import: not against the events it
   // has added already, which are those after the last event recorded before it.
   const recordedBefore = lastEventId(db);
+  // The events added, for their audit rows (written together at the end): the first one's id and
+  // the line of each (a number a row: 300,000 rows keep a few megabytes), and how many were
+  // written before the file's revision was made.
+  const added = { firstId: 0, lines: [] as number[], revisedFrom: -1 };
   return {
     columns: {
       required: ['institution', 'date', 'type', 'summary'],
@@ -522,11 +526,19 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
       for (const p of row.positions) insertEventPosition(db, id, p.askId, p.stance);
       for (const s of row.sources) insertEventSource(db, id, s);
       if (row.status === 'published') revision.number();
-      if (context.actor) {
-        recordAuditOfMany(db, context.actor, { action: 'event.import', entityType: 'event', entityId: id, institutionId: row.institutionId, after: { line: row.line, summary: row.summary, date: row.date, status: row.status }, revisionId: revision.made }, context.now);
+      if (added.lines.length === 0) added.firstId = id;
+      if (added.revisedFrom < 0 && revision.made !== null) added.revisedFrom = added.lines.length;
+      added.lines.push(row.line);
+    },
+    finish: () => {
+      syncNewEvents(db, recordedBefore, revision);
+      if (context.actor && added.lines.length > 0) {
+        insertImportAuditRows(db, {
+          at: context.now, userId: context.actor.userId, actor: context.actor.name, firstId: added.firstId, lines: added.lines,
+          revisedFrom: added.revisedFrom < 0 ? added.lines.length : added.revisedFrom, revisionId: revision.made,
+        });
       }
     },
-    finish: () => syncNewEvents(db, recordedBefore, revision),
   };
 }
 

@@ -1,6 +1,5 @@
 import type { Cursor } from '../../domain/cursor.js';
 import type { Db } from '../client.js';
-import type { auditLog } from '../schema.js';
 import { prepared } from './events.js';
 
 export interface AuditRow {
@@ -51,13 +50,4 @@ export function auditRows(db: Db, filter: AuditFilter, before: Cursor | null, li
     beforeId: before?.id ?? null,
     limit,
   }) as AuditRow[];
-}
-
-/** Writes an audit row, as records/audit.ts makes it, through a prepared statement. */
-export function insertAuditRow(db: Db, row: Required<Omit<typeof auditLog.$inferInsert, 'id'>>): void {
-  prepared(
-    db,
-    `INSERT INTO audit_log (at, user_id, actor, action, entity_type, entity_id, institution_id, before, after, revision_id)
-     VALUES (@at, @userId, @actor, @action, @entityType, @entityId, @institutionId, @before, @after, @revisionId)`,
-  ).run(row);
 }

@@ -11,27 +11,48 @@ import { prepared } from './prepared.js';
 /** An event's row as an import adds it: every column but the id and the deletion. */
 export type NewEventRow = Required<Omit<typeof events.$inferInsert, 'id' | 'deletedAt'>>;
 
-/** Inserts an event's row; returns its id. */
+/** Inserts an event's row; returns its id. Positional parameters: an import binds 100,000 rows. */
 export function insertEventRow(db: Db, row: NewEventRow): number {
   const result = prepared(
     db,
     `INSERT INTO events (type, institution_id, occurred_at, occurred_on, has_time, channel, from_name, response_type, answers_event_id,
        summary, quote, due_on, due_override_reason, status, created_by, created_at, updated_at)
-     VALUES (@type, @institutionId, @occurredAt, @occurredOn, @hasTime, @channel, @fromName, @responseType, @answersEventId,
-       @summary, @quote, @dueOn, @dueOverrideReason, @status, @createdBy, @createdAt, @updatedAt)`,
-  ).run(Object.assign({}, row, { hasTime: row.hasTime ? 1 : 0 }));
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    row.type, row.institutionId, row.occurredAt, row.occurredOn, row.hasTime ? 1 : 0, row.channel, row.fromName, row.responseType, row.answersEventId,
+    row.summary, row.quote, row.dueOn, row.dueOverrideReason, row.status, row.createdBy, row.createdAt, row.updatedAt,
+  );
   return Number(result.lastInsertRowid);
 }
 
 export function insertEventPosition(db: Db, eventId: number, askId: number, stance: Stance): void {
-  prepared(db, 'INSERT INTO event_positions (event_id, ask_id, stance) VALUES (@eventId, @askId, @stance)').run({ eventId, askId, stance });
+  prepared(db, 'INSERT INTO event_positions (event_id, ask_id, stance) VALUES (?, ?, ?)').run(eventId, askId, stance);
 }
 
 export function insertEventSource(db: Db, eventId: number, s: { title: string; url: string | null; publisher: string | null; publishedOn: string | null }): void {
-  prepared(db, 'INSERT INTO event_sources (event_id, title, url, publisher, published_on) VALUES (@eventId, @title, @url, @publisher, @publishedOn)').run({
-    eventId,
-    ...s,
-  });
+  prepared(db, 'INSERT INTO event_sources (event_id, title, url, publisher, published_on) VALUES (?, ?, ?, ?, ?)').run(eventId, s.title, s.url, s.publisher, s.publishedOn);
+}
+
+/**
+ * The audit rows of events an import added, in one statement: one for each line in `lines`, the
+ * event of the k-th line being `firstId + k` (SQLite gives a new row the id after the largest, so
+ * the events one transaction adds have consecutive ids). The rows are those recordAudit writes
+ * (`after` holds the line, summary, date and status); the first `revisedFrom` lines were written
+ * before the import's revision was made, and name none. CROSS JOIN keeps the lines the outer loop
+ * (each event found by its id); the other way round would read every line for every event.
+ */
+export function insertImportAuditRows(
+  db: Db,
+  audit: { at: number; userId: number | null; actor: string; firstId: number; lines: number[]; revisedFrom: number; revisionId: number | null },
+): void {
+  prepared(
+    db,
+    `INSERT INTO audit_log (at, user_id, actor, action, entity_type, entity_id, institution_id, before, after, revision_id)
+     SELECT @at, @userId, @actor, 'event.import', 'event', e.id, e.institution_id, NULL,
+       json_object('line', l.value, 'summary', e.summary, 'date', e.occurred_on, 'status', e.status),
+       CASE WHEN l.key >= @revisedFrom THEN @revisionId END
+     FROM json_each(@lines) l CROSS JOIN events e ON e.id = @firstId + l.key`,
+  ).run({ ...audit, lines: JSON.stringify(audit.lines) });
 }
 
 /** Whether any event after `afterId` is published (and not deleted). */
