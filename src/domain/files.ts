@@ -173,3 +173,31 @@ export function cutText(text: string, limit: number, note = ' […]'): string {
   if (text.length <= limit) return text;
   return text.slice(0, limit - note.length).trimEnd() + note;
 }
+
+/** The domain of an address or a web address, lower case, without `www.`; null when there is none. */
+export function domainOf(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const at = text.lastIndexOf('@');
+  let host = at >= 0 ? text.slice(at + 1) : text;
+  if (at < 0) {
+    try {
+      host = new URL(/^[a-z]+:\/\//i.test(text) ? text : `https://${text}`).hostname;
+    } catch {
+      return null;
+    }
+  }
+  host = host.trim().toLowerCase().replace(/>$/, '').replace(/^www\./, '').replace(/\.$/, '');
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : null;
+}
+
+/**
+ * Whether a message's sender seems to write from this institution: the sender's domain is the
+ * domain of the institution's email address or of its website, or one under it
+ * (`press.trust.nhs.uk` under `trust.nhs.uk`). Only an ordering hint for a person filing it; never
+ * used to file anything by itself (`nhs.net` is shared by many bodies).
+ */
+export function fromInstitution(sender: string | null | undefined, institution: { email: string | null; website: string | null }): boolean {
+  const from = domainOf(sender);
+  if (!from) return false;
+  return [domainOf(institution.email), domainOf(institution.website)].some((d) => d !== null && (from === d || from.endsWith(`.${d}`)));
+}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { attachments, events, inboundMessages, institutions } from '../db/schema.js';
 import type { Cursor } from '../domain/cursor.js';
-import { messageLimits, storedName } from '../domain/files.js';
+import { fromInstitution, messageLimits, storedName } from '../domain/files.js';
 import { readMessage } from '../mail/parse.js';
 import type { Tracker } from './tracker.js';
 
@@ -85,19 +85,25 @@ export interface ApproachChoice {
   institutionName: string;
   date: string;
   summary: string;
+  /** The sender seems to write from this approach's institution (see fromInstitution). */
+  likely: boolean;
 }
 
-/** The approaches a message may be filed on: the most recent contacts, by institution. */
-export function approachChoices(t: Tracker, limit = 500): ApproachChoice[] {
+/**
+ * The approaches a message may be filed on: the most recent contacts, by institution; those to
+ * the institution the sender seems to write from first.
+ */
+export function approachChoices(t: Tracker, sender: string | null = null, limit = 500): ApproachChoice[] {
   return t.db
-    .select({ id: events.id, institutionName: institutions.name, date: events.occurredOn, summary: events.summary })
+    .select({ id: events.id, institutionName: institutions.name, date: events.occurredOn, summary: events.summary, email: institutions.email, website: institutions.website })
     .from(events)
     .innerJoin(institutions, eq(institutions.id, events.institutionId))
     .where(and(eq(events.type, 'contact'), isNull(events.deletedAt)))
     .orderBy(desc(events.occurredAt), desc(events.id))
     .limit(limit)
     .all()
-    .sort((a, b) => a.institutionName.localeCompare(b.institutionName, 'en-GB') || b.date.localeCompare(a.date) || b.id - a.id);
+    .map(({ email, website, ...choice }) => ({ ...choice, likely: fromInstitution(sender, { email, website }) }))
+    .sort((a, b) => Number(b.likely) - Number(a.likely) || a.institutionName.localeCompare(b.institutionName, 'en-GB') || b.date.localeCompare(a.date) || b.id - a.id);
 }
 
 export type AttachmentView = typeof attachments.$inferSelect;

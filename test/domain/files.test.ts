@@ -1,6 +1,6 @@
 /** The rules for files and mail: accepted types, safe names, automatic replies, dates, limits. */
 import { describe, expect, it } from 'vitest';
-import { acceptedType, cutText, FILE_NAME_MAX, isAutomaticReply, messageLimits, safeFileName, sentAt } from '../../src/domain/files.js';
+import { acceptedType, cutText, domainOf, FILE_NAME_MAX, fromInstitution, isAutomaticReply, messageLimits, safeFileName, sentAt } from '../../src/domain/files.js';
 
 describe('the rules for files', () => {
   it.each([
@@ -63,5 +63,34 @@ describe('the rules for files', () => {
     const limits = messageLimits(20 * 1024 * 1024);
     expect(limits.parse).toBeGreaterThan(30 * 1024 * 1024);
     expect(limits.keep).toBe(100 * 1024 * 1024);
+  });
+});
+
+describe('whether a sender writes from an institution', () => {
+  it.each<[string | null, string | null, string | null, boolean]>([
+    ['press@trust.nhs.uk', 'foi@trust.nhs.uk', null, true],
+    ['Press Office <PRESS@Trust.NHS.uk>', 'foi@trust.nhs.uk', null, true],
+    ['press@comms.trust.nhs.uk', 'foi@trust.nhs.uk', null, true],
+    ['press@nottrust.nhs.uk', 'foi@trust.nhs.uk', null, false],
+    ['press@trust.nhs.uk', null, 'https://www.trust.nhs.uk/about', true],
+    ['press@trust.nhs.uk', null, 'trust.nhs.uk', true],
+    ['someone@nhs.net', 'foi@trust.nhs.uk', 'https://www.trust.nhs.uk', false],
+    ['someone@trust.nhs.uk.evil.example', 'foi@trust.nhs.uk', null, false],
+    [null, 'foi@trust.nhs.uk', null, false],
+    ['not an address', 'foi@trust.nhs.uk', null, false],
+    ['press@trust.nhs.uk', null, null, false],
+  ])('%s, institution %s / %s: %s', (sender, email, website, expected) => {
+    expect(fromInstitution(sender, { email, website })).toBe(expected);
+  });
+
+  it.each<[string | null, string | null]>([
+    ['a@Example.ORG', 'example.org'],
+    ['https://www.example.org/path', 'example.org'],
+    ['www.example.org', 'example.org'],
+    ['localhost', null],
+    ['', null],
+    [null, null],
+  ])('the domain of %s is %s', (text, domain) => {
+    expect(domainOf(text)).toBe(domain);
   });
 });

@@ -93,6 +93,19 @@ describe('the inbox', () => {
     expect((await editor.get('/admin/inbox/999999')).statusCode).toBe(404);
   });
 
+  it('offers first the approaches to the institution the sender writes from, by its email or web address', async () => {
+    const other = institution(db(), { name: 'Aardvark NHS Trust', kind: 'mental_health_trust', email: 'foi@aardvark.nhs.example' });
+    const press = institution(db(), { name: 'Zeta Press Trust', kind: 'mental_health_trust', website: 'https://www.press.example/' });
+    const otherApproach = contact(db(), other, { date: '2026-11-02', summary: 'Asked Aardvark' });
+    const pressApproach = contact(db(), press, { date: '2026-11-03', summary: 'Asked Zeta' });
+    await imap.append(mail('From the press office', 'A statement'), 'INBOX.test');
+    await t.app.mailWorker.runOnce();
+    const options = [...dom((await editor.get(`/admin/inbox/${message('From the press office').id}`)).body).querySelectorAll('select#approach option')];
+    expect(options.map((o) => o.getAttribute('value'))).toEqual(['', String(pressApproach), String(otherApproach)]);
+    expect(words(options[1]!)).toBe('From the sender’s organisation: Zeta Press Trust, 3 November 2026: Asked Zeta');
+    expect(words(options[2]!)).toBe('Aardvark NHS Trust, 2 November 2026: Asked Aardvark');
+  });
+
   it('pages through many messages, newest first', async () => {
     for (let i = 0; i < 53; i++) {
       db().insert(inboundMessages).values({ sha256: i.toString(16).padStart(64, '0'), size: 10, folder: 'INBOX.test', receivedAt: TEST_NOW - i * 60_000, subject: `Message ${i}`, status: 'unmatched', createdAt: TEST_NOW }).run();

@@ -46,7 +46,7 @@ export default async function inboxRoutes(app: FastifyInstance) {
     return renderPage(request, reply, 'admin/message', view.row.subject ? `Message: ${view.row.subject}` : 'Message without a subject', {
       view,
       sizeText: fileSize(view.row.size),
-      choices: view.row.status === 'unmatched' ? approachChoices(t) : [],
+      choices: view.row.status === 'unmatched' ? approachChoices(t, view.row.fromAddress) : [],
       errors: formErrors(errors),
       approach,
       csrf: reply.generateCsrf(),
