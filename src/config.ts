@@ -94,6 +94,19 @@ export function parseTrustProxy(text: string | undefined): TrustProxy | Error {
   return list;
 }
 
+/** The configuration for a command or the server: a bad value prints its message and exits with 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 

@@ -1,19 +1,10 @@
 /** Starts the tracker: listens, and closes gracefully (in-flight requests finish, the database closes). */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { userCount } from './tracker/accounts.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const app = await buildApp(config, { mailWorker: true });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

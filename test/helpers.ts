@@ -1,5 +1,6 @@
 /** Builds a real app on a fresh SQLite file in a temporary folder; and what tests share to read its pages. */
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +22,34 @@ export interface TestApp {
 
 /** 12:00 on 22 November 2026, London: the clock the tests run at unless they say otherwise. */
 export const TEST_NOW = instantOf('2026-11-22', '12:00');
+
+/** A port on 127.0.0.1 that nothing listens on (for a server a test starts: nginx, Dovecot). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Every field of a form on a page, as a browser would post it (ticked boxes, chosen options, text). */
+export function formFields(html: string, selector: string): Record<string, string[]> {
+  const form = dom(html).querySelector(selector);
+  if (!form) throw new Error(`no form ${selector}`);
+  const fields: Record<string, string[]> = {};
+  const add = (name: string, value: string) => (fields[name] ??= []).push(value);
+  for (const input of form.querySelectorAll('input[name]')) {
+    const type = input.getAttribute('type');
+    if ((type === 'checkbox' || type === 'radio') && !input.hasAttribute('checked')) continue;
+    add(input.getAttribute('name')!, input.getAttribute('value') ?? '');
+  }
+  for (const select of form.querySelectorAll('select[name]')) {
+    const chosen = select.querySelector('option[selected]') ?? select.querySelector('option');
+    add(select.getAttribute('name')!, chosen?.getAttribute('value') ?? '');
+  }
+  for (const area of form.querySelectorAll('textarea[name]')) add(area.getAttribute('name')!, shown(area));
+  return fields;
+}
 
 export function tempDir(prefix = 'tracker-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -8,12 +8,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contact, institution, user, type MadeInstitution } from './factories.js';
-import { dom, makeApp, TEST_NOW, words, type TestApp } from './helpers.js';
+import { dom, freePort, makeApp, TEST_NOW, words, type TestApp } from './helpers.js';
 
 function findNginx(): string {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin']) {
@@ -23,13 +23,6 @@ function findNginx(): string {
   throw new Error('nginx is not installed: this test runs nginx in front of the tracker. Install it with `apt-get install -y nginx` (as .ci/run does).');
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The caching part of deploy/nginx.conf, around a tracker at `upstream`. */
 function nginxConf(dir: string, port: number, upstream: string): string {

@@ -7,12 +7,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DATA } from './factories.js';
-import { makeApp, tempDir, type TestApp } from './helpers.js';
+import { freePort, makeApp, tempDir, type TestApp } from './helpers.js';
 import { buildStory, exportCopy, filesUnder, read, type Story } from './static-copy/support.js';
 
 /** A program on the PATH or in the system's folders (nginx lives in /usr/sbin), or null. */
@@ -36,16 +35,6 @@ function required(name: string): string {
   return found;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let t: TestApp;
 let story: Story;

@@ -4,21 +4,12 @@
  * input (so it stays out of the shell's history and the process list) and is never printed.
  */
 import { createInterface } from 'node:readline/promises';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { checkFollowerAddress } from '../domain/following.js';
 import { forgetFollower } from '../records/following.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 const lines = createInterface({ input: process.stdin, terminal: false });
 if (process.stdin.isTTY) process.stderr.write('The follower’s email address: ');
 const given = (await lines[Symbol.asyncIterator]().next()).value as string | undefined;

@@ -3,20 +3,11 @@
  * MAIL_POLL_SECONDS), for a second process beside a server started with MAIL_WORKER=off.
  * `--once` runs one round and exits.
  */
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { startMailWorker } from '../mail/worker.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 if (!config.mail.smtpUrl && !config.mail.imapUrl) {
   console.error('Mail is off: set SMTP_URL (to send) and IMAP_URL (to read replies), with MAIL_FROM. See the README, "Mail".');
   process.exit(1);

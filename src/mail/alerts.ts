@@ -4,7 +4,6 @@
  * last told that touch what they follow; daily (after 07:00 London time) and weekly (Mondays)
  * followers get a digest, which also names contacts that became late. Nothing new: no email.
  */
-import { currentCalendar } from '../records/holidays.js';
 import { confirmedFollowers, mailRunAt, type SubscriptionRow } from '../db/queries/following.js';
 import { digestDue, digestPeriodStart, type DigestFrequency } from '../domain/following.js';
 import { expireFollowers, followerKey, followerToken, followingAvailable, recordAlert, recordDigests, type FollowerMail } from '../records/following.js';
@@ -20,15 +19,11 @@ interface FollowerContext {
   config: Config;
   now: () => number;
   log: { info: (object: object, message: string) => void };
-  tracker?: Tracker;
+  tracker: Tracker;
 }
 
 /** The mail_runs names of the digest rounds. */
 export const DIGEST_RUNS: Record<DigestFrequency, string> = { daily: 'digest-daily', weekly: 'digest-weekly' };
-
-function trackerOf(context: FollowerContext): Tracker {
-  return context.tracker ?? { db: context.db, databasePath: context.config.databasePath, calendar: currentCalendar(context.db, context.config.dataDir), baseUrl: context.config.baseUrl };
-}
 
 /** The news since each distinct revision followers were last told of: computed once per revision, not per follower. */
 function newsByRevision(t: Tracker, followers: SubscriptionRow[], at: At, lateSince: number | null): Map<number, FollowerNews> {
@@ -41,7 +36,7 @@ export function followerJob(): (context: FollowerContext) => Promise<void> {
   return async (context) => {
     const { config, log } = context;
     if (!followingAvailable(config)) return;
-    const t = trackerOf(context);
+    const t = context.tracker;
     const db = t.db;
     const key = followerKey(config.sessionSecret!);
     const now = context.now();

@@ -30,8 +30,17 @@ export interface WorkerContext {
   tracker?: Tracker;
 }
 
+/** What each job of a round is given: the worker's context with the tracker always there. */
+export type RoundContext = WorkerContext & { tracker: Tracker };
+
 /** The jobs of one round, each run in turn; a job that throws is logged and the others still run. */
-export type MailJob = (context: WorkerContext) => Promise<void>;
+export type MailJob = (context: RoundContext) => Promise<void>;
+
+/** The tracker a round reads with: the server's own, or (a process of its own) one built from the database, its calendar read afresh each round. */
+function roundContext(context: WorkerContext): RoundContext {
+  const { db, config } = context;
+  return { ...context, tracker: context.tracker ?? { db, databasePath: config.databasePath, calendar: currentCalendar(db, config.dataDir), baseUrl: config.baseUrl } };
+}
 
 export function mailJobs(config: Config): MailJob[] {
   const jobs: MailJob[] = [];
@@ -47,8 +56,7 @@ export function mailJobs(config: Config): MailJob[] {
   if (config.mail.smtpUrl && config.mail.from) {
     const from = config.mail.from;
     jobs.push(async (context) => {
-      const tracker = context.tracker ?? { db: context.db, databasePath: config.databasePath, calendar: currentCalendar(context.db, config.dataDir), baseUrl: config.baseUrl };
-      const queued = queueEditorsEmail(tracker, from, context.now());
+      const queued = queueEditorsEmail(context.tracker, from, context.now());
       if (queued > 0) context.log.info({ editors: queued }, 'editors’ daily email queued');
     });
   }
@@ -73,10 +81,11 @@ export function startMailWorker(context: WorkerContext, options: { poll: boolean
   let running: Promise<void> | null = null;
   let stopped = false;
   const round = async () => {
+    const each = jobs.length > 0 ? roundContext(context) : null;
     for (const job of jobs) {
-      if (stopped) return;
+      if (stopped || !each) return;
       try {
-        await job(context);
+        await job(each);
       } catch (error) {
         context.log.error({ err: error }, 'mail job failed');
       }

@@ -11,7 +11,7 @@ import { publicInstitutions } from '../db/queries/directory.js';
 import { londonDateOf } from '../domain/calendar.js';
 import type { SubscriptionScope } from '../db/schema.js';
 import type { Frequency } from '../domain/following.js';
-import { changes, type PositionMove, type SilenceChange } from './changes.js';
+import { changes, type Changes } from './changes.js';
 import type { RecordChange } from './revisions.js';
 import { contactsCrossing, institutionNamed, reading, type At, type EventView, type Tracker } from './tracker.js';
 
@@ -56,18 +56,7 @@ export function targetNames(t: Tracker, at: At): (row: { scope: SubscriptionScop
 }
 
 /** What changed, as followers are told it. */
-export interface FollowerNews {
-  /** The revision the news goes up to, and the moment it is as at. */
-  to: At;
-  /** Events added, corrected, deleted or restored; institutions renamed; asks reworded. */
-  record: RecordChange[];
-  moves: PositionMove[];
-  silencesBegun: SilenceChange[];
-  silencesEnded: SilenceChange[];
-  /** Contacts that became late, or long overdue, in the period (digests only). */
-  becameLate: EventView[];
-  becameLongOverdue: EventView[];
-}
+export type FollowerNews = Pick<Changes, 'to' | 'record' | 'moves' | 'silencesBegun' | 'silencesEnded' | 'becameLate' | 'becameLongOverdue'>;
 
 /** The most changes one round looks at: a follower who missed more is pointed to /changes. */
 const MAX_CHANGES = 1000;

@@ -12,7 +12,7 @@ import { forgetFollower } from '../../src/records/following.js';
 import { institution, response, type MadeInstitution } from '../factories.js';
 import { dom, makeApp, TEST_NOW, words, type TestApp } from '../helpers.js';
 import { Client } from '../session.js';
-import { startSmtpSink, type SmtpSink, type ReceivedMail } from './smtp-sink.js';
+import { linkIn, startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -45,12 +45,6 @@ async function follow(client: Client, fields: { email: string; frequency?: strin
   return client.post('/follow', { _csrf, frequency: 'immediate', ...fields });
 }
 
-/** The link in a message's text that starts with this address. */
-const linkIn = (mail: ReceivedMail, start: string): string => {
-  const found = new RegExp(`${start.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[A-Za-z0-9_-]+`).exec(mail.parsed.text ?? '');
-  if (!found) throw new Error(`no ${start} link in: ${mail.parsed.text}`);
-  return found[0];
-};
 const pathOf = (url: string) => new URL(url).pathname;
 
 /** Follows `what`, confirms by the link in the email, and returns the follower's token and the client. */

@@ -10,10 +10,10 @@ import { and, eq } from 'drizzle-orm';
 import { events, inboundMessages, outbox, subscriptions } from '../../src/db/schema.js';
 import { instantOf } from '../../src/domain/calendar.js';
 import { institution } from '../factories.js';
-import { dom, makeApp, signedIn, words, type TestApp } from '../helpers.js';
+import { dom, formFields, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import { Client } from '../session.js';
 import { startDovecot, type Dovecot } from './dovecot.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from './smtp-sink.js';
+import { linkIn, startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const FROM = 'StopSIM Test <campaign@example.org>';
 const clock = { now: instantOf('2026-11-23', '10:00') };
@@ -36,24 +36,6 @@ afterAll(async () => {
 const db = () => t.app.tracker.db;
 const round = () => t.app.mailWorker.runOnce();
 
-/** Every field of a form on a page, as a browser would post it. */
-function formFields(html: string, selector: string): Record<string, string[]> {
-  const form = dom(html).querySelector(selector);
-  if (!form) throw new Error(`no form ${selector}`);
-  const fields: Record<string, string[]> = {};
-  const add = (name: string, value: string) => (fields[name] ??= []).push(value);
-  for (const input of form.querySelectorAll('input[name]')) {
-    const type = input.getAttribute('type');
-    if ((type === 'checkbox' || type === 'radio') && !input.hasAttribute('checked')) continue;
-    add(input.getAttribute('name')!, input.getAttribute('value') ?? '');
-  }
-  for (const select of form.querySelectorAll('select[name]')) {
-    const chosen = select.querySelector('option[selected]') ?? select.querySelector('option');
-    add(select.getAttribute('name')!, chosen?.getAttribute('value') ?? '');
-  }
-  for (const area of form.querySelectorAll('textarea[name]')) add(area.getAttribute('name')!, dom(`<p>${area.innerHTML}</p>`).querySelector('p')!.textContent ?? '');
-  return fields;
-}
 
 /** A reply as a trust's mail program sends it. */
 function replyMail(m: { from: string; to: string; subject: string; inReplyTo?: string; body: string }): string {
@@ -73,11 +55,6 @@ function replyMail(m: { from: string; to: string; subject: string; inReplyTo?: s
   ].join('\r\n');
 }
 
-const linkIn = (mail: ReceivedMail, start: string): string => {
-  const found = new RegExp(`${start.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[A-Za-z0-9_-]+`).exec(mail.parsed.text ?? '');
-  if (!found) throw new Error(`no ${start} link in: ${mail.parsed.text}`);
-  return new URL(found[0]).pathname;
-};
 
 describe('a letter to fifty trusts, three replies by email, and a follower told', () => {
   it('sends fifty letters, files three replies as drafts on the right approaches, alerts the follower once published, and unsubscribes in one click', async () => {
@@ -94,7 +71,7 @@ describe('a letter to fifty trusts, three replies by email, and a follower told'
     await round();
     const confirmation = (await sink.waitFor(1))[0]!;
     expect(confirmation.envelope.to).toEqual(['reader@example.net']);
-    const confirmPath = linkIn(confirmation, 'https://tracker.example.org/follow/confirm/');
+    const confirmPath = new URL(linkIn(confirmation, 'https://tracker.example.org/follow/confirm/')).pathname;
     expect((await reader.post(confirmPath, { _csrf: await reader.csrf(confirmPath) })).statusCode).toBe(303);
     sink.received.length = 0;
 

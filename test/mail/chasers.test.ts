@@ -8,7 +8,7 @@ import { events, inboundMessages, mailRuns, outbox, users } from '../../src/db/s
 import { instantOf } from '../../src/domain/calendar.js';
 import { EDITORS_EMAIL } from '../../src/mail/editors-email.js';
 import { contact, institution, response, user } from '../factories.js';
-import { dom, FIXTURE_DATA, makeApp, signedIn, words, type TestApp } from '../helpers.js';
+import { dom, FIXTURE_DATA, formFields, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import type { Client } from '../session.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
@@ -44,10 +44,7 @@ const letters = () => outboxRows().filter((r) => r.kind !== 'editors');
 /** Sends a letter from the workspace to these institutions, as a campaigner does, and delivers it. */
 async function sendLetter(slugs: string[]) {
   const shown = await client.post('/admin/letters/preview', { _csrf: await client.csrf('/admin/letters/new'), subject: 'Will {{institution}} halt SIM?', body: 'Dear {{institution}}, please reply by {{due_date}}.', institutions: slugs });
-  const form = dom(shown.body).querySelector('form[action="/admin/letters"]')!;
-  const fields: Record<string, string[]> = {};
-  for (const input of form.querySelectorAll('input[name]')) (fields[input.getAttribute('name')!] ??= []).push(input.getAttribute('value') ?? '');
-  expect((await client.post('/admin/letters', fields)).statusCode).toBe(303);
+  expect((await client.post('/admin/letters', formFields(shown.body, 'form[action="/admin/letters"]'))).statusCode).toBe(303);
   await t.app.mailWorker.runOnce();
   await sink.waitFor(slugs.length);
 }

@@ -10,7 +10,7 @@ import { attachments, events, institutions, outbox } from '../../src/db/schema.j
 import { instantOf } from '../../src/domain/calendar.js';
 import { tokenFromAddress } from '../../src/mail/addresses.js';
 import { contact, institution } from '../factories.js';
-import { dom, FIXTURE_DATA, makeApp, signedIn, words, type TestApp } from '../helpers.js';
+import { dom, FIXTURE_DATA, formFields, makeApp, signedIn, words, type TestApp } from '../helpers.js';
 import type { Client } from '../session.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
@@ -57,12 +57,7 @@ const fact = (within: Element | null, term: string): string =>
   words([...(within?.querySelectorAll('dt') ?? [])].find((dt) => words(dt) === term)?.nextElementSibling);
 
 /** The send form of a preview page, as the browser would post it. */
-function sendForm(html: string): Record<string, string[]> {
-  const form = dom(html).querySelector('form[action="/admin/letters"]')!;
-  const fields: Record<string, string[]> = {};
-  for (const input of form.querySelectorAll('input[name]')) (fields[input.getAttribute('name')!] ??= []).push(input.getAttribute('value') ?? '');
-  return fields;
-}
+const sendForm = (html: string) => formFields(html, 'form[action="/admin/letters"]');
 
 describe('a letter to fifty institutions', () => {
   it('previews every message, then logs fifty published approaches and sends fifty messages, each to its institution alone', async () => {
@@ -140,10 +135,7 @@ describe('a letter to fifty institutions', () => {
   it('goes back from the preview to the form with the letter and the choice kept', async () => {
     institution(db(), { name: 'Kept Trust', kind: 'police_force', email: 'foi@kept.police.uk' });
     const shown = await preview({ ...LETTER, select_kind: 'police_force' });
-    const form = dom(shown.body).querySelector('form[action="/admin/letters/edit"]')!;
-    const fields: Record<string, string[]> = {};
-    for (const input of form.querySelectorAll('input[name]')) (fields[input.getAttribute('name')!] ??= []).push(input.getAttribute('value') ?? '');
-    const back = dom((await client.post('/admin/letters/edit', fields)).body);
+    const back = dom((await client.post('/admin/letters/edit', formFields(shown.body, 'form[action="/admin/letters/edit"]'))).body);
     expect(back.querySelector('#subject')!.getAttribute('value')).toBe(LETTER.subject);
     expect(back.querySelector('#body')!.textContent).toBe(LETTER.body);
     expect(back.querySelector('#institutions option[selected]')!.getAttribute('value')).toBe('police_force');

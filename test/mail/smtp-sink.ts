@@ -76,3 +76,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The first link in a message's text that starts with `start` (up to the end of its token). */
+export function linkIn(mail: ReceivedMail, start: string): string {
+  const found = new RegExp(`${start.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[A-Za-z0-9_-]+`).exec(mail.parsed.text ?? '');
+  if (!found) throw new Error(`no ${start} link in: ${mail.parsed.text}`);
+  return found[0];
+}
