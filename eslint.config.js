@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const sql = 'SQL belongs in src/db/: call a query function from there.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'test-results/', 'migrations/', 'test/fixtures/lint/'] },
+  { ignores: ['node_modules/', 'dist/', 'test-results/', 'migrations/', 'test/fixtures/lint/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

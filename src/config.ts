@@ -1,8 +1,14 @@
 /** The environment, read and validated once. A bad value stops start-up with a clear message. */
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+/** The folder of the project's package.json: the same from the sources (src/) and from the server built from them (dist/). */
+export const PROJECT_ROOT = (() => {
+  let dir = import.meta.dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 /**
  * Which proxies may set the client's address (`X-Forwarded-For`): none (the default), every

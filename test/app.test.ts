@@ -314,7 +314,7 @@ describe('the server process', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs as one process under npm start, so that SIGTERM to npm stops the server', async () => {
+  it('runs as one process under npm start (the server built into dist/), serving the campaign, so that SIGTERM to npm stops the server', async () => {
     const dir = tempDir();
     const npm = spawn('npm', ['start', '--silent'], {
       cwd: PROJECT_ROOT,
@@ -322,17 +322,23 @@ describe('the server process', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const pid = await new Promise<number>((resolve, reject) => {
+    const { pid, address } = await new Promise<{ pid: number; address: string }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
       npm.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const line = output.split('\n').find((l) => l.includes('Server listening at'));
         if (line) {
           clearTimeout(timer);
-          resolve((JSON.parse(line) as { pid: number }).pid);
+          resolve({ pid: (JSON.parse(line) as { pid: number }).pid, address: /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]! });
         }
       });
     });
+    // The built server finds the views, the migrations and the campaign as the sources do.
+    const campaign = (await (await fetch(`${address}/api/campaign`)).json()) as { title: string };
+    expect(campaign.title).toBe('Fixture campaign: who will close the scheme?');
+    const page = await fetch(`${address}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Fixture campaign: who will close the scheme?');
     const alive = (p: number) => {
       try {
         process.kill(p, 0);

@@ -3,7 +3,7 @@
  * thread it belongs to, its text (HTML mail turned into text, never kept as HTML to show), and
  * its attachments with their types read from their content.
  */
-import { simpleParser, type AddressObject, type HeaderLines } from 'mailparser';
+import type { AddressObject, HeaderLines } from 'mailparser';
 import { cutText, isAutomaticReply, sentAt } from '../domain/files.js';
 import { tokenFromAddress, messageIdsIn } from './addresses.js';
 import { typeOfFile, type TypedFile } from './file-types.js';
@@ -47,6 +47,7 @@ const cleanId = (id: string | undefined | null): string | null => {
 
 /** Reads a raw message held in memory (at most the parse limit). */
 export async function readMessage(raw: Buffer, options: { replyAddressPattern: string | null; arrivedAt: number; maxAttachmentBytes: number }): Promise<ReadMessage> {
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true, keepCidLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
   const headers = new Map<string, string>();
   for (const line of parsed.headerLines) if (!headers.has(line.key)) headers.set(line.key, line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
@@ -93,6 +94,7 @@ export async function readHeadersOnly(raw: Buffer, arrivedAt: number): Promise<P
   const end = raw.indexOf('\r\n\r\n');
   const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : Math.min(end + 4, 64 * 1024));
   try {
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(Buffer.concat([head, Buffer.from('\r\n')]), { skipHtmlToText: true, skipTextToHtml: true });
     const from = addressesOf(parsed.from)[0] ?? null;
     return {

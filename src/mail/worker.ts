@@ -11,8 +11,7 @@ import type { Tracker } from '../tracker/tracker.js';
 import { followerJob } from './alerts.js';
 import { queueEditorsEmail } from './editors-email.js';
 import { attachmentsOf } from './letter-files.js';
-import { readMailbox } from './reader.js';
-import { deliverDue, smtpTransport } from './sender.js';
+import type { Transporter } from 'nodemailer';
 
 export interface MailWorker {
   /** One round now: deliver what is due, read the mailbox. Resolves when the round is over. */
@@ -49,6 +48,8 @@ export function mailJobs(config: Config): MailJob[] {
   if (config.mail.imapUrl) {
     const imapUrl = config.mail.imapUrl;
     jobs.push(async ({ db, now, log }) => {
+      // The IMAP and MIME libraries are loaded when the mailbox is first read, not by a server without mail.
+      const { readMailbox } = await import('./reader.js');
       const result = await readMailbox(db, { imapUrl, folder: config.mail.imapFolder, filesDir: config.filesDir, replyAddressPattern: config.mail.replyAddressPattern, maxAttachmentBytes: config.maxAttachmentBytes }, now, log);
       if (result.read > 0) log.info({ mailbox: result }, 'mailbox read');
     });
@@ -63,8 +64,12 @@ export function mailJobs(config: Config): MailJob[] {
   // Followers' alerts and digests, queued before the outbox is delivered, so the same round sends them.
   if (followingAvailable(config)) jobs.push(followerJob());
   if (config.mail.smtpUrl) {
-    const transport = smtpTransport(config.mail.smtpUrl);
+    const smtpUrl = config.mail.smtpUrl;
+    let transport: Transporter | null = null;
     jobs.push(async ({ db, now, log }) => {
+      // nodemailer is loaded when the outbox is first delivered.
+      const { deliverDue, smtpTransport } = await import('./sender.js');
+      transport ??= smtpTransport(smtpUrl);
       const result = await deliverDue(db, transport, now, { attachmentsFor: attachmentsOf(db, config.filesDir) });
       if (result.sent + result.failed + result.retrying > 0) log.info({ mail: result }, 'outbox delivered');
     });
