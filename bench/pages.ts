@@ -4,9 +4,13 @@
  * requests per second, p50 and p99 of `/`, `/timeline` (first and 1,000th page), an institution's
  * page, `/api/institutions` and `/api/timeline`, beside a route of the same process sending the
  * same bytes from a fixed buffer: from the render cache, and rendered afresh by a second server
- * with it off (RENDER_CACHE_MB=0), with each server's peak resident memory meanwhile; then how long
- * the first `/` takes after each of a few changes, two abuse scenarios, and the static copy of the
- * whole site (`npm run export`), its time and size. Not a test: it reports, it does not assert.
+ * with it off (RENDER_CACHE_MB=0), with each server's peak resident memory meanwhile; each asked
+ * as a browser asks (compressed) and uncompressed, after two seconds of the same load not counted;
+ * then how long the first `/` takes after each of a few changes, two abuse scenarios, and the
+ * static copy of the whole site (`npm run export`), its time and size. The servers are built and
+ * started as `npm start` builds and starts the tracker (bench/server.ts as the entry). The load
+ * comes from wrk (Debian's package) when installed, else autocannon. Not a test: it reports, it
+ * does not assert.
  *
  * Switches: BENCH_ONLY=import (the import alone), BENCH_EVENTS (100000), BENCH_SECONDS (10 per
  * measure), BENCH_CONNECTIONS (50), BENCH_CACHE (`both`, `on` or `off`: which servers to measure),
@@ -14,8 +18,9 @@
  * default), BENCH_DB (a database built before, with BENCH_KEEP: no build), BENCH_KEEP,
  * BENCH_BUILD_ONLY, BENCH_ONLY_ABUSE, BENCH_NO_ABUSE, BENCH_NO_EXPORT.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -123,15 +128,65 @@ interface Measure {
   rps: number;
   p50: number;
   p99: number;
-  bytes: number;
 }
 
-async function measure(url: string): Promise<Measure> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, timeout: 30 });
-  if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers`);
+/**
+ * The load generator: wrk (Debian's package `wrk`), written in C, when it is installed: on a
+ * machine whose cores the server shares, a generator in Node (autocannon, the fallback) takes
+ * as much of the CPU as the server and decodes every body it reads.
+ */
+const WRK = spawnSync('wrk', ['--version']).error === undefined;
+/** What a browser sends: the answers as most readers get them. */
+const BROWSER_ENCODINGS = 'gzip, deflate, br, zstd';
+
+/** wrk's durations (`850.00us`, `4.35ms`, `1.20s`, `2.00m`) in milliseconds. */
+function wrkMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  if (!m) throw new Error(`Unreadable duration from wrk: ${text}`);
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as 'us' | 'ms' | 's' | 'm'];
+}
+
+/** Requests per second, p50 and p99 of `url` at CONNECTIONS connections for `seconds`, asking with `encoding` (Accept-Encoding) or none. */
+async function measure(url: string, encoding: string | null, seconds = SECONDS): Promise<Measure> {
+  if (!WRK) {
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 30, headers: encoding ? { 'accept-encoding': encoding } : {} });
+    if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers`);
+    // Requests cut off when the measure ends, or timed out: counted, not fatal.
+    if (result.errors > 0) console.log(`${url}: ${result.errors} requests failed (${result.timeouts} timed out)`);
+    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  }
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '30s', '--latency', ...(encoding ? ['-H', `accept-encoding: ${encoding}`] : []), url];
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk ${args.join(' ')} exited with ${code}:\n${out}`))));
+  });
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  if (non2xx) throw new Error(`${url}: ${non2xx[1]} non-2xx answers`);
   // Requests cut off when the measure ends, or timed out: counted, not fatal.
-  if (result.errors > 0) console.log(`${url}: ${result.errors} requests failed (${result.timeouts} timed out)`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.average / Math.max(result.requests.average, 1)) };
+  const errors = /Socket errors: (.*)/.exec(output);
+  if (errors) console.log(`${url}: socket errors (${errors[1]})`);
+  const field = (re: RegExp) => {
+    const m = re.exec(output);
+    if (!m) throw new Error(`Unreadable output from wrk:\n${output}`);
+    return m[1]!;
+  };
+  return { rps: Number(field(/Requests\/sec:\s+([\d.]+)/)), p50: wrkMs(field(/ 50%\s+(\S+)/)), p99: wrkMs(field(/ 99%\s+(\S+)/)) };
+}
+
+/** The bytes of the answer to `url` as sent (compressed when asked with `encoding`), not decoded. */
+function sentBytes(url: string, encoding: string | null): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (res) => {
+        let bytes = 0;
+        res.on('data', (d: Buffer) => (bytes += d.length));
+        res.on('end', () => resolve(bytes));
+      })
+      .once('error', reject);
+  });
 }
 
 /** A process's resident memory in MB (VmRSS); 0 once it has ended. */
@@ -193,10 +248,31 @@ if (process.env.BENCH_KEEP) {
 }
 const { deepCursor, oldRevision } = benchmarkPoints(file);
 
+/**
+ * The benchmark's server built as `npm start` builds the tracker (`npm run build`: esbuild, the
+ * same options), with bench/server.ts as its entry, so that what is measured is what runs.
+ */
+function buildServer(): string {
+  const build = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build.split(' ');
+  const outdir = path.join(PROJECT_ROOT, 'dist', 'bench');
+  const args = [...build.slice(1).filter((a) => a !== 'src/server.ts' && !a.startsWith('--outdir=')), 'bench/server.ts', `--outdir=${outdir}`];
+  const built = spawnSync(path.join(PROJECT_ROOT, 'node_modules/.bin', build[0]!), args, { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`Building the benchmark's server failed (${built.status})`);
+  return path.join(outdir, 'server.js');
+}
+const serverScript = buildServer();
+/** Node's options as `npm start` gives them (the heap's sizes). */
+const serverNodeOptions = (() => {
+  const start = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const command = /exec node (.*) dist\/server\.js/.exec(start);
+  if (!command) throw new Error(`Unexpected start script: ${start}`);
+  return command[1]!.split(' ').filter(Boolean);
+})();
+
 /** The tracker on the benchmark database, in a process of its own; its render cache on or off. */
 async function startServer(cache: boolean) {
-  const child = fork(path.join(PROJECT_ROOT, 'bench/server.ts'), {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(serverScript, {
+    execArgv: serverNodeOptions,
     env: {
       ...process.env, DATABASE_PATH: file, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '100000000', BASE_URL: 'http://127.0.0.1',
       ...(cache ? {} : { RENDER_CACHE_MB: '0' }),
@@ -225,30 +301,48 @@ const pages = [
 ] as const;
 
 const only = process.env.BENCH_PAGES?.split(',').map((p) => p.trim());
-const rows: string[] = [];
+/** The two ways the pages are asked for: as browsers ask (each answer's brotli form), and as a client that takes no compression. */
+const ASKED = [
+  { name: `as a browser asks (Accept-Encoding: ${BROWSER_ENCODINGS}: brotli)`, encoding: BROWSER_ENCODINGS },
+  { name: 'uncompressed (no Accept-Encoding)', encoding: null },
+] as const;
+const rows: string[][] = ASKED.map(() => []);
 const ratio = (rps: number, fixed: number) => `${(rps / fixed).toFixed(rps / fixed < 0.1 ? 3 : 2)}×`;
-const cell = (m: Measure, fixed: Measure) => `${m.rps.toFixed(0)} (${ratio(m.rps, fixed.rps)}) | ${m.p50} ms | ${m.p99} ms`;
+const ms = (n: number) => `${n < 10 ? n.toFixed(1) : n.toFixed(0)} ms`;
+const cell = (m: Measure, fixed: Measure) => `${m.rps.toFixed(0)} (${ratio(m.rps, fixed.rps)}) | ${ms(m.p50)} | ${ms(m.p99)}`;
 const servers = [cachedServer.child.pid!, ...(uncached ? [uncached.child.pid!] : [])];
+/** Measures `url` after two seconds of the same load, not counted (the first answers render it, the code warms up). */
+const warmMeasure = async (url: string, encoding: string | null) => {
+  await measure(url, encoding, 2);
+  return measure(url, encoding);
+};
 const { peaks: servedPeaks } = await peakResident(servers, async () => {
-  for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages.filter(([name]) => !only || only.some((o) => name === o || name.startsWith(`${o} `)))) {
-    const size = Buffer.byteLength(await (await fetch(address + url)).arrayBuffer());
-    // The same bytes as the page, from a buffer: the load generator decodes them alike.
-    const fixed = await measure(`${address}/bench/same?path=${encodeURIComponent(url)}`);
-    const first = await measure(address + url);
-    const second = uncached ? await measure(uncached.address + url) : null;
-    const cells = [first, second].filter((m) => m !== null).map((m) => cell(m, fixed));
-    rows.push(`| ${name} | ${(size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${fixed.rps.toFixed(0)} | ${fixed.p50} ms | ${fixed.p99} ms |`);
-    console.log(rows[rows.length - 1]);
+  for (const [a, asked] of ASKED.entries()) {
+    for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages.filter(([name]) => !only || only.some((o) => name === o || name.startsWith(`${o} `)))) {
+      const size = await sentBytes(address + url, asked.encoding);
+      // The same bytes as the page, in the same form, from a buffer: sent as they are, never compressed again.
+      const fixed = await warmMeasure(`${address}/bench/same?path=${encodeURIComponent(url)}${asked.encoding ? `&encoding=${encodeURIComponent(asked.encoding)}` : ''}`, asked.encoding);
+      const first = await warmMeasure(address + url, asked.encoding);
+      const second = uncached ? await warmMeasure(uncached.address + url, asked.encoding) : null;
+      const cells = [first, second].filter((m) => m !== null).map((m) => cell(m, fixed));
+      rows[a]!.push(`| ${name} | ${size < 10_240 ? (size / 1024).toFixed(1) : (size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${fixed.rps.toFixed(0)} | ${ms(fixed.p50)} | ${ms(fixed.p99)} |`);
+      console.log(rows[a]![rows[a]!.length - 1]);
+    }
   }
 });
 const heads = [
   ...(CACHE !== 'off' ? ['Render cache: requests/s', 'p50', 'p99'] : []),
   ...(CACHE !== 'on' ? ['Rendered afresh (RENDER_CACHE_MB=0): requests/s', 'p50', 'p99'] : []),
 ];
-console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections (${os.cpus().length} cores, Node ${process.version}), beside a fixed buffer of the same bytes:\n`);
-console.log(`| Page | Size | ${heads.join(' | ')} | Fixed buffer: requests/s | p50 | p99 |`);
-console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- |`);
-for (const row of rows) console.log(row);
+const printPages = () => {
+  for (const [a, asked] of ASKED.entries()) {
+    console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections, ${asked.name}, beside a fixed buffer of the same bytes (${os.cpus().length} cores, Node ${process.version}, load generator ${WRK ? 'wrk' : 'autocannon'}):\n`);
+    console.log(`| Page | Size sent | ${heads.join(' | ')} | Fixed buffer: requests/s | p50 | p99 |`);
+    console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- |`);
+    for (const row of rows[a]!) console.log(row);
+  }
+};
+printPages();
 const servedMemory = `The servers' peak resident memory meanwhile: ${servedPeaks[0]} MB ${CACHE === 'off' ? 'rendering afresh' : 'with the render cache'}${uncached ? `, ${servedPeaks[1]} MB rendering afresh` : ''}`;
 console.log(`\n${servedMemory}`);
 
@@ -397,10 +491,7 @@ async function measureExport(): Promise<string> {
 const exported = process.env.BENCH_NO_EXPORT || process.env.BENCH_ONLY_ABUSE ? null : await measureExport();
 
 // Everything together, as the README records it.
-console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections (${os.cpus().length} cores, Node ${process.version}), beside a fixed buffer of the same bytes:\n`);
-console.log(`| Page | Size | ${heads.join(' | ')} | Fixed buffer: requests/s | p50 | p99 |`);
-console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- |`);
-for (const row of rows) console.log(row);
+printPages();
 console.log(`\n${servedMemory}`);
 if (firstAfterChange) console.log(firstAfterChange);
 if (exported) console.log(exported);

@@ -1,8 +1,8 @@
 /**
  * The tracker on the benchmark database, plus two routes that send a fixed buffer from the same
  * process, the ceiling for a page of that size: `/bench/fixed/:bytes`, that many bytes of `x`, and
- * `/bench/same?path=…`, the very bytes and type of that page as first rendered (the honest
- * comparison: a load generator decodes plain ASCII faster than a page's own UTF-8).
+ * `/bench/same?path=…&encoding=…`, the very bytes, type and encoding of that page as first sent
+ * (the honest comparison: a load generator decodes plain ASCII faster than a page's own UTF-8).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
@@ -17,13 +17,18 @@ app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', { config: { answer
   if (!buffer) buffers.set(bytes, (buffer = Buffer.alloc(bytes, 'x')));
   return reply.type('text/html; charset=utf-8').send(buffer);
 });
-const copies = new Map<string, { body: Buffer; type: string }>();
-app.get<{ Querystring: { path: string } }>('/bench/same', { config: { answer: false } }, async (request, reply) => {
-  let copy = copies.get(request.query.path);
+const copies = new Map<string, { body: Buffer; type: string; encoding: string | undefined }>();
+// `encoding`: the Accept-Encoding the page was asked with; its bytes are kept in the form sent (brotli, say) and sent as they are.
+app.get<{ Querystring: { path: string; encoding?: string } }>('/bench/same', { config: { answer: false } }, async (request, reply) => {
+  const key = `${request.query.path}\n${request.query.encoding ?? ''}`;
+  let copy = copies.get(key);
   if (!copy) {
-    const page = await app.inject({ url: request.query.path });
-    copies.set(request.query.path, (copy = { body: page.rawPayload, type: String(page.headers['content-type']) }));
+    const page = await app.inject({ url: request.query.path, headers: request.query.encoding ? { 'accept-encoding': request.query.encoding } : {} });
+    const encoding = page.headers['content-encoding'];
+    copies.set(key, (copy = { body: page.rawPayload, type: String(page.headers['content-type']), encoding: typeof encoding === 'string' ? encoding : undefined }));
   }
+  // A body already encoded is not compressed again (@fastify/compress leaves it).
+  if (copy.encoding) reply.header('content-encoding', copy.encoding);
   return reply.type(copy.type).send(copy.body);
 });
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });

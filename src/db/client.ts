@@ -18,7 +18,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -32768');
+  // 8 MB of pages kept by SQLite; the operating system keeps the rest of the file in its own cache
+  // (on the benchmark's database, 8 MB and 32 MB read pages equally fast, the larger counted in the server's memory).
+  sqlite.pragma('cache_size = -8192');
   const db = drizzle(sqlite, { schema }) as Db;
   applyMigrations(db);
   // Gathers the statistics the query planner needs to pick the covering indexes.
@@ -34,6 +36,8 @@ export function openDatabase(file: string): Db {
 export function openSnapshot(file: string): Db {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
+  // 8 MB of pages kept by SQLite; the operating system keeps the rest of the file in its own cache
+  // (on the benchmark's database, 8 MB and 32 MB read pages equally fast, the larger counted in the server's memory).
   sqlite.pragma('cache_size = -8192');
   const db = drizzle(sqlite, { schema }) as Db;
   sqlite.exec('BEGIN');
