@@ -151,6 +151,8 @@ export async function exportStaticCopy(options: StaticExportOptions): Promise<St
     logRequests: false,
     rateLimitPerMinute: Number.MAX_SAFE_INTEGER,
     maxConcurrentExports: 64,
+    // Each page is asked for once: keeping the answers would only hold memory.
+    renderCacheBytes: 0,
     sessionSecret: options.config.sessionSecret ?? randomBytes(32).toString('hex'),
   };
   const app = await buildApp(config, { now: () => now, staticCopy: { liveUrl } });
