@@ -1,26 +1,35 @@
 /** The data behind the charts, from the same figures as every page. */
 import { recordExtent } from '../db/queries/events.js';
-import { addDays, endOfLondonDay, isoWeekday, londonDateOf } from '../domain/calendar.js';
+import { addDays, endOfLondonDay, isoWeekday, londonDateOf, type LondonDate } from '../domain/calendar.js';
 import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
-import { INSTITUTION_KINDS, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
+import { INSTITUTION_KINDS, STANCES, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
 import { directoryCounts } from './directory.js';
 import { activityAsAt, bySilence, campaignView, institutionsAsAt, keptAsAt, overview, positionStatements, reading, type At, type InstitutionView, type Overview, type Tracker } from './tracker.js';
+
+/** The ends of London weeks (Sundays) computed so far, by the first Sunday: each is worked out once. */
+const sundayEnds = new Map<LondonDate, { sunday: LondonDate; ends: number[] }>();
 
 /** The end of each London week (Sunday) from the first event's week, then T itself. */
 export function weekEnds(first: number, asOf: number): number[] {
   const firstDate = londonDateOf(first);
-  let sunday = addDays(firstDate, 7 - isoWeekday(firstDate));
+  const firstSunday = addDays(firstDate, 7 - isoWeekday(firstDate));
+  let known = sundayEnds.get(firstSunday);
+  if (!known) sundayEnds.set(firstSunday, (known = { sunday: firstSunday, ends: [] }));
   const instants: number[] = [];
-  while (endOfLondonDay(sunday) < asOf) {
-    instants.push(endOfLondonDay(sunday));
-    sunday = addDays(sunday, 7);
+  for (let i = 0; ; i++) {
+    if (i === known.ends.length) {
+      known.ends.push(endOfLondonDay(known.sunday));
+      known.sunday = addDays(known.sunday, 7);
+    }
+    if (known.ends[i]! >= asOf) break;
+    instants.push(known.ends[i]!);
   }
   instants.push(asOf);
   return instants;
 }
 
 export function positionsOverTime(t: Tracker, at: At): LadderPoint[] {
-  return keptAsAt(t, 'positionsOverTime', at, () => computePositionsOverTime(t, at));
+  return keptAsAt(t, 'positionsOverTime', at, () => sameWeeksAsBefore(t, computePositionsOverTime(t, at)));
 }
 
 function computePositionsOverTime(t: Tracker, at: At): LadderPoint[] {
@@ -29,6 +38,30 @@ function computePositionsOverTime(t: Tracker, at: At): LadderPoint[] {
   if (since.size === 0) return [];
   const first = Math.min(...since.values());
   return ladderOverTime(positionStatements(t, at), since, asks, weekEnds(first, at.asOf));
+}
+
+/** The weeks last counted, by their instant. */
+const weeksCounted = new WeakMap<Tracker, Map<number, LadderPoint>>();
+
+const samePoint = (a: LadderPoint, b: LadderPoint): boolean =>
+  a.at === b.at &&
+  a.involved === b.involved &&
+  Object.keys(a.byAsk).length === Object.keys(b.byAsk).length &&
+  Object.entries(a.byAsk).every(([ask, counts]) => b.byAsk[ask] !== undefined && STANCES.every((s) => counts[s] === b.byAsk[ask]![s]));
+
+/**
+ * The weeks, each as the object it was last counted as when it counts the same (a change of the
+ * record seldom changes past weeks): what is drawn of a week (its row in the week-by-week
+ * tables) is then kept, by object, and not drawn again.
+ */
+function sameWeeksAsBefore(t: Tracker, points: LadderPoint[]): LadderPoint[] {
+  const before = weeksCounted.get(t);
+  const kept = points.map((p) => {
+    const earlier = before?.get(p.at);
+    return earlier && samePoint(earlier, p) ? earlier : p;
+  });
+  weeksCounted.set(t, new Map(kept.map((p) => [p.at, p])));
+  return kept;
 }
 
 export interface KindRow {
