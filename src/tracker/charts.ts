@@ -1,29 +1,56 @@
 /** The data behind the charts, from the same figures as every page. */
 import { recordExtent } from '../db/queries/events.js';
 import { addDays, endOfLondonDay, isoWeekday, londonDateOf, type LondonDate } from '../domain/calendar.js';
-import { headlineCounts, ladderOverTime, type LadderPoint } from '../domain/positions.js';
+import { headlineCounts, LadderByWeek, type LadderPoint } from '../domain/positions.js';
 import { INSTITUTION_KINDS, STANCES, type InstitutionKind, type Stance } from '../domain/vocabulary.js';
 import { directoryCounts } from './directory.js';
-import { activityAsAt, bySilence, campaignView, institutionsAsAt, keptAsAt, overview, positionStatements, reading, type At, type InstitutionView, type Overview, type Tracker } from './tracker.js';
+import { activityAsAt, bySilence, campaignView, institutionsAsAt, keptAsAt, overview, positionStatementsByInstitution, reading, type At, type InstitutionView, type Overview, type Tracker } from './tracker.js';
 
-/** The ends of London weeks (Sundays) computed so far, by the first Sunday: each is worked out once. */
-const sundayEnds = new Map<LondonDate, { sunday: LondonDate; ends: number[] }>();
+/** London weeks from a first Sunday: the instants they end at (computed as far as asked). */
+interface WeekGrid {
+  /** The Sunday after the last week computed. */
+  sunday: LondonDate;
+  ends: number[];
+}
+
+/** The grids of weeks asked for, by their first Sunday: each week's end is worked out once. */
+const grids = new Map<LondonDate, WeekGrid>();
+
+function gridFrom(first: number): WeekGrid {
+  const firstDate = londonDateOf(first);
+  const firstSunday = addDays(firstDate, 7 - isoWeekday(firstDate));
+  let grid = grids.get(firstSunday);
+  if (!grid) grids.set(firstSunday, (grid = { sunday: firstSunday, ends: [] }));
+  return grid;
+}
+
+/** The grid's end of week `i`. */
+function weekEnd(grid: WeekGrid, i: number): number {
+  while (grid.ends.length <= i) {
+    grid.ends.push(endOfLondonDay(grid.sunday));
+    grid.sunday = addDays(grid.sunday, 7);
+  }
+  return grid.ends[i]!;
+}
+
+/** The index of the grid's first week that ends at or after the instant. */
+function weekOf(grid: WeekGrid, instant: number): number {
+  while (grid.ends.length === 0 || grid.ends[grid.ends.length - 1]! < instant) weekEnd(grid, grid.ends.length);
+  let low = 0;
+  let high = grid.ends.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (grid.ends[mid]! < instant) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 /** The end of each London week (Sunday) from the first event's week, then T itself. */
 export function weekEnds(first: number, asOf: number): number[] {
-  const firstDate = londonDateOf(first);
-  const firstSunday = addDays(firstDate, 7 - isoWeekday(firstDate));
-  let known = sundayEnds.get(firstSunday);
-  if (!known) sundayEnds.set(firstSunday, (known = { sunday: firstSunday, ends: [] }));
+  const grid = gridFrom(first);
   const instants: number[] = [];
-  for (let i = 0; ; i++) {
-    if (i === known.ends.length) {
-      known.ends.push(endOfLondonDay(known.sunday));
-      known.sunday = addDays(known.sunday, 7);
-    }
-    if (known.ends[i]! >= asOf) break;
-    instants.push(known.ends[i]!);
-  }
+  for (let i = 0; weekEnd(grid, i) < asOf; i++) instants.push(grid.ends[i]!);
   instants.push(asOf);
   return instants;
 }
@@ -32,12 +59,28 @@ export function positionsOverTime(t: Tracker, at: At): LadderPoint[] {
   return keptAsAt(t, 'positionsOverTime', at, () => sameWeeksAsBefore(t, computePositionsOverTime(t, at)));
 }
 
+/** The weeks' counts last brought up to date, on their grid, for their asks. */
+const ladders = new WeakMap<Tracker, { grid: WeekGrid; asks: string; ladder: LadderByWeek }>();
+
+/**
+ * `ladderOverTime` of the statements and the institutions involved, at `weekEnds`; the counts
+ * are kept, and a change of the record counts again only the institutions it touched (whose
+ * lists of statements are new objects, or whose first event moved).
+ */
 function computePositionsOverTime(t: Tracker, at: At): LadderPoint[] {
   const asks = campaignView(t, at).asks.map((a) => a.slug);
   const since = new Map(activityAsAt(t, at).map((a) => [a.institutionId, a.firstActivityAt]));
   if (since.size === 0) return [];
   const first = Math.min(...since.values());
-  return ladderOverTime(positionStatements(t, at), since, asks, weekEnds(first, at.asOf));
+  const grid = gridFrom(first);
+  let kept = ladders.get(t);
+  if (kept?.grid !== grid || kept.asks !== asks.join(' ')) {
+    kept = { grid, asks: asks.join(' '), ladder: new LadderByWeek(asks, (instant) => weekOf(grid, instant)) };
+    ladders.set(t, kept);
+  }
+  kept.ladder.update(positionStatementsByInstitution(t, at), since);
+  const instants = weekEnds(first, at.asOf);
+  return kept.ladder.points(instants.slice(0, -1), at.asOf);
 }
 
 /** The weeks last counted, by their instant. */

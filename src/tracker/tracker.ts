@@ -266,10 +266,14 @@ export function activityAsAt(t: Tracker, at: At): Activity[] {
   return keptAsAt(t, 'activity', at, () => [...figureRows(t, at).activity.values()]);
 }
 
-/** Every position stated in the reading (every institution's, on every ask): what positions now and over time come from. */
-export function positionStatements(t: Tracker, at: At): Statement[] {
-  return keptAsAt(t, 'positionStatements', at, () => [...figureRows(t, at).statements.values()].flat());
+/**
+ * Every position stated in the reading, by institution. At the latest revision, an institution's
+ * list is the same object from one change of the record to the next unless the change touched it.
+ */
+export function positionStatementsByInstitution(t: Tracker, at: At): ReadonlyMap<number, readonly Statement[]> {
+  return figureRows(t, at).statements;
 }
+
 
 /**
  * Institutions (all, or the one given) with their figures in the reading, from a fixed number of
