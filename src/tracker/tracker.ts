@@ -120,8 +120,12 @@ export const now = (t: Tracker, instant: number): At => ({ asOf: instant, rev: l
 
 export type EventSourceView = EventJson['sources'][number];
 
-/** The campaign and its asks, as the record stood at the revision. */
+/** The campaign and its asks, as the record stood at the revision (read once while the record is unchanged). */
 export function campaignView(t: Tracker, at: At): CampaignView {
+  return keptAsAt(t, 'campaign', at, () => readCampaignView(t, at));
+}
+
+function readCampaignView(t: Tracker, at: At): CampaignView {
   const r = reading(t, at);
   const row = publicCampaign(t.db, r);
   const working = campaignRow(t.db);
