@@ -110,3 +110,110 @@ export function ladderOverTime(
     return { at, involved: involved.size, byAsk };
   });
 }
+
+type Statements = readonly (PositionStatement & { institutionId: number })[];
+
+/** What one institution adds to the weeks' counts: [week, slot, +1 or -1], slot 0 being `involved`. */
+type Entry = [week: number, slot: number, delta: number];
+
+/**
+ * Positions over time kept week by week, institution by institution: `ladderOverTime` at the ends
+ * of the weeks of a fixed grid (and at T), brought up to date by taking out what the institutions
+ * a change touched added and putting in what they add now, instead of counting every statement
+ * again. An institution adds one to `involved` and to its rung on each ask from the week it became
+ * involved in, and moves between rungs in the weeks its later statements fall in.
+ *
+ * `weekOf(instant)` is the index of the first week on the grid that ends at or after the instant;
+ * the grid starts at or before every institution's first event.
+ */
+export class LadderByWeek {
+  private readonly slots: number;
+  /** The counts each week adds, by week. */
+  private readonly weeks: Int32Array[] = [];
+  /** What each institution added, and from what. */
+  private readonly added = new Map<number, { statements: Statements; since: number; entries: Entry[] }>();
+
+  constructor(
+    readonly asks: readonly string[],
+    private readonly weekOf: (instant: number) => number,
+  ) {
+    this.slots = 1 + asks.length * STANCES.length;
+  }
+
+  private slot(ask: number, stance: Stance): number {
+    return 1 + ask * STANCES.length + STANCES.indexOf(stance);
+  }
+
+  private apply(entries: readonly Entry[], sign: number): void {
+    for (const [week, slot, delta] of entries) {
+      while (this.weeks.length <= week) this.weeks.push(new Int32Array(this.slots));
+      this.weeks[week]![slot]! += sign * delta;
+    }
+  }
+
+  /**
+   * Brings the counts up to date with each institution's statements and the instant it became
+   * involved (`involvedSince`, as `ladderOverTime` takes them). An institution whose statements
+   * are the same list (the same object) and whose instant is the same as last time is not counted
+   * again: callers give a new list for whatever changed.
+   */
+  update(statements: ReadonlyMap<number, Statements>, involvedSince: ReadonlyMap<number, number>): void {
+    for (const [id, before] of this.added) {
+      if (involvedSince.get(id) === before.since && (statements.get(id) ?? NO_STATEMENTS) === before.statements) continue;
+      this.apply(before.entries, -1);
+      this.added.delete(id);
+    }
+    for (const [id, since] of involvedSince) {
+      if (this.added.has(id)) continue;
+      const own = statements.get(id) ?? NO_STATEMENTS;
+      const entries = this.entriesOf(own, since);
+      this.apply(entries, 1);
+      this.added.set(id, { statements: own, since, entries });
+    }
+  }
+
+  private entriesOf(statements: Statements, since: number): Entry[] {
+    const askIndex = new Map(this.asks.map((ask, i) => [ask, i]));
+    const sorted = statements.filter((s) => s.status === 'published' && askIndex.has(s.ask)).sort(byOccurrence);
+    const joined = this.weekOf(since);
+    const stances: Stance[] = this.asks.map(() => 'none');
+    let next = 0;
+    // The statements up to the end of the week it became involved in give the rungs it starts on.
+    for (; next < sorted.length && this.weekOf(sorted[next]!.occurredAt) <= joined; next++) stances[askIndex.get(sorted[next]!.ask)!] = sorted[next]!.stance;
+    const entries: Entry[] = [[joined, 0, 1]];
+    stances.forEach((stance, i) => entries.push([joined, this.slot(i, stance), 1]));
+    for (; next < sorted.length; next++) {
+      const s = sorted[next]!;
+      const i = askIndex.get(s.ask)!;
+      const week = this.weekOf(s.occurredAt);
+      entries.push([week, this.slot(i, stances[i]!), -1], [week, this.slot(i, s.stance), 1]);
+      stances[i] = s.stance;
+    }
+    return entries;
+  }
+
+  /**
+   * The counts at the ends of the grid's first weeks (`weekEnds`, ascending, each the end of the
+   * week of its index) and then at T (`asOf`, after them), which counts every statement given.
+   */
+  points(weekEnds: readonly number[], asOf: number): LadderPoint[] {
+    const running = new Int32Array(this.slots);
+    const point = (at: number): LadderPoint => {
+      const byAsk: Record<string, Record<Stance, number>> = {};
+      this.asks.forEach((ask, i) => (byAsk[ask] = Object.fromEntries(STANCES.map((s) => [s, running[this.slot(i, s)]!])) as Record<Stance, number>));
+      return { at, involved: running[0]!, byAsk };
+    };
+    const points: LadderPoint[] = [];
+    let week = 0;
+    for (; week < weekEnds.length; week++) {
+      const counts = this.weeks[week];
+      if (counts) for (let i = 0; i < this.slots; i++) running[i]! += counts[i]!;
+      points.push(point(weekEnds[week]!));
+    }
+    for (; week < this.weeks.length; week++) for (let i = 0; i < this.slots; i++) running[i]! += this.weeks[week]![i]!;
+    points.push(point(asOf));
+    return points;
+  }
+}
+
+const NO_STATEMENTS: Statements = [];

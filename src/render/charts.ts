@@ -20,12 +20,56 @@ export interface ChartDrawing {
   description: string;
   width: number;
   height: number;
+  /** What it draws: the same object as an earlier drawing of this chart's that drew the same (`sameShapesAsBefore`). */
+  shapes: ChartShapes;
+}
+
+/** A chart's shapes and words, apart from its title and description. */
+export interface ChartShapes {
   fontSize: number;
   rects: { x: number; y: number; width: number; height: number; fill: string }[];
   lines: { x1: number; y1: number; x2: number; y2: number }[];
   texts: { x: number; y: number; text: string; anchor?: 'start' | 'middle' | 'end' }[];
   /** The legend drawn inside the image (pages show an HTML legend instead and hide this). */
   legend: { x: number; y: number; fill: string; text: string }[];
+}
+
+/** How many shapes of each chart are kept for `sameShapesAsBefore` (the overview's, /about's year, the image's). */
+const SHAPES_KEPT = 4;
+/** The shapes each chart drew lately, by its id, the most recently drawn first. */
+const shapesDrawn = new Map<string, ChartShapes[]>();
+
+function sameItems<T extends object>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Record<string, unknown>;
+    const y = b[i] as Record<string, unknown>;
+    let keys = 0;
+    for (const key in x) {
+      if (x[key] !== y[key]) return false;
+      keys++;
+    }
+    for (const _ in y) keys--;
+    if (keys !== 0) return false;
+  }
+  return true;
+}
+
+const sameShapes = (a: ChartShapes, b: ChartShapes): boolean =>
+  a.fontSize === b.fontSize && sameItems(a.rects, b.rects) && sameItems(a.lines, b.lines) && sameItems(a.texts, b.texts) && sameItems(a.legend, b.legend);
+
+/**
+ * The shapes a chart drew before, when they are the same as `shapes`; else `shapes`, kept. A
+ * change of the record redraws every chart, but most draw what they drew before (a new approach
+ * moves no position; each week but the latest stays as it was): their markup, kept by object
+ * (`drawnOnce`), is then not made again.
+ */
+function sameShapesAsBefore(id: string, shapes: ChartShapes): ChartShapes {
+  const drawn = shapesDrawn.get(id) ?? [];
+  const same = drawn.find((s) => sameShapes(s, shapes));
+  const kept = same ?? shapes;
+  shapesDrawn.set(id, [kept, ...drawn.filter((s) => s !== kept)].slice(0, SHAPES_KEPT));
+  return kept;
 }
 
 export type ChartWidth = 'wide' | 'narrow';
@@ -49,7 +93,7 @@ const GAP = 1;
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
-function legend(width: ChartWidth, y: number, shown: boolean): { items: ChartDrawing['legend']; height: number; bottom: number } {
+function legend(width: ChartWidth, y: number, shown: boolean): { items: ChartShapes['legend']; height: number; bottom: number } {
   if (!shown) return { items: [], height: 0, bottom: y };
   const perRow = width === 'wide' ? 5 : 3;
   const column = SIZES[width].width / perRow;
@@ -77,7 +121,7 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
   const left = 40;
   const max = Math.max(1, ...points.map((p) => p.involved));
   const bar = (W - left - 10) / Math.max(points.length, 1);
-  const rects: ChartDrawing['rects'] = [];
+  const rects: ChartShapes['rects'] = [];
   points.forEach((p, i) => {
     let y = bottom;
     for (const s of STANCE_STACK) {
@@ -88,7 +132,7 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
   });
   const firstDate = points[0] ? longDate(londonDateOf(points[0].at)) : '';
   const lastDate = points.length ? longDate(londonDateOf(points[points.length - 1]!.at)) : '';
-  const texts: ChartDrawing['texts'] = [
+  const texts: ChartShapes['texts'] = [
     { x: left - 6, y: bottom + 4, text: '0', anchor: 'end' },
     { x: left - 6, y: top + 4, text: String(max), anchor: 'end' },
   ];
@@ -96,20 +140,23 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
   if (width === 'wide') texts.push({ x: left, y: bottom + 18, text: firstDate }, { x: W - 10, y: bottom + 18, text: lastDate, anchor: 'end' });
   else texts.push({ x: left, y: bottom + 18, text: `From ${firstDate}` }, { x: W - 10, y: bottom + 36, text: `to ${lastDate}`, anchor: 'end' });
   const key = legend(width, bottom + (width === 'wide' ? 35 : 52), options.legend);
+  const id = `positions-${ask.slug}-${width}`;
   return {
-    id: `positions-${ask.slug}-${width}`,
+    id,
     title: `Positions on “${ask.title}” over time`,
     description: positionsSummary(points, ask, history),
     width: W,
     height: key.bottom,
-    fontSize: font,
-    rects,
-    lines: [
-      { x1: left, y1: bottom, x2: W - 10, y2: bottom },
-      { x1: left, y1: top, x2: left, y2: bottom },
-    ],
-    texts,
-    legend: key.items,
+    shapes: sameShapesAsBefore(id, {
+      fontSize: font,
+      rects,
+      lines: [
+        { x1: left, y1: bottom, x2: W - 10, y2: bottom },
+        { x1: left, y1: top, x2: left, y2: bottom },
+      ],
+      texts,
+      legend: key.items,
+    }),
   };
 }
 
@@ -125,8 +172,8 @@ export function kindsChart(rows: KindRow[], ask: { slug: string; title: string }
   const left = labelAbove ? 10 : 200;
   const rowH = labelAbove ? 52 : 34;
   const max = Math.max(1, ...rows.map((r) => r.involved));
-  const rects: ChartDrawing['rects'] = [];
-  const texts: ChartDrawing['texts'] = [];
+  const rects: ChartShapes['rects'] = [];
+  const texts: ChartShapes['texts'] = [];
   rows.forEach((r, i) => {
     const y = 20 + i * rowH + (labelAbove ? 20 : 0);
     let x = left;
@@ -139,17 +186,14 @@ export function kindsChart(rows: KindRow[], ask: { slug: string; title: string }
     texts.push({ x: r2(x + 6), y: y + 15, text: String(r.involved) });
   });
   const key = legend(width, 20 + rows.length * rowH + 20, options.legend);
+  const id = `kinds-${ask.slug}-${width}`;
   return {
-    id: `kinds-${ask.slug}-${width}`,
+    id,
     title: `Positions on “${ask.title}” by kind of institution`,
     description: kindsSummary(rows, ask),
     width: W,
     height: key.bottom,
-    fontSize: font,
-    rects,
-    lines: [],
-    texts,
-    legend: key.items,
+    shapes: sameShapesAsBefore(id, { fontSize: font, rects, lines: [], texts, legend: key.items }),
   };
 }
 
@@ -170,8 +214,8 @@ export function silencesChart(list: SilenceRow[], width: ChartWidth): ChartDrawi
   const rowH = labelAbove ? 48 : 30;
   const max = Math.max(1, ...list.map((i) => i.calendarDays));
   const room = labelAbove ? 38 : 42;
-  const rects: ChartDrawing['rects'] = [];
-  const texts: ChartDrawing['texts'] = [];
+  const rects: ChartShapes['rects'] = [];
+  const texts: ChartShapes['texts'] = [];
   list.forEach((i, n) => {
     const y = 10 + n * rowH + (labelAbove ? 20 : 0);
     const w = ((W - left - 120) * i.calendarDays) / max;
@@ -181,34 +225,35 @@ export function silencesChart(list: SilenceRow[], width: ChartWidth): ChartDrawi
     texts.push({ x: r2(left + w + 6), y: y + 15, text: plural(i.calendarDays, 'day') });
   });
   if (list.length === 0) texts.push({ x: 10, y: 20, text: 'No institution is waiting to comment.' });
+  const id = `silences-${width}`;
   return {
-    id: `silences-${width}`,
+    id,
     title: 'Longest without comment',
     description: silencesSummary(list),
     width: W,
     height: 30 + Math.max(list.length, 1) * rowH,
-    fontSize: font,
-    rects,
-    lines: [],
-    texts,
-    legend: [],
+    shapes: sameShapesAsBefore(id, { fontSize: font, rects, lines: [], texts, legend: [] }),
   };
 }
 
 const ON_PAGE: ChartOptions = { legend: false };
 export const AS_IMAGE: ChartOptions = { legend: true };
 
-/** Markup drawn once for what it shows: a drawing, a table of figures. */
-const drawn = new WeakMap<object, string>();
+/** Markup drawn once for what it shows: a drawing's shapes, a table of figures, a week's row of it. */
+const drawn = new WeakMap<object, Map<string, string>>();
 
 /**
- * The markup `draw` makes of `shown` (a chart's drawing, its figures), made once and kept while
- * `shown` is: the chart sets of figures kept unchanged (tracker's keptAsAt) are drawn once, not
- * on every request. `draw` must depend on `shown` alone.
+ * The markup `draw` makes of `shown` (a chart's drawing or shapes, its figures, a week of them),
+ * or of one `part` of it (a week's row for one ask), made once and kept while `shown` is: the
+ * chart sets of figures kept unchanged (tracker's keptAsAt), the shapes a chart drew before and
+ * the weeks counted as before are drawn once, not on every request. `draw` must depend on
+ * `shown` and `part` alone.
  */
-export function drawnOnce(shown: object, draw: () => string): string {
-  let markup = drawn.get(shown);
-  if (markup === undefined) drawn.set(shown, (markup = draw()));
+export function drawnOnce(shown: object, draw: () => string, part = ''): string {
+  let parts = drawn.get(shown);
+  if (!parts) drawn.set(shown, (parts = new Map()));
+  let markup = parts.get(part);
+  if (markup === undefined) parts.set(part, (markup = draw()));
   return markup;
 }
 

@@ -120,8 +120,12 @@ export const now = (t: Tracker, instant: number): At => ({ asOf: instant, rev: l
 
 export type EventSourceView = EventJson['sources'][number];
 
-/** The campaign and its asks, as the record stood at the revision. */
+/** The campaign and its asks, as the record stood at the revision (read once while the record is unchanged). */
 export function campaignView(t: Tracker, at: At): CampaignView {
+  return keptAsAt(t, 'campaign', at, () => readCampaignView(t, at));
+}
+
+function readCampaignView(t: Tracker, at: At): CampaignView {
   const r = reading(t, at);
   const row = publicCampaign(t.db, r);
   const working = campaignRow(t.db);
@@ -266,10 +270,14 @@ export function activityAsAt(t: Tracker, at: At): Activity[] {
   return keptAsAt(t, 'activity', at, () => [...figureRows(t, at).activity.values()]);
 }
 
-/** Every position stated in the reading (every institution's, on every ask): what positions now and over time come from. */
-export function positionStatements(t: Tracker, at: At): Statement[] {
-  return keptAsAt(t, 'positionStatements', at, () => [...figureRows(t, at).statements.values()].flat());
+/**
+ * Every position stated in the reading, by institution. At the latest revision, an institution's
+ * list is the same object from one change of the record to the next unless the change touched it.
+ */
+export function positionStatementsByInstitution(t: Tracker, at: At): ReadonlyMap<number, readonly Statement[]> {
+  return figureRows(t, at).statements;
 }
+
 
 /**
  * Institutions (all, or the one given) with their figures in the reading, from a fixed number of

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
-import { currentPositions, headlineCounts, ladderOverTime, rung, type PositionStatement } from '../../src/domain/positions.js';
+import { currentPositions, headlineCounts, LadderByWeek, ladderOverTime, rung, type PositionStatement } from '../../src/domain/positions.js';
 import { explainDueDate, isOverdue, overdueAsAt, overdueThresholds, replyDueOn, replyWindow } from '../../src/domain/reply-due.js';
 import { isComment, outstandingContacts, silence } from '../../src/domain/silence.js';
 import { STANCES, type ResponseType, type Stance } from '../../src/domain/vocabulary.js';
@@ -193,6 +193,47 @@ describe('positions over time', () => {
           expect(point.involved).toBe(involved.length);
           for (const count of headlineCounts(involved, asks)) expect(point.byAsk[count.ask]).toEqual(count.byStance);
         });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('positions over time, kept week by week', () => {
+  it('agree with the positions over time counted afresh after each change of random histories, counting again only the institutions changed', () => {
+    const day = 86_400_000;
+    const week = 7 * day;
+    const start = instantOf('2021-01-04');
+    // Weeks of a grid from `start`: week i ends at start + (i + 1) weeks.
+    const weekOf = (instant: number) => Math.max(0, Math.ceil((instant - start) / week) - 1);
+    const asks = ['halt', 'review'];
+    const statement = fc.record({ day: fc.integer({ min: 0, max: 60 }), ask: fc.constantFrom('halt', 'review', 'withdrawn-ask'), stance: fc.constantFrom(...STANCES), published: fc.boolean() });
+    const history = fc.record({ joined: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null }), statements: fc.array(statement, { maxLength: 6 }) });
+    const change = fc.record({ institutionId: fc.integer({ min: 1, max: 6 }), history, asOf: fc.integer({ min: 60, max: 75 }) });
+    fc.assert(
+      fc.property(fc.array(history, { minLength: 6, maxLength: 6 }), fc.array(change, { minLength: 1, maxLength: 8 }), (first, changes) => {
+        let nextId = 1;
+        const histories = new Map<number, { joined: number | null; statements: (PositionStatement & { institutionId: number })[] }>();
+        const made = (institutionId: number, h: { joined: number | null; statements: { day: number; ask: string; stance: Stance; published: boolean }[] }) => ({
+          // An institution's statements come on or after the day it became involved, as its events do.
+          joined: h.joined,
+          statements: h.joined === null ? [] : h.statements.map((m) => ({
+            id: nextId++, institutionId, type: 'response' as const, responseType: 'statement' as const, status: m.published ? ('published' as const) : ('draft' as const),
+            occurredAt: start + Math.max(m.day, h.joined!) * day, date: '2021-01-04', ask: m.ask, stance: m.stance,
+          })),
+        });
+        first.forEach((h, i) => histories.set(i + 1, made(i + 1, h)));
+        const ladder = new LadderByWeek(asks, weekOf);
+        for (const c of changes) {
+          histories.set(c.institutionId, made(c.institutionId, c.history));
+          const since = new Map([...histories].filter(([, h]) => h.joined !== null).map(([id, h]) => [id, start + h.joined! * day] as [number, number]));
+          ladder.update(new Map([...histories].map(([id, h]) => [id, h.statements])), since);
+          // As at a moment on or after every event, as figures as at now are.
+          const asOf = start + c.asOf * day + day / 2;
+          const ends = Array.from({ length: weekOf(asOf) }, (_, i) => start + (i + 1) * week);
+          const all = [...histories.values()].flatMap((h) => h.statements);
+          expect(ladder.points(ends, asOf)).toEqual(ladderOverTime(all, since, asks, [...ends, asOf]));
+        }
       }),
       { numRuns: 300 },
     );

@@ -5,13 +5,13 @@
  * it (6 May 2021); two forces approached on Monday 16 November 2026 (a tie) and a trust with a
  * very long name approached on Friday 20 November.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { instantOf } from '../../src/domain/calendar.js';
 import { ladderOverTime, headlineCounts, currentPositions } from '../../src/domain/positions.js';
 import { STANCE_COLOURS } from '../../src/render/stances.js';
 import { weekEnds } from '../../src/tracker/charts.js';
 import { contact, FIXTURE_DATA, institution, response } from '../factories.js';
-import { dom, makeApp, words, type TestApp } from '../helpers.js';
+import { dom, makeApp, TEST_NOW, words, type TestApp } from '../helpers.js';
 
 const LONG_NAME = 'Borsetshire, Felpersham and Westshire Integrated Mental Health and Wellbeing Partnership NHS Foundation Trust';
 
@@ -280,5 +280,50 @@ describe('the drawings', () => {
     expect([link?.getAttribute('href'), words(link)]).toEqual(['/charts/silences.svg', 'https://tracker.example.org/charts/silences.svg']);
     const pinned = await page('/charts?as_of=2021-05-06T11:30');
     expect(pinned.querySelector('figure[aria-labelledby="fig-positions-review"] figcaption a')?.getAttribute('href')).toBe('/charts/positions/review.svg?as_of=2021-05-06T11%3A30');
+  });
+});
+
+describe('the charts after a change of the record', () => {
+  it('are, after each change, what a server started afresh on the same record draws', async () => {
+    const kept = await makeApp({ dataDir: FIXTURE_DATA });
+    const db = kept.app.tracker.db;
+    const board = institution(db, { name: 'Kept Scheme Board', kind: 'nhs_england' });
+    const police = institution(db, { name: 'Kept Police', kind: 'police_force' });
+    const trust = institution(db, { name: 'Kept Trust', kind: 'mental_health_trust' });
+    contact(db, board, { date: '2021-04-23' });
+    response(db, police, { date: '2021-05-06', positions: { review: 'committed' } });
+    const urls = ['/', '/charts', '/about', '/charts/positions/review.svg', '/charts/kinds/review.svg', '/charts/silences.svg'];
+    const bodies = (app: TestApp['app']) => Promise.all(urls.map(async (url) => (await app.inject({ method: 'GET', url })).body));
+    // Drawn once, and kept.
+    await bodies(kept.app);
+    const changes = [
+      // Moves no position: the weeks count as before but for the latest.
+      () => contact(db, board, { date: '2026-11-20' }),
+      // Moves a position this week, then in a week long past.
+      () => response(db, trust, { date: '2026-11-21', positions: { review: 'considering' } }),
+      () => response(db, board, { date: '2021-06-01', positions: { halt: 'refused' } }),
+      // Starts the record a year earlier: every week moves.
+      () => contact(db, trust, { date: '2020-01-06' }),
+    ];
+    try {
+      for (const change of changes) {
+        change();
+        // A server of its own modules too: nothing drawn or counted before is shared with it.
+        vi.resetModules();
+        const { buildApp } = await import('../../src/app.js');
+        const { loadConfig } = await import('../../src/config.js');
+        const afresh = await buildApp(
+          loadConfig({ DATABASE_PATH: kept.databasePath, BASE_URL: 'https://tracker.example.org', LOG_REQUESTS: 'false', SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters', DATA_DIR: FIXTURE_DATA }),
+          { now: () => TEST_NOW },
+        );
+        try {
+          expect(await bodies(kept.app)).toEqual(await bodies(afresh));
+        } finally {
+          await afresh.close();
+        }
+      }
+    } finally {
+      await kept.close();
+    }
   });
 });

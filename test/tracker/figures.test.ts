@@ -8,7 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { addDays, endOfLondonDay, instantOf } from '../../src/domain/calendar.js';
 import type { HistoryEvent } from '../../src/domain/history.js';
-import { currentPositions, type PositionStatement } from '../../src/domain/positions.js';
+import { currentPositions, ladderOverTime, type PositionStatement } from '../../src/domain/positions.js';
 import { silence } from '../../src/domain/silence.js';
 import { RESPONSE_TYPES, STANCES, type EventStatus, type ResponseType, type Stance } from '../../src/domain/vocabulary.js';
 import { importEventsCsv } from '../../src/records/csv-import.js';
@@ -17,8 +17,8 @@ import { setEventDeleted } from '../../src/records/log-events.js';
 import { loadCalendar } from '../../src/records/reference-data.js';
 import { Revision, syncEvent } from '../../src/records/revisions.js';
 import { seedIfEmpty } from '../../src/records/seed.js';
-import { positionsOverTime } from '../../src/tracker/charts.js';
-import { institutionsAsAt, now, type Tracker } from '../../src/tracker/tracker.js';
+import { positionsOverTime, weekEnds } from '../../src/tracker/charts.js';
+import { activityAsAt, campaignView, institutionsAsAt, now, positionStatementsByInstitution, type At, type Tracker } from '../../src/tracker/tracker.js';
 import { FIXTURE_DATA, institution, response, type MadeInstitution } from '../factories.js';
 import { tempDir, TEST_NOW } from '../helpers.js';
 
@@ -121,6 +121,14 @@ describe('figures from SQL agree with the domain rules', () => {
   });
 });
 
+/** Positions over time as `ladderOverTime` counts them from every statement at once. */
+function overTimeByTheRule(t: Tracker, at: At) {
+  const since = new Map(activityAsAt(t, at).map((a) => [a.institutionId, a.firstActivityAt]));
+  if (since.size === 0) return [];
+  const statements = [...positionStatementsByInstitution(t, at).values()].flat();
+  return ladderOverTime(statements, since, campaignView(t, at).asks.map((a) => a.slug), weekEnds(Math.min(...since.values()), at.asOf));
+}
+
 describe('figures as at now, kept and brought up to date revision by revision', () => {
   it('agree after every change with the figures read afresh: events added, corrected, moved, restated, deleted and restored', () => {
     const { db, tracker } = freshTracker();
@@ -189,9 +197,12 @@ describe('figures as at now, kept and brought up to date revision by revision', 
       if (rnd() < 0.3) continue;
       expect(institutionsAsAt(tracker, at()), `after ${done} (step ${step})`).toEqual(institutionsAsAt(afresh(), at()));
       expect(positionsOverTime(tracker, at()), `after ${done} (step ${step})`).toEqual(positionsOverTime(afresh(), at()));
+      // Kept week by week, they are what the rule counts from every statement.
+      expect(positionsOverTime(tracker, at()), `after ${done} (step ${step}), by the rule`).toEqual(overTimeByTheRule(afresh(), at()));
       // And as at a moment before the latest event (the end of a campaign that ended, say), kept too.
       expect(institutionsAsAt(tracker, earlier()), `after ${done} (step ${step}), as at 15 October`).toEqual(institutionsAsAt(afresh(), earlier()));
       expect(positionsOverTime(tracker, earlier()), `after ${done} (step ${step}), as at 15 October`).toEqual(positionsOverTime(afresh(), earlier()));
+      expect(positionsOverTime(tracker, earlier()), `after ${done} (step ${step}), as at 15 October, by the rule`).toEqual(overTimeByTheRule(afresh(), earlier()));
     }
     expect(deleted.size + events.length).toBeGreaterThan(40);
   });
