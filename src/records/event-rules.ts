@@ -13,7 +13,7 @@ import { CHANNELS, RESPONSE_TYPES, type Stance } from '../domain/vocabulary.js';
 import type { EventInput, SourceInput } from './events.js';
 import { parseEventFields, type Given, type TypedEvent } from './event-input.js';
 import { addError, hasErrors, ok, type FieldErrors, type Result } from './fields.js';
-import { InstitutionMatcher } from './institutions.js';
+import { InstitutionMatcher, type DirectoryNames } from './institutions.js';
 
 export interface EventRules {
   /** Ask slug → ask id, in the campaign's order. */
@@ -25,21 +25,41 @@ export interface EventRules {
   contact: (id: number) => { institutionId: number | null; occurredAt: number } | null;
 }
 
-export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
-  const asks = new Map(db.select().from(askTable).orderBy(askTable.sortOrder, askTable.id).all().map((a) => [a.slug, a.id] as const));
+/**
+ * What the rules need to know of the tracker, as plain data: the asks, the reply windows and the
+ * directory's names. A copy of it checks rows in another thread (an import's reader).
+ */
+export interface EventRuleData {
+  asks: [slug: string, id: number][];
+  windows: ReplyWindows;
+  directory: DirectoryNames;
+}
+
+export function eventRuleData(db: Db): EventRuleData {
   const row = db.select().from(campaignTable).get();
   return {
-    asks,
+    asks: db.select().from(askTable).orderBy(askTable.sortOrder, askTable.id).all().map((a) => [a.slug, a.id]),
     windows: { foi: row?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: row?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
-    calendar,
-    matcher: InstitutionMatcher.load(db),
-    contact: (id) =>
-      db
-        .select({ institutionId: events.institutionId, occurredAt: events.occurredAt })
-        .from(events)
-        .where(and(eq(events.id, id), eq(events.type, 'contact')))
-        .get() ?? null,
+    directory: InstitutionMatcher.namesOf(db),
   };
+}
+
+/** The rules over `data`; `contact` finds the approach a response answers. */
+export function eventRulesOf(data: EventRuleData, calendar: WorkingCalendar, contact: EventRules['contact']): EventRules {
+  return { asks: new Map(data.asks), windows: data.windows, calendar, matcher: new InstitutionMatcher(data.directory), contact };
+}
+
+/** The approach (a contact) with this id, for a response that answers it. */
+export function contactOf(db: Db, id: number): ReturnType<EventRules['contact']> {
+  return db
+    .select({ institutionId: events.institutionId, occurredAt: events.occurredAt })
+    .from(events)
+    .where(and(eq(events.id, id), eq(events.type, 'contact')))
+    .get() ?? null;
+}
+
+export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
+  return eventRulesOf(eventRuleData(db), calendar, (id) => contactOf(db, id));
 }
 
 export type ValidEvent = EventInput & { institutionName: string | null };

@@ -140,6 +140,12 @@ export function insertInstitutions(tx: Tx | Db, inputs: readonly InstitutionInpu
 
 export type Match = { found: true; id: number; name: string } | { found: false; reason: string };
 
+/** The names of the directory's institutions (slug, code, name) and their other names: what an InstitutionMatcher matches against. */
+export interface DirectoryNames {
+  rows: { id: number; slug: string; name: string; code: string | null }[];
+  aliases: { institutionId: number; alias: string }[];
+}
+
 /**
  * Finds institutions by slug, code, exact name or alias, ignoring case. A slug, code or name
  * wins over an alias; a value that fits more than one institution equally well is refused.
@@ -148,7 +154,7 @@ export class InstitutionMatcher {
   private readonly tiers: Map<string, Set<number>>[] = [new Map(), new Map()];
   private readonly names = new Map<number, string>();
 
-  constructor(rows: { id: number; slug: string; name: string; code: string | null }[], aliases: { institutionId: number; alias: string }[]) {
+  constructor({ rows, aliases }: DirectoryNames) {
     for (const r of rows) {
       this.names.set(r.id, r.name);
       for (const key of [r.slug, r.code, r.name]) if (key) this.add(0, key, r.id);
@@ -156,14 +162,18 @@ export class InstitutionMatcher {
     for (const a of aliases) this.add(1, a.alias, a.institutionId);
   }
 
-  static load(db: Tx | Db): InstitutionMatcher {
+  static namesOf(db: Tx | Db): DirectoryNames {
     const rows = db
       .select({ id: institutions.id, slug: institutions.slug, name: institutions.name, code: institutions.code })
       .from(institutions)
       .orderBy(asc(institutions.id))
       .all();
     const aliases = db.select({ institutionId: institutionAliases.institutionId, alias: institutionAliases.alias }).from(institutionAliases).all();
-    return new InstitutionMatcher(rows, aliases);
+    return { rows, aliases };
+  }
+
+  static load(db: Tx | Db): InstitutionMatcher {
+    return new InstitutionMatcher(InstitutionMatcher.namesOf(db));
   }
 
   private add(tier: number, key: string, id: number): void {
