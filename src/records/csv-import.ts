@@ -379,6 +379,12 @@ function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext,
   };
 }
 
+/**
+ * How many events an import adds before writing their public versions: each time, the search
+ * index writes out what it holds (a segment of its own), so not too few.
+ */
+const VERSIONS_AT_ONCE = 5_000;
+
 /** How an events file is imported: its columns (one per ask), the check of a row, and the writing of a good one. */
 function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEvent, ReadEvent> {
   const ruleData = eventRuleData(db);
@@ -394,6 +400,14 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
   // the line of each (a number a row: 300,000 rows keep a few megabytes), and how many were
   // written before the file's revision was made.
   const added = { firstId: 0, lines: [] as number[], revisedFrom: -1 };
+  // The public versions of the events added are written a few thousand at a time, as the rows
+  // come (while the reading thread reads on), each batch in three statements: see
+  // insertFirstEventVersions. `versioned` is the last event whose version is written.
+  let versioned = recordedBefore;
+  const writeVersions = (lastId: number) => {
+    syncNewEvents(db, versioned, lastId, revision);
+    versioned = lastId;
+  };
   return {
     reading: {
       kind: 'events',
@@ -414,7 +428,7 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
         return;
       }
       // What insertEvent writes, through prepared statements: a file may add 100,000 events. Their
-      // versions are written together once every row is (finish), under the file's revision.
+      // versions are written VERSIONS_AT_ONCE at a time, under the file's revision.
       const id = insertEventRow(db, Object.assign(eventColumns(row), { type: row.type, createdBy: row.createdBy, createdAt: context.now, updatedAt: context.now }));
       for (const p of row.positions) insertEventPosition(db, id, p.askId, p.stance);
       for (const s of row.sources) insertEventSource(db, id, s);
@@ -422,9 +436,10 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
       if (added.lines.length === 0) added.firstId = id;
       if (added.revisedFrom < 0 && revision.made !== null) added.revisedFrom = added.lines.length;
       added.lines.push(row.line);
+      if (id - versioned >= VERSIONS_AT_ONCE) writeVersions(id);
     },
     finish: () => {
-      syncNewEvents(db, recordedBefore, revision);
+      if (added.lines.length > 0) writeVersions(added.firstId + added.lines.length - 1);
       if (context.actor && added.lines.length > 0) {
         insertImportAuditRows(db, {
           at: context.now, userId: context.actor.userId, actor: context.actor.name, firstId: added.firstId, lines: added.lines,
