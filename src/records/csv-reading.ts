@@ -250,6 +250,9 @@ export async function readCsvFileInWorker(file: string, reading: Reading, take: 
   const worker = new Worker(`import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); });`, {
     eval: true,
     workerData: { file, reading },
+    // Its garbage is rows read and sent: a small young generation, collected often, keeps the
+    // process's memory down (the default lets it grow by some 30 MB for nothing).
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });
   const messages: ReaderMessage[] = [];
   // Set by the worker's events (hence an object: TypeScript does not see assignments in callbacks).
