@@ -14,9 +14,11 @@
  * and warnings are kept (every one is counted), the first PREVIEW_ROWS rows to add or update
  * are kept for the preview, and of each event added only its line (a number), for its audit row.
  */
+import fs from 'node:fs';
 import { inWriteTransaction, type Db } from '../db/client.js';
 import { insertEventPosition, insertEventRow, insertEventSource, insertImportAuditRows } from '../db/queries/event-writes.js';
 import { eventDateSpans, eventRecord, eventsOnDate, eventSourceRows, lastEventId, type EventRecord } from '../db/queries/events.js';
+import { contactRow } from '../db/queries/rules.js';
 import { directoryLookup, institutionRowBySlug, lastInstitutionId, type InstitutionRow } from '../db/queries/institutions.js';
 import { instantOf, londonTimeOf, type WorkingCalendar } from '../domain/calendar.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
@@ -32,8 +34,8 @@ import {
 } from '../domain/spreadsheets.js';
 import { recordAudit, type Actor } from './audit.js';
 import { writeInstitutionEdit } from './directory.js';
-import { MAX_PROBLEMS_KEPT, nameWarning, readCsv, readCsvFileInWorker, readAddedEvent, problemsOf, ProblemList, type CsvInput, type ReadEnd, type ReadEvent, type Reading, type ReadRow, type RowError } from './csv-reading.js';
-import { contactOf, eventRuleData, eventRulesOf, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
+import { MAX_PROBLEMS_KEPT, nameWarning, readCsv, readCsvFile, readCsvFileInWorker, readAddedEvent, problemsOf, ProblemList, type CsvInput, type ReadEnd, type ReadEvent, type Reading, type ReadRow, type RowError } from './csv-reading.js';
+import { eventRuleData, eventRulesOf, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
 import { eventColumns, type EventInput } from './events.js';
 import { orNull } from './fields.js';
 import { insertInstitutions, validateInstitution, type DirectoryLookup, type InstitutionInput, type ValidInstitution } from './institutions.js';
@@ -174,17 +176,34 @@ function importRows<T extends { line: number; action: RowAction }, P>(db: Db, in
 }
 
 /**
- * Imports a file (the command), read from the disk in a worker thread while this one checks
- * what needs the database and writes: all or nothing, in one transaction.
+ * From this size a file is read in a worker thread: starting one costs about half a second, which
+ * a file of a few thousand rows does not win back.
+ */
+const WORKER_FROM_BYTES = 1 << 20;
+
+/** The size of a file, or 0 when it cannot be told (reading it will say why). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Imports a file (the command), read from the disk as it is imported (a large one in a worker
+ * thread, while this one checks what needs the database and writes): all or nothing, in one
+ * transaction.
  */
 async function importFileRows<T extends { line: number; action: RowAction }, P>(db: Db, file: string, dryRun: boolean, importer: () => Importer<T, P>): Promise<ImportReport<T>> {
   const read = async (run: ImportRun<T, P>) => {
-    const end = await readCsvFileInWorker(file, run.importer.reading, (row) => {
+    // Rows come a little after they are read: those read after the problems that stop the reading are passed over.
+    const take = (row: ReadRow<unknown>) => {
       if (run.stopped()) return false;
       run.take(row);
       return true;
-    });
-    run.end(end);
+    };
+    run.end(sizeOf(file) < WORKER_FROM_BYTES ? await readCsvFile(file, run.importer.reading, run.stopped, take) : await readCsvFileInWorker(file, run.importer.reading, take));
   };
   if (dryRun) {
     const run = new ImportRun(importer(), true);
@@ -388,7 +407,7 @@ const VERSIONS_AT_ONCE = 5_000;
 /** How an events file is imported: its columns (one per ask), the check of a row, and the writing of a good one. */
 function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEvent, ReadEvent> {
   const ruleData = eventRuleData(db);
-  const rules = eventRulesOf(ruleData, context.calendar, (id) => contactOf(db, id));
+  const rules = eventRulesOf(ruleData, context.calendar, (id) => contactRow(db, id));
   const actor = context.actor ?? { userId: null, name: context.createdBy };
   // The whole file is one revision of the public record, but for corrections of published
   // events: each is a revision of its own, with its public note, as from the edit form.

@@ -32,7 +32,7 @@ async function sendBatch(): Promise<void> {
 }
 
 try {
-  const end = await readCsvFile(file, reading, (row) => {
+  const end = await readCsvFile(file, reading, null, (row) => {
     batch.push(row);
     return batch.length >= BATCH_ROWS ? sendBatch() : undefined;
   });

@@ -210,11 +210,12 @@ export function readCsv(input: CsvInput, reading: Reading, stopped: () => boolea
 /**
  * Reads a file as it comes from the disk (however large the file, only a chunk of it is in
  * memory), handing the records to `take` as they are read; `take` may wait, and the reading
- * waits with it. Reading stops once the records handed on have MAX_PROBLEMS_COUNTED problems.
+ * waits with it. `stopped` is asked before each record (by default: once the records handed on
+ * have MAX_PROBLEMS_COUNTED problems).
  */
-export async function readCsvFile(file: string, reading: Reading, take: (row: ReadRow<unknown>) => Promise<void> | void): Promise<ReadEnd> {
+export async function readCsvFile(file: string, reading: Reading, stopped: (() => boolean) | null, take: (row: ReadRow<unknown>) => Promise<void> | boolean | void): Promise<ReadEnd> {
   let problems = 0;
-  const reader = new RowReader(reading.columns, () => problems >= MAX_PROBLEMS_COUNTED, rowReading(reading));
+  const reader = new RowReader(reading.columns, stopped ?? (() => problems >= MAX_PROBLEMS_COUNTED), rowReading(reading));
   const record = (values: string[], context: { lines: number }) => {
     const row = reader.record(values, context);
     if ('problems' in row) problems += row.problems.length;

@@ -4,16 +4,15 @@
  * reported against its field, in words that read well in a form and in an import report; an
  * event is returned only when there is none.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { asks as askTable, campaign as campaignTable, events } from '../db/schema.js';
+import { askSlugs, contactRow, directoryNames, replyWindowRow } from '../db/queries/rules.js';
 import { instantOf, writtenDate, type WorkingCalendar } from '../domain/calendar.js';
 import { DEFAULT_REPLY_WINDOWS, replyDueOn, type ReplyWindows } from '../domain/reply-due.js';
 import { CHANNELS, RESPONSE_TYPES, type Stance } from '../domain/vocabulary.js';
 import type { EventInput, SourceInput } from './events.js';
 import { parseEventFields, type Given, type TypedEvent } from './event-input.js';
 import { addError, hasErrors, ok, type FieldErrors, type Result } from './fields.js';
-import { InstitutionMatcher, type DirectoryNames } from './institutions.js';
+import { InstitutionMatcher, type DirectoryNames } from './institution-names.js';
 
 export interface EventRules {
   /** Ask slug → ask id, in the campaign's order. */
@@ -36,11 +35,11 @@ export interface EventRuleData {
 }
 
 export function eventRuleData(db: Db): EventRuleData {
-  const row = db.select().from(campaignTable).get();
+  const windows = replyWindowRow(db);
   return {
-    asks: db.select().from(askTable).orderBy(askTable.sortOrder, askTable.id).all().map((a) => [a.slug, a.id]),
-    windows: { foi: row?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: row?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
-    directory: InstitutionMatcher.namesOf(db),
+    asks: askSlugs(db),
+    windows: { foi: windows?.foi ?? DEFAULT_REPLY_WINDOWS.foi, default: windows?.default ?? DEFAULT_REPLY_WINDOWS.default },
+    directory: directoryNames(db),
   };
 }
 
@@ -49,17 +48,8 @@ export function eventRulesOf(data: EventRuleData, calendar: WorkingCalendar, con
   return { asks: new Map(data.asks), windows: data.windows, calendar, matcher: new InstitutionMatcher(data.directory), contact };
 }
 
-/** The approach (a contact) with this id, for a response that answers it. */
-export function contactOf(db: Db, id: number): ReturnType<EventRules['contact']> {
-  return db
-    .select({ institutionId: events.institutionId, occurredAt: events.occurredAt })
-    .from(events)
-    .where(and(eq(events.id, id), eq(events.type, 'contact')))
-    .get() ?? null;
-}
-
 export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
-  return eventRulesOf(eventRuleData(db), calendar, (id) => contactOf(db, id));
+  return eventRulesOf(eventRuleData(db), calendar, (id) => contactRow(db, id));
 }
 
 export type ValidEvent = EventInput & { institutionName: string | null };
