@@ -40,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
+  // Half the server's page cache: an import appends, and writes out what the cache cannot hold
+  // to the journal; the memory is better left to the thread that reads the file.
+  db.$client.pragma('cache_size = -16384');
   try {
     if (what === 'holidays') return importHolidayFile(db, config.dataDir, file, dryRun);
     const calendar = currentCalendar(db, config.dataDir);

@@ -99,15 +99,17 @@ export const events = sqliteTable(
     deletedAt: integer('deleted_at'),
   },
   (t) => [
-    index('events_timeline').on(t.status, t.occurredAt, t.id),
+    // The public pages read event_versions; these serve the workspace's queries of the working
+    // copy, and each costs every event an import adds (README, Performance: which query each serves).
+    // An institution's events by status and time: possible duplicates of an import's rows, the
+    // spans of dates an import compares with, whether an approach was answered before a chaser.
     index('events_institution').on(t.institutionId, t.status, t.occurredAt),
-    index('events_type').on(t.type, t.status, t.occurredAt),
-    // The whole record in time order, drafts included, a page at a time (spreadsheet exports).
+    // The whole record in time order, drafts included, a page at a time (spreadsheet exports), and
+    // the latest approaches offered when filing a message.
     index('events_in_time').on(t.occurredAt, t.id).where(sql`${t.deletedAt} IS NULL`),
-    // Covers the figure queries (silence, positions, activity) over published, undeleted events.
-    index('events_figures')
-      .on(t.institutionId, t.type, t.occurredAt, t.id, t.responseType, t.occurredOn)
-      .where(sql`${t.status} = 'published' AND ${t.deletedAt} IS NULL`),
+    // The drafts waiting in the follow-up queue: a few, so the index is small and an import of
+    // published events does not write to it.
+    index('events_drafts').on(t.occurredAt, t.id).where(sql`${t.status} = 'draft' AND ${t.deletedAt} IS NULL`),
   ],
 );
 

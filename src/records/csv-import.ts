@@ -15,12 +15,10 @@
  * are kept for the preview, and of each event added only its line (a number), for its audit row.
  */
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse as parseStream } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
 import { inWriteTransaction, type Db } from '../db/client.js';
 import { insertEventPosition, insertEventRow, insertEventSource, insertImportAuditRows } from '../db/queries/event-writes.js';
 import { eventDateSpans, eventRecord, eventsOnDate, eventSourceRows, lastEventId, type EventRecord } from '../db/queries/events.js';
+import { contactRow } from '../db/queries/rules.js';
 import { directoryLookup, institutionRowBySlug, lastInstitutionId, type InstitutionRow } from '../db/queries/institutions.js';
 import { instantOf, londonTimeOf, type WorkingCalendar } from '../domain/calendar.js';
 import { TEXT_LIMITS, tooLong } from '../domain/limits.js';
@@ -32,29 +30,20 @@ import {
   INSTITUTION_COLUMNS,
   INSTITUTION_NAME_COLUMN,
   INSTITUTION_SLUG_COLUMN,
-  restoreCell,
   summaryKey,
 } from '../domain/spreadsheets.js';
 import { recordAudit, type Actor } from './audit.js';
 import { writeInstitutionEdit } from './directory.js';
-import { eventRules, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
+import { MAX_PROBLEMS_KEPT, nameWarning, readCsv, readCsvFile, readCsvFileInWorker, readAddedEvent, problemsOf, ProblemList, type CsvInput, type ReadEnd, type ReadEvent, type Reading, type ReadRow, type RowError } from './csv-reading.js';
+import { eventRuleData, eventRulesOf, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
 import { eventColumns, type EventInput } from './events.js';
 import { orNull } from './fields.js';
 import { insertInstitutions, validateInstitution, type DirectoryLookup, type InstitutionInput, type ValidInstitution } from './institutions.js';
 import { writeEventEdit } from './log-events.js';
 import { Revision, syncInstitution, syncNewEvents } from './revisions.js';
 
-export interface RowError {
-  /** The line of the file (the header is line 1). */
-  line: number;
-  column: string | null;
-  reason: string;
-}
+export { MAX_PROBLEMS_COUNTED, MAX_PROBLEMS_KEPT, type CsvInput, type RowError } from './csv-reading.js';
 
-/** How many problems a report keeps; the rest are counted. */
-export const MAX_PROBLEMS_KEPT = 200;
-/** After this many problems the check stops: the file needs correcting whatever the rest holds. */
-export const MAX_PROBLEMS_COUNTED = 10_000;
 /** How many good rows a report keeps, for the preview. */
 export const PREVIEW_ROWS = 100;
 
@@ -81,125 +70,6 @@ export interface ImportReport<T> {
 }
 
 
-/** Thrown from inside the CSV reader to stop reading. */
-class StopReading extends Error {}
-
-/** The problems of one file: the first few kept, each one counted, until there are too many to go on. */
-class ProblemList {
-  readonly kept: RowError[] = [];
-  total = 0;
-
-  add(problem: RowError): void {
-    this.total++;
-    if (this.kept.length < MAX_PROBLEMS_KEPT) this.kept.push(problem);
-  }
-
-  get stopped(): boolean {
-    return this.total >= MAX_PROBLEMS_COUNTED;
-  }
-}
-
-/** The file as the importer takes it: bytes (a string is encoded as UTF-8). */
-export type CsvInput = Buffer | string;
-
-interface Columns {
-  required: readonly string[];
-  known: readonly string[];
-}
-
-const CSV_OPTIONS = { bom: true, relax_column_count: true, skip_empty_lines: true } as const;
-
-/**
- * The rows of a CSV file, one at a time, keeping nothing: checks the header, then hands each
- * row to `onRow` with its line and its values by column name (trimmed, spreadsheet-safe quotes
- * taken off). Problems with the file itself go to `problems`. The parser calls `record` for each
- * record it reads, and `failed` and `ended` once.
- */
-class RowReader {
-  private header: string[] | null = null;
-  private rows = 0;
-
-  constructor(
-    private readonly columns: Columns,
-    private readonly problems: ProblemList,
-    private readonly onRow: (line: number, values: Record<string, string>) => void,
-  ) {}
-
-  readonly record = (record: string[], context: { lines: number }): null => {
-    if (this.problems.stopped) throw new StopReading();
-    if (this.header === null) {
-      this.header = checkHeader(record, this.columns, this.problems);
-      return null;
-    }
-    this.rows++;
-    if (record.length !== this.header.length) {
-      this.problems.add({ line: context.lines, column: null, reason: `the row has ${record.length} values but the header has ${this.header.length}` });
-      return null;
-    }
-    const values: Record<string, string> = {};
-    for (let i = 0; i < this.header.length; i++) values[this.header[i]!] = restoreCell(record[i]!.trim());
-    this.onRow(context.lines, values);
-    return null;
-  };
-
-  failed(error: unknown): void {
-    if (error instanceof StopReading || this.problems.stopped) return;
-    // Anything but the parser's own complaint (a failed write, say) is not the file's problem.
-    if (!(error instanceof CsvError)) throw error;
-    const e = error as CsvError & { lines?: number };
-    this.problems.add({ line: e.lines ?? 1, column: null, reason: `the file is not valid CSV: ${e.message}` });
-  }
-
-  ended(): void {
-    if (this.header === null) this.problems.add({ line: 1, column: null, reason: 'the file is empty' });
-    else if (this.rows === 0) this.problems.add({ line: 1, column: null, reason: 'the file has a header but no rows' });
-  }
-}
-
-/** Reads bytes already in memory (an upload). */
-function scanCsv(input: CsvInput, reader: RowReader): void {
-  // csv-parse builds an error object for every row of the wrong length, even when told to
-  // accept them; without stack traces that costs microseconds rather than tens of them. The
-  // parse is synchronous, so nothing else runs meanwhile.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    parse(typeof input === 'string' ? Buffer.from(input) : input, { ...CSV_OPTIONS, on_record: reader.record });
-  } catch (error) {
-    reader.failed(error);
-    return;
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-  reader.ended();
-}
-
-/** Reads a file as it comes from the disk: however large the file, only a chunk of it is in memory. */
-async function scanCsvFile(file: string, reader: RowReader): Promise<void> {
-  try {
-    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), parseStream({ ...CSV_OPTIONS, on_record: reader.record }), async (records: AsyncIterable<unknown>) => {
-      // Every record is handled as it is read (on_record): none comes out.
-      for await (const _ of records);
-    });
-  } catch (error) {
-    reader.failed(error);
-    return;
-  }
-  reader.ended();
-}
-
-function checkHeader(record: string[], columns: Columns, problems: ProblemList): string[] {
-  const header = record.map((h) => h.trim().toLowerCase());
-  for (const column of columns.required) {
-    if (!header.includes(column)) problems.add({ line: 1, column, reason: `the header has no “${column}” column` });
-  }
-  header.forEach((column, i) => {
-    if (!columns.known.includes(column)) problems.add({ line: 1, column: column.slice(0, 100), reason: `“${column.slice(0, 100)}” is not a column the tracker knows` });
-    if (header.indexOf(column) !== i) problems.add({ line: 1, column: column.slice(0, 100), reason: `“${column.slice(0, 100)}” appears twice` });
-  });
-  return header;
-}
-
 /** Thrown inside the writing transaction when the file has a bad row, so that nothing is written. */
 class NothingWritten extends Error {}
 
@@ -208,14 +78,18 @@ export type RowAction = 'add' | 'update' | 'unchanged';
 
 type CheckedRow<T> = { row: T; warnings?: RowError[] } | { problems: RowError[] };
 
+/** A row as the reading hands it to the importer: checked as far as it could be without the database, or its values alone. */
+type RowToCheck<P> = Exclude<ReadRow<P>, { problems: RowError[] }>;
+
 /**
  * How one kind of file is imported, set up inside the import's transaction (so that what it
- * reads of the tracker is what it writes to): its columns, the check of a row (a row ready to
- * write, with its action and any warnings, or its problems) and the writing of a good one.
+ * reads of the tracker is what it writes to): how its rows are read (its columns, and the part of
+ * a row's check that needs no database: csv-reading.ts), the rest of the check of a row (a row
+ * ready to write, with its action and any warnings, or its problems) and the writing of a good one.
  */
-interface Importer<T> {
-  columns: Columns;
-  check: (line: number, values: Record<string, string>) => CheckedRow<T>;
+interface Importer<T, P = never> {
+  reading: Reading;
+  check: (row: RowToCheck<P>) => CheckedRow<T>;
   write: (row: T) => void;
   /** Completes what the rows wrote, once every row is written. */
   finish?: () => void;
@@ -226,7 +100,7 @@ interface Importer<T> {
  * a bad row is met; from then on rows are only checked, so that every problem is reported, and
  * the transaction around the reading is rolled back.
  */
-class ImportRun<T extends { line: number; action: RowAction }> {
+class ImportRun<T extends { line: number; action: RowAction }, P> {
   readonly problems = new ProblemList();
   private readonly warnings: RowError[] = [];
   private warningCount = 0;
@@ -235,14 +109,16 @@ class ImportRun<T extends { line: number; action: RowAction }> {
   private written = 0;
 
   constructor(
-    private readonly importer: Importer<T>,
+    readonly importer: Importer<T, P>,
     private readonly dryRun: boolean,
   ) {}
 
-  readonly reader = () => new RowReader(this.importer.columns, this.problems, this.row);
+  /** Whether enough problems were found to stop reading. */
+  readonly stopped = (): boolean => this.problems.stopped;
 
-  private readonly row = (line: number, values: Record<string, string>): void => {
-    const result = this.importer.check(line, values);
+  /** Takes a record as read (the rows read by `importer.reading`). */
+  readonly take = (read: ReadRow<unknown>): void => {
+    const result = 'problems' in read ? read : this.importer.check(read as RowToCheck<P>);
     if ('problems' in result) {
       result.problems.forEach((p) => this.problems.add(p));
       return;
@@ -256,6 +132,11 @@ class ImportRun<T extends { line: number; action: RowAction }> {
       this.written++;
     }
   };
+
+  /** The end of the file: its own problem (empty, not CSV), unless the reading had stopped. */
+  end(end: ReadEnd | null): void {
+    if (end?.problem && (end.how === 'ended' || !this.problems.stopped)) this.problems.add(end.problem);
+  }
 
   /** Throws NothingWritten (inside the transaction) when the file has a bad row. */
   finish(): void {
@@ -273,18 +154,19 @@ class ImportRun<T extends { line: number; action: RowAction }> {
   }
 }
 
-/** Imports bytes in memory (an upload, the shipped events): all or nothing, in one transaction. */
-function importRows<T extends { line: number; action: RowAction }>(db: Db, input: CsvInput, dryRun: boolean, importer: () => Importer<T>): ImportReport<T> {
+/** Imports bytes in memory (an upload, the shipped events), read in this thread: all or nothing, in one transaction. */
+function importRows<T extends { line: number; action: RowAction }, P>(db: Db, input: CsvInput, dryRun: boolean, importer: () => Importer<T, P>): ImportReport<T> {
+  const read = (run: ImportRun<T, P>) => run.end(readCsv(input, run.importer.reading, run.stopped, run.take));
   if (dryRun) {
     const run = new ImportRun(importer(), true);
-    scanCsv(input, run.reader());
+    read(run);
     return run.report();
   }
-  let run: ImportRun<T> | undefined;
+  let run: ImportRun<T, P> | undefined;
   try {
     db.transaction(() => {
       run = new ImportRun(importer(), false);
-      scanCsv(input, run.reader());
+      read(run);
       run.finish();
     });
   } catch (error) {
@@ -293,18 +175,46 @@ function importRows<T extends { line: number; action: RowAction }>(db: Db, input
   return run!.report();
 }
 
-/** Imports a file read as it is written (the command): all or nothing, in one transaction. */
-async function importFileRows<T extends { line: number; action: RowAction }>(db: Db, file: string, dryRun: boolean, importer: () => Importer<T>): Promise<ImportReport<T>> {
+/**
+ * From this size a file is read in a worker thread: starting one costs about half a second, which
+ * a file of a few thousand rows does not win back.
+ */
+const WORKER_FROM_BYTES = 1 << 20;
+
+/** The size of a file, or 0 when it cannot be told (reading it will say why). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Imports a file (the command), read from the disk as it is imported (a large one in a worker
+ * thread, while this one checks what needs the database and writes): all or nothing, in one
+ * transaction.
+ */
+async function importFileRows<T extends { line: number; action: RowAction }, P>(db: Db, file: string, dryRun: boolean, importer: () => Importer<T, P>): Promise<ImportReport<T>> {
+  const read = async (run: ImportRun<T, P>) => {
+    // Rows come a little after they are read: those read after the problems that stop the reading are passed over.
+    const take = (row: ReadRow<unknown>) => {
+      if (run.stopped()) return false;
+      run.take(row);
+      return true;
+    };
+    run.end(sizeOf(file) < WORKER_FROM_BYTES ? await readCsvFile(file, run.importer.reading, run.stopped, take) : await readCsvFileInWorker(file, run.importer.reading, take));
+  };
   if (dryRun) {
     const run = new ImportRun(importer(), true);
-    await scanCsvFile(file, run.reader());
+    await read(run);
     return run.report();
   }
-  let run: ImportRun<T> | undefined;
+  let run: ImportRun<T, P> | undefined;
   try {
     await inWriteTransaction(db, async () => {
       run = new ImportRun(importer(), false);
-      await scanCsvFile(file, run.reader());
+      await read(run);
       run.finish();
     });
   } catch (error) {
@@ -339,8 +249,6 @@ export interface ImportedEvent extends EventInput {
   /** For a row that adds: the event already recorded that it looks like, if any. */
   looksLike: number | null;
 }
-
-const problemsOf = (line: number, errors: Record<string, string>): RowError[] => Object.entries(errors).map(([column, reason]) => ({ line, column, reason }));
 
 /** An event as its edit form's fields (and an import row's columns) give it. */
 function eventFields(e: EventRecord): Record<string, string> {
@@ -416,35 +324,32 @@ function lookalikes(db: Db, recordedBefore: number): (e: ValidEvent) => number |
   };
 }
 
-/** A warning when `institution_name` names another institution than `institution` matched. */
-function nameWarning(line: number, values: Record<string, string>, e: ValidEvent): RowError[] {
-  const given = orNull(values[INSTITUTION_NAME_COLUMN]);
-  if (given === null || given.toLowerCase() === (e.institutionName ?? '').toLowerCase()) return [];
-  const matched = e.institutionName ? `“${e.institutionName}”` : 'no institution (campaign-wide)';
-  return [{ line, column: INSTITUTION_NAME_COLUMN, reason: `says “${given}” but “institution” names ${matched}; the “institution” column counts (the name is only there to read)` }];
-}
-
 /**
  * Checks one row of an events file: a row without an id adds an event (with a warning when it
  * looks like one already recorded); a row with one updates that event, or leaves it unchanged.
+ * A row without an id that answers no approach comes checked by the rules already (`read`: they
+ * need no database), and only the search for a possible duplicate is left.
  */
-function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext, recordedBefore: number): (line: number, values: Record<string, string>) => CheckedRow<ImportedEvent> {
+function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext, recordedBefore: number): (row: RowToCheck<ReadEvent>) => CheckedRow<ImportedEvent> {
   const asOf = { now: context.now, createdBy: context.createdBy };
   const lookalike = lookalikes(db, recordedBefore);
   // The line of each event id met so far: a file may change an event only once.
   const seen = new Map<number, number>();
-  return (line, values) => {
+  const added = (line: number, event: ValidEvent, warnings: RowError[]): CheckedRow<ImportedEvent> => {
+    const twin = lookalike(event);
+    if (twin !== null) {
+      warnings.push({ line, column: null, reason: `looks like event ${twin}, already recorded (the same institution, date, type and summary); it will be added all the same: take the row out if it is the same event` });
+    }
+    // The checked event is this row's own: it becomes the row (an object spread would cost more than checking it).
+    return { row: Object.assign(event, { line, action: 'add' as const, eventId: null, before: null, changed: [], correctionNote: null, looksLike: twin }), warnings };
+  };
+  return (read) => {
+    if ('read' in read) return added(read.line, read.read, read.warnings);
+    const { line, values } = read;
     const idText = values[EVENT_ID_COLUMN] ?? '';
     if (idText === '') {
-      const checked = validateEvent(values, rules, asOf);
-      if (!checked.ok) return { problems: problemsOf(line, checked.errors) };
-      const twin = lookalike(checked.value);
-      const warnings = nameWarning(line, values, checked.value);
-      if (twin !== null) {
-        warnings.push({ line, column: null, reason: `looks like event ${twin}, already recorded (the same institution, date, type and summary); it will be added all the same: take the row out if it is the same event` });
-      }
-      // The checked event is this row's own: it becomes the row (an object spread would cost more than checking it).
-      return { row: Object.assign(checked.value, { line, action: 'add' as const, eventId: null, before: null, changed: [], correctionNote: null, looksLike: twin }), warnings };
+      const checked = readAddedEvent(line, values, rules, asOf);
+      return 'read' in checked ? added(line, checked.read, checked.warnings) : (checked as { problems: RowError[] });
     }
     const fail = (column: string, reason: string) => ({ problems: [{ line, column, reason }] });
     if (!/^\d{1,15}$/.test(idText)) return fail(EVENT_ID_COLUMN, `“${idText.slice(0, 100)}” is not an event’s id (a whole number); leave it empty to add the row as a new event`);
@@ -493,9 +398,16 @@ function eventRowChecker(db: Db, rules: EventRules, context: EventImportContext,
   };
 }
 
+/**
+ * How many events an import adds before writing their public versions: each time, the search
+ * index writes out what it holds (a segment of its own), so not too few.
+ */
+const VERSIONS_AT_ONCE = 5_000;
+
 /** How an events file is imported: its columns (one per ask), the check of a row, and the writing of a good one. */
-function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEvent> {
-  const rules = eventRules(db, context.calendar);
+function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEvent, ReadEvent> {
+  const ruleData = eventRuleData(db);
+  const rules = eventRulesOf(ruleData, context.calendar, (id) => contactRow(db, id));
   const actor = context.actor ?? { userId: null, name: context.createdBy };
   // The whole file is one revision of the public record, but for corrections of published
   // events: each is a revision of its own, with its public note, as from the edit form.
@@ -507,10 +419,24 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
   // the line of each (a number a row: 300,000 rows keep a few megabytes), and how many were
   // written before the file's revision was made.
   const added = { firstId: 0, lines: [] as number[], revisedFrom: -1 };
+  // The public versions of the events added are written a few thousand at a time, as the rows
+  // come (while the reading thread reads on), each batch in three statements: see
+  // insertFirstEventVersions. `versioned` is the last event whose version is written.
+  let versioned = recordedBefore;
+  const writeVersions = (lastId: number) => {
+    syncNewEvents(db, versioned, lastId, revision);
+    versioned = lastId;
+  };
   return {
-    columns: {
-      required: ['institution', 'date', 'type', 'summary'],
-      known: [EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, CORRECTION_NOTE_COLUMN, ...EVENT_COLUMNS, ...EVENT_FIGURE_COLUMNS, ...rules.asks.keys()],
+    reading: {
+      kind: 'events',
+      columns: {
+        required: ['institution', 'date', 'type', 'summary'],
+        known: [EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, CORRECTION_NOTE_COLUMN, ...EVENT_COLUMNS, ...EVENT_FIGURE_COLUMNS, ...rules.asks.keys()],
+      },
+      rules: ruleData,
+      holidays: context.calendar.holidays,
+      asOf: { now: context.now, createdBy: context.createdBy },
     },
     check: eventRowChecker(db, rules, context, recordedBefore),
     write: (row) => {
@@ -521,7 +447,7 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
         return;
       }
       // What insertEvent writes, through prepared statements: a file may add 100,000 events. Their
-      // versions are written together once every row is (finish), under the file's revision.
+      // versions are written VERSIONS_AT_ONCE at a time, under the file's revision.
       const id = insertEventRow(db, Object.assign(eventColumns(row), { type: row.type, createdBy: row.createdBy, createdAt: context.now, updatedAt: context.now }));
       for (const p of row.positions) insertEventPosition(db, id, p.askId, p.stance);
       for (const s of row.sources) insertEventSource(db, id, s);
@@ -529,9 +455,10 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
       if (added.lines.length === 0) added.firstId = id;
       if (added.revisedFrom < 0 && revision.made !== null) added.revisedFrom = added.lines.length;
       added.lines.push(row.line);
+      if (id - versioned >= VERSIONS_AT_ONCE) writeVersions(id);
     },
     finish: () => {
-      syncNewEvents(db, recordedBefore, revision);
+      if (added.lines.length > 0) writeVersions(added.firstId + added.lines.length - 1);
       if (context.actor && added.lines.length > 0) {
         insertImportAuditRows(db, {
           at: context.now, userId: context.actor.userId, actor: context.actor.name, firstId: added.firstId, lines: added.lines,
@@ -611,7 +538,8 @@ function institutionImporter(db: Db, context: InstitutionImportContext): Importe
     names.add(value.name.toLowerCase());
     if (value.code) codes.add(value.code.toLowerCase());
   };
-  const check = (line: number, values: Record<string, string>): CheckedRow<ImportedInstitution> => {
+  const check = (read: RowToCheck<never>): CheckedRow<ImportedInstitution> => {
+    const { line, values } = read as { line: number; values: Record<string, string> };
     const slug = (values[INSTITUTION_SLUG_COLUMN] ?? '').toLowerCase();
     if (slug === '') {
       const checked = validateInstitution({ ...values, active: undefined, successor: undefined }, batch, null);
@@ -641,7 +569,7 @@ function institutionImporter(db: Db, context: InstitutionImportContext): Importe
     return { row: { ...checked.value, active: before.active, line, action: changed.length > 0 ? 'update' : 'unchanged', before, changed } };
   };
   return {
-    columns: { required: ['name', 'kind'], known: [INSTITUTION_SLUG_COLUMN, ...INSTITUTION_COLUMNS] },
+    reading: { kind: 'institutions', columns: { required: ['name', 'kind'], known: [INSTITUTION_SLUG_COLUMN, ...INSTITUTION_COLUMNS] } },
     check,
     write: (row) => {
       if (row.before) {

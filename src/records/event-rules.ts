@@ -4,16 +4,15 @@
  * reported against its field, in words that read well in a form and in an import report; an
  * event is returned only when there is none.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { asks as askTable, campaign as campaignTable, events } from '../db/schema.js';
+import { askSlugs, contactRow, directoryNames, replyWindowRow } from '../db/queries/rules.js';
 import { instantOf, writtenDate, type WorkingCalendar } from '../domain/calendar.js';
 import { DEFAULT_REPLY_WINDOWS, replyDueOn, type ReplyWindows } from '../domain/reply-due.js';
 import { CHANNELS, RESPONSE_TYPES, type Stance } from '../domain/vocabulary.js';
 import type { EventInput, SourceInput } from './events.js';
 import { parseEventFields, type Given, type TypedEvent } from './event-input.js';
 import { addError, hasErrors, ok, type FieldErrors, type Result } from './fields.js';
-import { InstitutionMatcher } from './institutions.js';
+import { InstitutionMatcher, type DirectoryNames } from './institution-names.js';
 
 export interface EventRules {
   /** Ask slug → ask id, in the campaign's order. */
@@ -25,21 +24,32 @@ export interface EventRules {
   contact: (id: number) => { institutionId: number | null; occurredAt: number } | null;
 }
 
-export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
-  const asks = new Map(db.select().from(askTable).orderBy(askTable.sortOrder, askTable.id).all().map((a) => [a.slug, a.id] as const));
-  const row = db.select().from(campaignTable).get();
+/**
+ * What the rules need to know of the tracker, as plain data: the asks, the reply windows and the
+ * directory's names. A copy of it checks rows in another thread (an import's reader).
+ */
+export interface EventRuleData {
+  asks: [slug: string, id: number][];
+  windows: ReplyWindows;
+  directory: DirectoryNames;
+}
+
+export function eventRuleData(db: Db): EventRuleData {
+  const windows = replyWindowRow(db);
   return {
-    asks,
-    windows: { foi: row?.replyWindowFoi ?? DEFAULT_REPLY_WINDOWS.foi, default: row?.replyWindowDefault ?? DEFAULT_REPLY_WINDOWS.default },
-    calendar,
-    matcher: InstitutionMatcher.load(db),
-    contact: (id) =>
-      db
-        .select({ institutionId: events.institutionId, occurredAt: events.occurredAt })
-        .from(events)
-        .where(and(eq(events.id, id), eq(events.type, 'contact')))
-        .get() ?? null,
+    asks: askSlugs(db),
+    windows: { foi: windows?.foi ?? DEFAULT_REPLY_WINDOWS.foi, default: windows?.default ?? DEFAULT_REPLY_WINDOWS.default },
+    directory: directoryNames(db),
   };
+}
+
+/** The rules over `data`; `contact` finds the approach a response answers. */
+export function eventRulesOf(data: EventRuleData, calendar: WorkingCalendar, contact: EventRules['contact']): EventRules {
+  return { asks: new Map(data.asks), windows: data.windows, calendar, matcher: new InstitutionMatcher(data.directory), contact };
+}
+
+export function eventRules(db: Db, calendar: WorkingCalendar): EventRules {
+  return eventRulesOf(eventRuleData(db), calendar, (id) => contactRow(db, id));
 }
 
 export type ValidEvent = EventInput & { institutionName: string | null };

@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { anyPublishedAfter, insertFirstEventVersions } from '../db/queries/event-writes.js';
+import { anyPublishedIn, insertFirstEventVersions } from '../db/queries/event-writes.js';
 import {
   askVersions,
   asks,
@@ -118,12 +118,13 @@ export function syncEvent(tx: Tx | Db, eventId: number, revision: Revision): voi
 }
 
 /**
- * `syncEvent` of every event added after `afterId`, which have no version yet (an import adds
- * thousands, then calls this once): the first version of each published one, copied from the
- * working copy in a few statements; no revision when every one is a draft.
+ * `syncEvent` of every event added after `afterId`, up to `lastId`, which have no version yet (an
+ * import adds thousands, and calls this for each few thousand): the first version of each
+ * published one, copied from the working copy in a few statements; no revision when every one is
+ * a draft.
  */
-export function syncNewEvents(db: Db, afterId: number, revision: Revision): void {
-  if (anyPublishedAfter(db, afterId)) insertFirstEventVersions(db, afterId, revision.number());
+export function syncNewEvents(db: Db, afterId: number, lastId: number, revision: Revision): void {
+  if (anyPublishedIn(db, afterId, lastId)) insertFirstEventVersions(db, afterId, lastId, revision.number());
 }
 
 /** Brings an institution's public versions in line with the directory. */

@@ -343,6 +343,53 @@ describe('importing many rows', () => {
   });
 });
 
+describe('importing a large file (read in a worker thread)', () => {
+  const tables = ['events', 'event_sources', 'event_positions', 'event_versions', 'event_version_sources', 'event_version_positions', 'event_search', 'revisions', 'audit_log'];
+  const counts = () => Object.fromEntries(tables.map((t) => [t, (db.$client.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+  const actor = { userId: null, name: 'a test import' };
+  const letters = (n: number, from = 0) => Array.from({ length: n }, (_, i) => row({ summary: `Letter ${from + i} asking Wessex Police to close the scheme, in words of about the length campaigners write` }));
+  const fileOf = (csv: string) => {
+    const file = path.join(dir, 'events.csv');
+    fs.writeFileSync(file, csv);
+    // From a megabyte, the command reads a file in a worker thread.
+    expect(fs.statSync(file).size).toBeGreaterThan(1 << 20);
+    return file;
+  };
+
+  it('reports a bad row near the end as the same bytes in memory do, and writes nothing', async () => {
+    const before = counts();
+    const csv = [HEADER, ...letters(6_999), row({ channel: 'pigeon' })].join('\n');
+    const fromFile = await importEventsFile(db, fileOf(csv), { calendar, now: TEST_NOW, createdBy: 'test', actor });
+    expect(fromFile.problems).toEqual([expect.objectContaining({ line: 7_001, column: 'channel' })]);
+    expect([fromFile.problemCount, fromFile.valid, fromFile.written]).toEqual([1, 6_999, 0]);
+    expect(counts()).toEqual(before);
+    expect(fromFile).toEqual(importEventsCsv(db, csv, { calendar, now: TEST_NOW, createdBy: 'test', actor }));
+    expect(counts()).toEqual(before);
+  }, 60_000);
+
+  it('writes the versions of thousands of events, and a correction between them, each with its own version and search entry', async () => {
+    expect(run(`${HEADER}\n${GOOD}`).written).toBe(1);
+    const recorded = (db.$client.prepare('SELECT id FROM events').get() as { id: number }).id;
+    const before = counts();
+    const added = (n: number, from: number) => letters(n, from).map((r) => `,${r},`);
+    const correction = `${recorded},${row({ summary: 'Letter asking Wessex Police to close the scheme, corrected' })},The summary named the wrong scheme`;
+    const csv = [`id,${HEADER},correction_note`, ...added(3_500, 0), correction, ...added(3_500, 3_500)].join('\n');
+    const result = await importEventsFile(db, fileOf(csv), { calendar, now: TEST_NOW, createdBy: 'test', actor });
+    expect(result.problems).toEqual([]);
+    expect([result.toAdd, result.toUpdate, result.written]).toEqual([7_000, 1, 7_001]);
+    const grown = Object.fromEntries(Object.entries(counts()).map(([t, n]) => [t, n - before[t]!]));
+    expect(grown).toMatchObject({ events: 7_000, event_versions: 7_001, event_version_sources: 7_001, event_search: 7_001, revisions: 2 });
+    // Each version is indexed with its own summary and sources.
+    const indexed = db.$client.prepare('SELECT rowid AS versionId, summary FROM event_search ORDER BY rowid').all();
+    expect(indexed).toEqual(db.$client.prepare('SELECT version_id AS versionId, summary FROM event_versions ORDER BY version_id').all());
+    const versions = db.$client.prepare('SELECT v.summary, v.rev_to IS NULL AS current, r.note FROM event_versions v JOIN revisions r ON r.id = v.rev_from WHERE v.event_id = ? ORDER BY v.version_id').all(recorded);
+    expect(versions).toEqual([
+      { summary: 'Letter asking Wessex Police to close the scheme', current: 0, note: null },
+      { summary: 'Letter asking Wessex Police to close the scheme, corrected', current: 1, note: 'The summary named the wrong scheme' },
+    ]);
+  }, 60_000);
+});
+
 describe('updating events named by id', () => {
   const idOf = (summary: string) => (db.$client.prepare('SELECT id FROM events WHERE summary = ?').get(summary) as { id: number }).id;
 

@@ -55,15 +55,15 @@ export function insertImportAuditRows(
   ).run({ ...audit, lines: JSON.stringify(audit.lines) });
 }
 
-/** Whether any event after `afterId` is published (and not deleted). */
-export function anyPublishedAfter(db: Db, afterId: number): boolean {
-  return prepared(db, "SELECT 1 AS found FROM events WHERE id > @afterId AND status = 'published' AND deleted_at IS NULL LIMIT 1").get({ afterId }) !== undefined;
+/** Whether any event after `afterId`, up to `lastId`, is published (and not deleted). */
+export function anyPublishedIn(db: Db, afterId: number, lastId: number): boolean {
+  return prepared(db, "SELECT 1 AS found FROM events WHERE id > @afterId AND id <= @lastId AND status = 'published' AND deleted_at IS NULL LIMIT 1").get({ afterId, lastId }) !== undefined;
 }
 
 /**
- * The first public versions of the events after `afterId`, which have none yet (an import has
- * just added them), copied from the working copy under revision `rev`: their columns, positions
- * and sources; none for drafts.
+ * The first public versions of the events after `afterId`, up to `lastId`, which have none yet
+ * (an import has just added them), copied from the working copy under revision `rev`: their
+ * columns, positions and sources; none for drafts.
  *
  * Each table is written by one statement, so that the search index's triggers run within three
  * statements rather than three per event (SQLite has FTS5 write out what it holds in memory at
@@ -72,11 +72,11 @@ export function anyPublishedAfter(db: Db, afterId: number): boolean {
  * leaving out the ids of drafts): each version is then indexed with its sources when it is
  * written, and the sources' trigger has nothing to do (0011_search_sources_first).
  */
-export function insertFirstEventVersions(db: Db, afterId: number, rev: number): void {
+export function insertFirstEventVersions(db: Db, afterId: number, lastId: number, rev: number): void {
   const { base } = prepared(db, 'SELECT coalesce(max(version_id), 0) AS base FROM event_versions').get() as { base: number };
-  const params = { afterId, offset: base - afterId };
+  const params = { afterId, lastId, offset: base - afterId };
   // The new events by id (NOT INDEXED: the table itself, in order, rather than an index and a sort).
-  const published = "e.id > @afterId AND e.status = 'published' AND e.deleted_at IS NULL";
+  const published = "e.id > @afterId AND e.id <= @lastId AND e.status = 'published' AND e.deleted_at IS NULL";
   prepared(
     db,
     `INSERT INTO event_version_positions (version_id, ask_id, stance)

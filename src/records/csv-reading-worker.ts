@@ -1,0 +1,43 @@
+/**
+ * The thread that reads an import's file (readCsvFileInWorker): reads and checks the rows as
+ * `readCsvFile` does and sends them in batches, staying at most BATCHES_AHEAD batches ahead of
+ * the importing thread (which answers each batch once it has taken it).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { readCsvFile, type ReaderMessage, type Reading, type ReadRow } from './csv-reading.js';
+
+const BATCH_ROWS = 500;
+// The importing thread stops to write the public versions of 5,000 events at a time (about a
+// tenth of a second): enough batches ahead that the reading goes on meanwhile.
+const BATCHES_AHEAD = 8;
+
+const port = parentPort!;
+const { file, reading } = workerData as { file: string; reading: Reading };
+const send = (message: ReaderMessage) => port.postMessage(message);
+
+let ahead = 0;
+let more: (() => void) | null = null;
+port.on('message', () => {
+  ahead--;
+  more?.();
+  more = null;
+});
+
+let batch: ReadRow<unknown>[] = [];
+async function sendBatch(): Promise<void> {
+  send({ rows: batch });
+  batch = [];
+  ahead++;
+  while (ahead >= BATCHES_AHEAD) await new Promise<void>((resolve) => (more = resolve));
+}
+
+try {
+  const end = await readCsvFile(file, reading, null, (row) => {
+    batch.push(row);
+    return batch.length >= BATCH_ROWS ? sendBatch() : undefined;
+  });
+  if (batch.length > 0) send({ rows: batch });
+  send({ end });
+} catch (error) {
+  send({ failure: error instanceof Error ? error.message : String(error) });
+}
