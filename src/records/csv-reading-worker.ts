@@ -8,8 +8,8 @@ import { readCsvFile, type ReaderMessage, type Reading, type ReadRow } from './c
 
 const BATCH_ROWS = 500;
 // The importing thread stops to write the public versions of 5,000 events at a time (about a
-// tenth of a second): enough batches ahead that the reading goes on meanwhile.
-const BATCHES_AHEAD = 8;
+// tenth of a second): enough batches ahead (12,000 rows, a few MB) that the reading goes on meanwhile.
+const BATCHES_AHEAD = 24;
 
 const port = parentPort!;
 const { file, reading } = workerData as { file: string; reading: Reading };
