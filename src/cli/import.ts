@@ -7,12 +7,8 @@
  * workspace does: a change to a published event needs its `correction_note`.
  */
 import fs from 'node:fs';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { describeError, importEventsFile, importInstitutionsFile, moreProblems, moreWarnings } from '../records/csv-import.js';
 import type { Db } from '../db/client.js';
-import { currentCalendar, holidaySummary, importHolidays, MAX_HOLIDAY_FILE_BYTES, parseHolidayFile } from '../records/holidays.js';
-import { seedIfEmpty } from '../records/seed.js';
+import { READING_THREAD_FROM_BYTES, startReadingThread } from '../records/reading-thread.js';
 
 /** The largest file the command imports in one go. */
 export const MAX_IMPORT_MB = 100;
@@ -38,14 +34,23 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${file} is ${Math.ceil(megabytes)} MB; import at most ${MAX_IMPORT_MB} MB at a time (about 300,000 events): split the file. Nothing was imported.`);
     return 2;
   }
+  // A large file is read in a thread of its own: started now, it starts while this one loads the rest.
+  if (what === 'events' && fs.statSync(file).size >= READING_THREAD_FROM_BYTES) startReadingThread(file);
+  const [{ loadConfig }, { openDatabase }, { describeError, importEventsFile, importInstitutionsFile, moreProblems, moreWarnings }, holidays, { seedIfEmpty }] = await Promise.all([
+    import('../config.js'),
+    import('../db/client.js'),
+    import('../records/csv-import.js'),
+    import('../records/holidays.js'),
+    import('../records/seed.js'),
+  ]);
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
   // Half the server's page cache: an import appends, and writes out what the cache cannot hold
   // to the journal; the memory is better left to the thread that reads the file.
   db.$client.pragma('cache_size = -16384');
   try {
-    if (what === 'holidays') return importHolidayFile(db, config.dataDir, file, dryRun);
-    const calendar = currentCalendar(db, config.dataDir);
+    if (what === 'holidays') return importHolidayFile(holidays, db, config.dataDir, file, dryRun);
+    const calendar = holidays.currentCalendar(db, config.dataDir);
     const now = Date.now();
     seedIfEmpty(db, config.dataDir, calendar, now);
     const actor = { userId: null, name: `npm run import (${file})` };
@@ -77,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Adds the bank holidays the list lacks, from gov.uk's bank-holidays.json or a CSV of date,title. */
-function importHolidayFile(db: Db, dataDir: string, file: string, dryRun: boolean): number {
+function importHolidayFile(holidays: typeof import('../records/holidays.js'), db: Db, dataDir: string, file: string, dryRun: boolean): number {
+  const { holidaySummary, importHolidays, MAX_HOLIDAY_FILE_BYTES, parseHolidayFile } = holidays;
   if (fs.statSync(file).size > MAX_HOLIDAY_FILE_BYTES) {
     console.error(`${file} is larger than ${MAX_HOLIDAY_FILE_BYTES / 1024} KB: it is not a bank holiday list. Nothing was imported.`);
     return 2;

@@ -34,6 +34,7 @@ import {
 } from '../domain/spreadsheets.js';
 import { recordAudit, type Actor } from './audit.js';
 import { writeInstitutionEdit } from './directory.js';
+import { READING_THREAD_FROM_BYTES } from './reading-thread.js';
 import { MAX_PROBLEMS_KEPT, nameWarning, readCsv, readCsvFile, readCsvFileInWorker, readAddedEvent, problemsOf, ProblemList, type CsvInput, type ReadEnd, type ReadEvent, type Reading, type ReadRow, type RowError } from './csv-reading.js';
 import { eventRuleData, eventRulesOf, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
 import { eventColumns, type EventInput } from './events.js';
@@ -175,11 +176,6 @@ function importRows<T extends { line: number; action: RowAction }, P>(db: Db, in
   return run!.report();
 }
 
-/**
- * From this size a file is read in a worker thread: starting one costs about half a second, which
- * a file of a few thousand rows does not win back.
- */
-const WORKER_FROM_BYTES = 1 << 20;
 
 /** The size of a file, or 0 when it cannot be told (reading it will say why). */
 function sizeOf(file: string): number {
@@ -203,7 +199,7 @@ async function importFileRows<T extends { line: number; action: RowAction }, P>(
       run.take(row);
       return true;
     };
-    run.end(sizeOf(file) < WORKER_FROM_BYTES ? await readCsvFile(file, run.importer.reading, run.stopped, take) : await readCsvFileInWorker(file, run.importer.reading, take));
+    run.end(sizeOf(file) < READING_THREAD_FROM_BYTES ? await readCsvFile(file, run.importer.reading, run.stopped, take) : await readCsvFileInWorker(file, run.importer.reading, take));
   };
   if (dryRun) {
     const run = new ImportRun(importer(), true);

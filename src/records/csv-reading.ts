@@ -12,11 +12,11 @@
  */
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
 import { CsvError, parse as parseStream, type Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { WorkingCalendar, type BankHoliday } from '../domain/calendar.js';
 import { EVENT_ID_COLUMN, INSTITUTION_NAME_COLUMN, restoreCell } from '../domain/spreadsheets.js';
+import { readingThreadFor } from './reading-thread.js';
 import { eventRulesOf, validateEvent, type EventRuleData, type EventRules, type ValidEvent } from './event-rules.js';
 import { orNull } from './fields.js';
 
@@ -233,10 +233,6 @@ export async function readCsvFile(file: string, reading: Reading, stopped: (() =
   return { how: 'ended', problem: reader.ended() };
 }
 
-/** tsx, for the worker thread: the project's modules are TypeScript. */
-const TSX = import.meta.resolve('tsx/esm/api');
-const WORKER = new URL('./csv-reading-worker.ts', import.meta.url).href;
-
 /** What the reading thread sends: a batch of records read, the end of the file, or why it could not go on. */
 export type ReaderMessage = { rows: ReadRow<unknown>[] } | { end: ReadEnd } | { failure: string };
 
@@ -248,13 +244,8 @@ export type ReaderMessage = { rows: ReadRow<unknown>[] } | { end: ReadEnd } | { 
  * unreadable file, say) rejects with its error.
  */
 export async function readCsvFileInWorker(file: string, reading: Reading, take: (row: ReadRow<unknown>) => boolean): Promise<ReadEnd | null> {
-  const worker = new Worker(`import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); });`, {
-    eval: true,
-    workerData: { file, reading },
-    // Its garbage is rows read and sent: a small young generation, collected often, keeps the
-    // process's memory down (the default lets it grow by some 30 MB for nothing).
-    resourceLimits: { maxYoungGenerationSizeMb: 4 },
-  });
+  const worker = readingThreadFor(file);
+  worker.postMessage({ file, reading });
   const messages: ReaderMessage[] = [];
   // Set by the worker's events (hence an object: TypeScript does not see assignments in callbacks).
   const thread = { failure: null as Error | null, exited: false };

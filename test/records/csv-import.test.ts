@@ -579,6 +579,28 @@ describe('npm run import', () => {
     expect(cli(['people', good]).status).toBe(2);
   });
 
+  it('reads a file of a megabyte or more in a thread it starts first: all rows imported, or a bad row near the end refused with nothing written', () => {
+    const directory = path.join(dir, 'institutions.csv');
+    fs.writeFileSync(directory, 'name,kind,code,region,country,aliases,website\nWessex Police,police_force,wessex,,England,WISP,\n');
+    expect(cli(['institutions', directory]).status).toBe(0);
+    const letters = (n: number) => Array.from({ length: n }, (_, i) => row({ summary: `Letter ${i} asking Wessex Police to close the scheme, in words of about the length campaigners write` }));
+    const bad = path.join(dir, 'large-bad.csv');
+    fs.writeFileSync(bad, [HEADER, ...letters(6_999), row({ channel: 'pigeon' })].join('\n'));
+    expect(fs.statSync(bad).size).toBeGreaterThan(1 << 20);
+    const refused = cli(['events', bad]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/line 7001, column “channel”: “pigeon” is not a channel/);
+    const good = path.join(dir, 'large.csv');
+    fs.writeFileSync(good, [HEADER, ...letters(7_000)].join('\n'));
+    const imported = cli(['events', good]);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('imported 7,000 events');
+    const check = openDatabase(cliDb());
+    const written = check.$client.prepare("SELECT count(*) AS n FROM events WHERE summary LIKE 'Letter % asking Wessex Police%'").get();
+    check.$client.close();
+    expect(written).toEqual({ n: 7_000 });
+  }, 60_000);
+
   it('updates events named by id, as the workspace does, and refuses a changed published one without its correction note', () => {
     const directory = path.join(dir, 'institutions.csv');
     const first = path.join(dir, 'first.csv');
