@@ -45,6 +45,28 @@ describe('the render cache', () => {
     expect(stats()).toMatchObject({ misses: before.misses, hits: before.hits + 1 });
   });
 
+  it.each([
+    ['/corrections', '/corrections?fbclid=IwAR0x1y2z'],
+    ['/institutions', '/institutions?utm_source=newsletter&utm_medium=email&utm_campaign=sim'],
+    ['/timeline?type=contact', '/timeline?gclid=abc&type=contact&mc_eid=42'],
+    ['/changes', '/changes?utm_content=x&_ga=1.2.3'],
+  ])('answers %s and the same with the tracking parameters of a shared link (%s) from one kept answer, which cites and links to itself without them', async (plain, shared) => {
+    const first = await get(plain);
+    const tracked = await get(shared);
+    expect([first.statusCode, tracked.statusCode, tracked.headers['x-render-cache']]).toEqual([200, 200, 'hit']);
+    expect(tracked.body).toBe(first.body);
+    expect(tracked.body).not.toMatch(/utm_|fbclid|gclid|mc_eid|_ga=/);
+    // The address it gives as its own (og:url) is the plain one.
+    expect(dom(tracked.body).querySelector('meta[property="og:url"]')?.getAttribute('content')).toMatch(new RegExp(`${plain.replace(/[?]/g, '\\?')}$`));
+  });
+
+  it('keeps apart what only looks like a tracking parameter, and every parameter the tracker reads', async () => {
+    expect((await get('/timeline?type=response')).statusCode).toBe(200);
+    for (const url of ['/timeline?type=response&utm=1', '/timeline?type=response&my_fbclid=1', '/timeline?type=milestone']) {
+      expect([url, (await get(url)).headers['x-render-cache']]).toEqual([url, 'miss']);
+    }
+  });
+
   it('keeps every kind of public answer: pages, JSON, CSV, feeds, badges, charts and embeds', async () => {
     for (const url of ['/timeline', `/institutions/${body.slug}`, '/api/institutions', '/data/institutions.csv', '/feed.atom', `/badges/${body.slug}.svg`, '/charts/silences.svg', '/embed/scorecard', '/about']) {
       const first = await get(url);

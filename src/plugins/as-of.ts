@@ -30,7 +30,27 @@ declare module 'fastify' {
     endState: EndState;
     /** A campaigners' page (sign-in, /admin): always as at now, with no time travel. */
     workspace: boolean;
+    /**
+     * The address asked for without the parameters that links shared elsewhere add (`utm_*`,
+     * `fbclid`, `gclid` and the like, which the tracker never reads): what a page links to and
+     * cites as itself, and what the render cache keeps its answer under, so that a thousand
+     * readers arriving by a link with a click id of their own are one answer.
+     */
+    address: string;
   }
+}
+
+/** Parameters that sites and mail add to a shared link, for their own counting; nothing here reads them. */
+const TRACKING_PARAMETER = /^(utm_[a-z_]+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|twclid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|mkt_tok)$/i;
+
+/** `url` without the tracking parameters in its query (the rest as given, in the same order and encoding). */
+export function withoutTrackingParameters(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const pairs = url.slice(at + 1).split('&');
+  const kept = pairs.filter((pair) => !TRACKING_PARAMETER.test(pair.split('=', 1)[0]!));
+  if (kept.length === pairs.length) return url;
+  return kept.length > 0 ? `${url.slice(0, at)}?${kept.join('&')}` : url.slice(0, at);
 }
 
 /** Whether an address is in the campaigners' workspace, which always works as at now. */
@@ -49,8 +69,10 @@ export default fp(async function asOf(app: FastifyInstance) {
   app.decorateRequest('campaignEndedOn', null);
   app.decorateRequest('endState', 'live');
   app.decorateRequest('workspace', false);
+  app.decorateRequest('address', '');
   app.addHook('onRequest', async (request) => {
     request.workspace = isWorkspaceUrl(request.url);
+    request.address = withoutTrackingParameters(request.url);
     const now = app.now();
     const latest = currentRevision(app.tracker);
     request.asOf = now;

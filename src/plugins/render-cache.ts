@@ -3,7 +3,8 @@
  * every reader until the record changes, or, as at now, until the minute its label shows does. So
  * each is rendered once, kept in memory with its brotli and gzip forms, and sent again as it is:
  *
- * - kept under its address (path and query), a token of the record (recordToken: any write by this
+ * - kept under its address (path and query, without the tracking parameters shared links carry,
+ *   such as `utm_source` or `fbclid`: `request.address`), a token of the record (recordToken: any write by this
  *   process, any commit by another, such as `npm run import`, and the bank holiday list), and its
  *   moment: the minute for an answer as at now, none for one whose `as_of` is pinned. A change is
  *   seen by the next request; what was kept under an older token is dropped;
@@ -316,7 +317,8 @@ export default fp(async function renderCache(app: FastifyInstance, options: { ma
       cache.advance(token, minute);
       state.token = token;
       state.minute = momentPinned(request) ? null : minute;
-      state.key = `${request.url}\n${token}\n${state.minute ?? 'pinned'}`;
+      // Under the address without tracking parameters (as-of.ts): the page is the same without them.
+      state.key = `${request.address}\n${token}\n${state.minute ?? 'pinned'}`;
       let answer = cache.get(state.key);
       if (!answer) {
         const rendering = cache.rendered(state.key);

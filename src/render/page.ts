@@ -68,18 +68,20 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     return `${base}${sep}${pins}${hash ? `#${hash}` : ''}`;
   };
   const revision = request.rev > 0 ? revisionInfo(request.server.tracker, request.rev) : null;
+  // Without tracking parameters (as-of.ts); an error raised before that hook ran has the URL alone.
+  const address = request.address || request.url;
   return {
     title,
-    path: request.url.split('?')[0]!,
+    path: address.split('?')[0]!,
     asOf: { instant: request.asOf, iso: isoInstant(request.asOf), label: format.instantLabel(request.asOf), pinned: raw !== null, raw },
     link,
     format,
     vocabulary: { stances: STANCES, kinds: INSTITUTION_KINDS, eventTypes: EVENT_TYPES },
     siteTitle,
     user: request.user ? { name: request.user.name, role: request.user.role } : null,
-    nowHref: withoutAsOf(request.url),
-    keep: [...new URLSearchParams(request.url.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before' && k !== 'rev'),
-    canonical: `${request.server.tracker.baseUrl}${request.url}`,
+    nowHref: withoutAsOf(address),
+    keep: [...new URLSearchParams(address.split('?')[1] ?? '')].filter(([k]) => k !== 'as_of' && k !== 'before' && k !== 'rev'),
+    canonical: `${request.server.tracker.baseUrl}${address}`,
     workspace: request.workspace,
     rev: { number: request.rev, label: revision ? format.instantLabel(revision.at) : '', pinned: request.revPinned, latest: request.latestRev },
     calendarNote: calendarNote(request.server.tracker.calendar, request.asOf),
@@ -141,7 +143,7 @@ export function renderPage(
 function revisedNotice(request: FastifyRequest, page: PageContext): PageContext['revisedSince'] {
   const since = revisedSince(request.server.tracker, request.at, page.revisionScope ?? {});
   if (!since) return null;
-  const keep = new URLSearchParams(request.url.split('?')[1] ?? '');
+  const keep = new URLSearchParams((request.address || request.url).split('?')[1] ?? '');
   keep.delete('rev');
   const asOf = keep.get('as_of');
   return {
