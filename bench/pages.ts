@@ -24,6 +24,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { build as esbuild } from 'esbuild';
+import { buildAll, OPTIONS as BUILD_OPTIONS } from '../src/build.mjs';
 import { PROJECT_ROOT } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { addDays } from '../src/domain/calendar.js';
@@ -215,6 +217,9 @@ async function peakResident<T>(pids: number[], work: () => Promise<T>): Promise<
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
 
+// The commands built as `npm run import` finds them after `npm start` (or an earlier run): the
+// import is measured, not the build it makes when the sources have changed.
+await buildAll();
 // The import first, on a machine otherwise idle: it has a database of its own.
 const imported = await measureImport(dir, IMPORT_ROWS, dataDir);
 const importRow =
@@ -249,18 +254,15 @@ if (process.env.BENCH_KEEP) {
 const { deepCursor, oldRevision } = benchmarkPoints(file);
 
 /**
- * The benchmark's server built as `npm start` builds the tracker (`npm run build`: esbuild, the
- * same options), with bench/server.ts as its entry, so that what is measured is what runs.
+ * The benchmark's server built as `npm start` builds the tracker (src/build.mjs: esbuild, the same
+ * options), with bench/server.ts as its entry, so that what is measured is what runs.
  */
-function buildServer(): string {
-  const build = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build.split(' ');
+async function buildServer(): Promise<string> {
   const outdir = path.join(PROJECT_ROOT, 'dist', 'bench');
-  const args = [...build.slice(1).filter((a) => a !== 'src/server.ts' && !a.startsWith('--outdir=')), 'bench/server.ts', `--outdir=${outdir}`];
-  const built = spawnSync(path.join(PROJECT_ROOT, 'node_modules/.bin', build[0]!), args, { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error(`Building the benchmark's server failed (${built.status})`);
+  await esbuild({ ...BUILD_OPTIONS, entryPoints: [path.join(PROJECT_ROOT, 'bench/server.ts')], outdir });
   return path.join(outdir, 'server.js');
 }
-const serverScript = buildServer();
+const serverScript = await buildServer();
 /** Node's options as `npm start` gives them (the heap's sizes). */
 const serverNodeOptions = (() => {
   const start = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;

@@ -3,7 +3,10 @@
  * loads nothing else, so that the import command can start the thread first and load the rest of
  * its modules while the thread starts (each takes about half a second: both cores busy).
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { PROJECT_ROOT } from '../config.js';
 
 /**
  * From this size a file is read in a worker thread: starting one costs about half a second, which
@@ -11,16 +14,23 @@ import { Worker } from 'node:worker_threads';
  */
 export const READING_THREAD_FROM_BYTES = 1 << 20;
 
-/** tsx, for the worker thread: the project's modules are TypeScript. */
-const TSX = import.meta.resolve('tsx/esm/api');
-const WORKER = new URL('./csv-reading-worker.ts', import.meta.url).href;
+/**
+ * How the thread loads csv-reading-worker: built (dist/records/, beside this module's build, as
+ * `npm run import` runs it), or from its TypeScript through tsx (tests, `npm run dev`).
+ */
+function threadSource(): string {
+  if (!import.meta.url.endsWith('.ts')) return `import(${JSON.stringify(pathToFileURL(path.join(PROJECT_ROOT, 'dist', 'records', 'csv-reading-worker.js')).href)});`;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new URL('./csv-reading-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
+}
 
 /** A reading thread started ahead of time for one file. */
 let early: { file: string; worker: Worker; failed: boolean } | null = null;
 
 /** A new reading thread: it waits to be told the file and how to read it. */
 export function newReadingThread(): Worker {
-  return new Worker(`import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); });`, {
+  return new Worker(threadSource(), {
     eval: true,
     // Its garbage is rows read and sent: a small young generation, collected often, keeps the
     // process's memory down (the default lets it grow by some 30 MB for nothing).
