@@ -68,8 +68,18 @@ export async function buildAll() {
   const stamp = sourcesStamp();
   // Loaded only to build: a command run from a build that is up to date does not need it.
   const { build } = await import('esbuild');
-  await build({ ...OPTIONS, entryPoints: ENTRIES.map((e) => path.join(ROOT, e)), outdir: DIST, outbase: path.join(ROOT, 'src') });
-  fs.writeFileSync(STAMP, stamp);
+  const { outputFiles } = await build({ ...OPTIONS, entryPoints: ENTRIES.map((e) => path.join(ROOT, e)), outdir: DIST, outbase: path.join(ROOT, 'src'), write: false });
+  // Each file written whole under another name, then renamed into place: a process starting
+  // meanwhile (or another build) reads the old file or the new one, never half of one. Older
+  // chunks are left, so that a server started from an older build still finds what it imports.
+  for (const file of outputFiles) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}.partial`;
+    fs.writeFileSync(partial, file.contents);
+    fs.renameSync(partial, file.path);
+  }
+  fs.writeFileSync(`${STAMP}.${process.pid}.partial`, stamp);
+  fs.renameSync(`${STAMP}.${process.pid}.partial`, STAMP);
 }
 
 /** Whether dist/ was built from the sources as they are now. */
