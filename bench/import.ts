@@ -77,6 +77,11 @@ export function writeEventsFile(file: string, count: number, dataDir: string): n
   return bytes;
 }
 
+/** The command of one of package.json's scripts (`npm run NAME` runs it). */
+export function npmScript(name: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[name]!;
+}
+
 /** The peak resident memory of a process so far, in kB (VmHWM), or null once it has gone. */
 function peakRssKb(pid: number): number | null {
   try {
@@ -106,7 +111,7 @@ export async function measureImport(dir: string, rows: number, dataDir: string):
   seedIfEmpty(db, dataDir, loadCalendar(dataDir), Date.now());
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
-  const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { import: string } }).scripts.import.split(' ');
+  const [command, ...args] = npmScript('import').split(' ');
   const started = performance.now();
   const child = spawn(command!, [...args, 'events', file], {
     cwd: PROJECT_ROOT,

@@ -36,7 +36,7 @@ import { Revision, syncEvent } from '../src/records/revisions.js';
 import { loadCalendar } from '../src/records/reference-data.js';
 import { seedIfEmpty } from '../src/records/seed.js';
 import { createUser } from '../src/records/users.js';
-import { measureImport, random } from './import.js';
+import { measureImport, npmScript, random } from './import.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
@@ -265,7 +265,7 @@ async function buildServer(): Promise<string> {
 const serverScript = await buildServer();
 /** Node's options as `npm start` gives them (the heap's sizes). */
 const serverNodeOptions = (() => {
-  const start = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = npmScript('start');
   const command = /exec node (.*) dist\/server\.js/.exec(start);
   if (!command) throw new Error(`Unexpected start script: ${start}`);
   return command[1]!.split(' ').filter(Boolean);
@@ -475,7 +475,7 @@ uncached?.child.disconnect();
 /** `npm run export` of the benchmark database, as an operator runs it (the command itself, without npm in between): its time and size. */
 async function measureExport(): Promise<string> {
   const target = path.join(dir, 'site');
-  const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { export: string } }).scripts.export.split(' ');
+  const [command, ...args] = npmScript('export').split(' ');
   const started = performance.now();
   const child = spawn(command!, [...args, target], {
     cwd: PROJECT_ROOT,

@@ -249,21 +249,24 @@ async function encoded(cache: RenderCache, answer: Answer, encoding: Encoding): 
   return making;
 }
 
+/** The form of the answer this client takes: its encoding, its ETag, and its body (null when the client has it already: 304). */
+async function formFor(cache: RenderCache, request: FastifyRequest, answer: Answer): Promise<{ encoding: Encoding | null; etag: string; body: Buffer | null }> {
+  const encoding = chooseEncoding(request, answer.body.length);
+  const etag = etagOf(answer, encoding);
+  if (notModified(request, answer)) return { encoding, etag, body: null };
+  return { encoding, etag, body: encoding ? await encoded(cache, answer, encoding) : answer.body };
+}
+
 /**
  * Sets the reply to send the answer in the form this client takes: 304 with no body when it has
  * it already. Returns the body to send (null for a 304).
  */
 async function answerWith(cache: RenderCache, request: FastifyRequest, reply: FastifyReply, answer: Answer): Promise<Buffer | null> {
-  const encoding = chooseEncoding(request, answer.body.length);
-  reply.header('etag', etagOf(answer, encoding));
-  if (notModified(request, answer)) {
-    reply.code(304);
-    return null;
-  }
-  if (!encoding) return answer.body;
-  const body = await encoded(cache, answer, encoding);
-  reply.header('content-encoding', encoding);
-  return body;
+  const form = await formFor(cache, request, answer);
+  reply.header('etag', form.etag);
+  if (form.body === null) reply.code(304);
+  else if (form.encoding) reply.header('content-encoding', form.encoding);
+  return form.body;
 }
 
 /**
@@ -273,16 +276,16 @@ async function answerWith(cache: RenderCache, request: FastifyRequest, reply: Fa
  * are not run again: the answer is the one they made.
  */
 async function sendKept(cache: RenderCache, request: FastifyRequest, reply: FastifyReply, answer: Answer): Promise<void> {
-  const encoding = chooseEncoding(request, answer.body.length);
-  const headers: Headers = Object.assign(reply.getHeaders(), answer.headers, { vary: 'accept-encoding', 'x-render-cache': 'hit', etag: etagOf(answer, encoding) });
+  const headers: Headers = Object.assign(reply.getHeaders(), answer.headers);
   for (const name of answer.removed) delete headers[name];
   reply.hijack();
-  if (notModified(request, answer)) {
+  const { encoding, etag, body } = await formFor(cache, request, answer);
+  Object.assign(headers, { vary: 'accept-encoding', 'x-render-cache': 'hit', etag });
+  if (body === null) {
     reply.raw.writeHead(304, headers as OutgoingHttpHeaders);
     reply.raw.end();
     return;
   }
-  const body = encoding ? await encoded(cache, answer, encoding) : answer.body;
   if (encoding) headers['content-encoding'] = encoding;
   headers['content-length'] = body.length;
   reply.raw.writeHead(200, headers as OutgoingHttpHeaders);

@@ -14,7 +14,6 @@
  * and warnings are kept (every one is counted), the first PREVIEW_ROWS rows to add or update
  * are kept for the preview, and of each event added only its line (a number), for its audit row.
  */
-import fs from 'node:fs';
 import { inWriteTransaction, type Db } from '../db/client.js';
 import { insertEventPosition, insertEventRow, insertEventSource, insertImportAuditRows } from '../db/queries/event-writes.js';
 import { eventDateSpans, eventRecord, eventsOnDate, eventSourceRows, lastEventId, type EventRecord } from '../db/queries/events.js';
@@ -34,7 +33,7 @@ import {
 } from '../domain/spreadsheets.js';
 import { recordAudit, type Actor } from './audit.js';
 import { writeInstitutionEdit } from './directory.js';
-import { READING_THREAD_FROM_BYTES } from './reading-thread.js';
+import { readInThread } from './reading-thread.js';
 import { MAX_PROBLEMS_KEPT, nameWarning, readCsv, readCsvFile, readCsvFileInWorker, readAddedEvent, problemsOf, ProblemList, type CsvInput, type ReadEnd, type ReadEvent, type Reading, type ReadRow, type RowError } from './csv-reading.js';
 import { eventRuleData, eventRulesOf, validateEvent, type EventRules, type ValidEvent } from './event-rules.js';
 import { eventColumns, type EventInput } from './events.js';
@@ -69,7 +68,6 @@ export interface ImportReport<T> {
   /** How many rows were written (added or updated): 0 on a dry run or when any row is bad. */
   written: number;
 }
-
 
 /** Thrown inside the writing transaction when the file has a bad row, so that nothing is written. */
 class NothingWritten extends Error {}
@@ -176,16 +174,6 @@ function importRows<T extends { line: number; action: RowAction }, P>(db: Db, in
   return run!.report();
 }
 
-
-/** The size of a file, or 0 when it cannot be told (reading it will say why). */
-function sizeOf(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * Imports a file (the command), read from the disk as it is imported (a large one in a worker
  * thread, while this one checks what needs the database and writes): all or nothing, in one
@@ -199,7 +187,7 @@ async function importFileRows<T extends { line: number; action: RowAction }, P>(
       run.take(row);
       return true;
     };
-    run.end(sizeOf(file) < READING_THREAD_FROM_BYTES ? await readCsvFile(file, run.importer.reading, run.stopped, take) : await readCsvFileInWorker(file, run.importer.reading, take));
+    run.end(readInThread(file) ? await readCsvFileInWorker(file, run.importer.reading, take) : await readCsvFile(file, run.importer.reading, run.stopped, take));
   };
   if (dryRun) {
     const run = new ImportRun(importer(), true);

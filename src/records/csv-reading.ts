@@ -4,8 +4,9 @@
  * directory's names). What the rest of the check needs (the events recorded, for updates and
  * possible duplicates) and the writing are csv-import.ts's.
  *
- * Bytes in memory (an upload) are read in the thread that imports them; a file on the disk (the
- * command) is read in a worker thread of its own (csv-reading-worker.ts), which sends the rows
+ * Bytes in memory (an upload) are read in the thread that imports them, and so is a small file
+ * on the disk (the command); a large one is read in a worker thread of its own
+ * (csv-reading-worker.ts, see reading-thread.ts), which sends the rows
  * read in batches while the importing thread checks the rest and writes: both cores busy. Either
  * way the rows come in the order of the file, each as a `ReadRow`, and the reading stops when
  * the problems found reach MAX_PROBLEMS_COUNTED.

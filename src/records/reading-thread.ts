@@ -3,6 +3,7 @@
  * loads nothing else, so that the import command can start the thread first and load the rest of
  * its modules while the thread starts (each takes about half a second: both cores busy).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +13,16 @@ import { PROJECT_ROOT } from '../config.js';
  * From this size a file is read in a worker thread: starting one costs about half a second, which
  * a file of a few thousand rows does not win back.
  */
-export const READING_THREAD_FROM_BYTES = 1 << 20;
+const READING_THREAD_FROM_BYTES = 1 << 20;
+
+/** Whether `file` is read in a thread of its own (a file whose size cannot be told is not: reading it will say why). */
+export function readInThread(file: string): boolean {
+  try {
+    return fs.statSync(file).size >= READING_THREAD_FROM_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * How the thread loads csv-reading-worker: built (dist/records/, beside this module's build, as

@@ -58,6 +58,9 @@ export interface PageContext {
   following: boolean;
 }
 
+/** The address asked for without tracking parameters (as-of.ts); an error raised before that hook ran has the URL alone. */
+const addressOf = (request: FastifyRequest): string => request.address || request.url;
+
 export function pageContext(request: FastifyRequest, title: string, siteTitle: string): PageContext {
   const raw = request.asOfRaw;
   const pins = [raw === null ? null : `as_of=${encodeURIComponent(raw)}`, request.revPinned ? `rev=${request.rev}` : null].filter(Boolean).join('&');
@@ -68,8 +71,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     return `${base}${sep}${pins}${hash ? `#${hash}` : ''}`;
   };
   const revision = request.rev > 0 ? revisionInfo(request.server.tracker, request.rev) : null;
-  // Without tracking parameters (as-of.ts); an error raised before that hook ran has the URL alone.
-  const address = request.address || request.url;
+  const address = addressOf(request);
   return {
     title,
     path: address.split('?')[0]!,
@@ -143,7 +145,7 @@ export function renderPage(
 function revisedNotice(request: FastifyRequest, page: PageContext): PageContext['revisedSince'] {
   const since = revisedSince(request.server.tracker, request.at, page.revisionScope ?? {});
   if (!since) return null;
-  const keep = new URLSearchParams((request.address || request.url).split('?')[1] ?? '');
+  const keep = new URLSearchParams(addressOf(request).split('?')[1] ?? '');
   keep.delete('rev');
   const asOf = keep.get('as_of');
   return {
