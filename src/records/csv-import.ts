@@ -399,10 +399,23 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
   // Rows are checked against the record as it stood before the import: not against the events it
   // has added already, which are those after the last event recorded before it.
   const recordedBefore = lastEventId(db);
-  // The events added, for their audit rows (written together at the end): the first one's id and
-  // the line of each (a number a row: 300,000 rows keep a few megabytes), and how many were
-  // written before the file's revision was made.
-  const added = { firstId: 0, lines: [] as number[], revisedFrom: -1 };
+  // The events added since the last audit rows were written: the first one's id and the line of
+  // each (a number a row: 300,000 rows keep a few megabytes), and how many were written before
+  // the file's revision was made. Their audit rows are written together, in one statement, when
+  // a row that updates an event comes (whose own audit row follows theirs, as its line follows
+  // theirs) and at the end: the audit log lists the rows in the order of the file.
+  let added = { firstId: 0, lines: [] as number[], revisedFrom: -1 };
+  // The last event added (its version is written by the end).
+  let lastAdded = recordedBefore;
+  const writeAudit = () => {
+    if (context.actor && added.lines.length > 0) {
+      insertImportAuditRows(db, {
+        at: context.now, userId: context.actor.userId, actor: context.actor.name, firstId: added.firstId, lines: added.lines,
+        revisedFrom: added.revisedFrom < 0 ? added.lines.length : added.revisedFrom, revisionId: revision.made,
+      });
+    }
+    added = { firstId: 0, lines: [], revisedFrom: -1 };
+  };
   // The public versions of the events added are written a few thousand at a time, as the rows
   // come (while the reading thread reads on), each batch in three statements: see
   // insertFirstEventVersions. `versioned` is the last event whose version is written.
@@ -425,6 +438,7 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
     check: eventRowChecker(db, rules, context, recordedBefore),
     write: (row) => {
       if (row.before) {
+        writeAudit();
         // A draft's update joins the file's revision (it changes the public record only if it publishes).
         const own = row.correctionNote !== null ? new Revision(db, actor, 'event.update', context.now, row.correctionNote, row.before.id) : revision;
         writeEventEdit(db, row.before, row, own, row.correctionNote, actor, context.now, { line: row.line });
@@ -439,16 +453,12 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
       if (added.lines.length === 0) added.firstId = id;
       if (added.revisedFrom < 0 && revision.made !== null) added.revisedFrom = added.lines.length;
       added.lines.push(row.line);
+      lastAdded = id;
       if (id - versioned >= VERSIONS_AT_ONCE) writeVersions(id);
     },
     finish: () => {
-      if (added.lines.length > 0) writeVersions(added.firstId + added.lines.length - 1);
-      if (context.actor && added.lines.length > 0) {
-        insertImportAuditRows(db, {
-          at: context.now, userId: context.actor.userId, actor: context.actor.name, firstId: added.firstId, lines: added.lines,
-          revisedFrom: added.revisedFrom < 0 ? added.lines.length : added.revisedFrom, revisionId: revision.made,
-        });
-      }
+      if (lastAdded > versioned) writeVersions(lastAdded);
+      writeAudit();
     },
   };
 }

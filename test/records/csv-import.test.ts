@@ -367,9 +367,10 @@ describe('importing a large file (read in a worker thread)', () => {
     expect(counts()).toEqual(before);
   }, 60_000);
 
-  it('writes the versions of thousands of events, and a correction between them, each with its own version and search entry', async () => {
+  it('writes the versions of thousands of events, and a correction between them, each with its own version, search entry and audit row in the order of the file', async () => {
     expect(run(`${HEADER}\n${GOOD}`).written).toBe(1);
     const recorded = (db.$client.prepare('SELECT id FROM events').get() as { id: number }).id;
+    const lastAudit = (db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM audit_log').get() as { id: number }).id;
     const before = counts();
     const added = (n: number, from: number) => letters(n, from).map((r) => `,${r},`);
     const correction = `${recorded},${row({ summary: 'Letter asking Wessex Police to close the scheme, corrected' })},The summary named the wrong scheme`;
@@ -387,6 +388,11 @@ describe('importing a large file (read in a worker thread)', () => {
       { summary: 'Letter asking Wessex Police to close the scheme', current: 0, note: null },
       { summary: 'Letter asking Wessex Police to close the scheme, corrected', current: 1, note: 'The summary named the wrong scheme' },
     ]);
+    // The audit log lists the rows in the order of the file, the correction between the rows it came between.
+    const audit = db.$client.prepare("SELECT action, json_extract(after, '$.line') AS line, entity_id AS eventId FROM audit_log WHERE id > ? ORDER BY audit_log.id").all(lastAudit) as { action: string; line: number; eventId: number }[];
+    expect(audit.map((a) => a.line)).toEqual(Array.from({ length: 7_001 }, (_, i) => i + 2));
+    expect(audit.filter((a) => a.action !== 'event.import')).toEqual([{ action: 'event.update', line: 3_502, eventId: recorded }]);
+    expect(audit.filter((a) => a.action === 'event.import').map((a) => a.eventId)).toEqual(Array.from({ length: 7_000 }, (_, i) => recorded + 1 + i));
   }, 60_000);
 });
 
