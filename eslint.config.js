@@ -31,7 +31,8 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/db/**'],
+    // The static copy's list of its own files is a database of its own, not the record.
+    ignores: ['src/db/**', 'src/static-copy/file-list.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { setImmediate } from 'node:timers/promises';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
 import { PUBLIC_DIR } from '../plugins/views.js';
@@ -259,6 +260,11 @@ export async function exportStaticCopy(options: StaticExportOptions): Promise<St
         }
       }
       progress();
+      // The event loop turns after each file: the app and Node let go of a finished answer only on a
+      // later turn, and a file unchanged since the last export is not written, so without this an
+      // export of an unchanged record would never let the loop turn and would hold every answer
+      // until it ran out of memory.
+      await setImmediate();
     };
 
     /** A list paged with cursors: each page names the next (`?before=…`), which becomes the next numbered page. */

@@ -45,6 +45,46 @@ describe('the static copy’s folder', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['events', 'index.html', MANIFEST]);
   });
 
+  it('writes the manifest a file to a line, and reads it back a line at a time: names of any letters, across many lines', async () => {
+    const dir = folder();
+    const names = Array.from({ length: 2_000 }, (_, i) => `événements/${i}/“quoted” \\ name.html`);
+    const first = new StaticFolder(dir);
+    first.open();
+    for (const name of names) await put(first, name, `page ${name}`);
+    expect(first.finish(stamp).files).toBe(2_000);
+    const text = fs.readFileSync(path.join(dir, MANIFEST), 'utf8');
+    // Far longer than what is read at once, so that letters of two bytes fall across the reads.
+    expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 65_536);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2_002);
+    expect(lines[0]).toBe(`{"asOf":"${stamp.asOf}","revision":3,"madeAt":"${stamp.madeAt}","files":{`);
+    const firstName = [...names].sort()[0]!;
+    expect(JSON.parse(`{${lines[1]!.replace(/,$/, '')}}`)).toEqual({ [firstName]: { sha256: sha256(`page ${firstName}`), bytes: Buffer.byteLength(`page ${firstName}`) } });
+    expect(Object.keys(JSON.parse(text).files)).toEqual([...names].sort());
+
+    const second = new StaticFolder(dir);
+    second.open();
+    const outcomes = new Set<string>();
+    for (const name of names) outcomes.add(await put(second, name, `page ${name}`));
+    expect([...outcomes]).toEqual(['unchanged']);
+    expect(second.finish(stamp)).toMatchObject({ removed: 0, files: 2_000 });
+    expect(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')).toBe(text);
+  });
+
+  it('reads a manifest written whole, as earlier versions wrote it', async () => {
+    const dir = folder();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'a.html'), 'a');
+    fs.writeFileSync(path.join(dir, 'old.html'), 'old');
+    const files = { 'a.html': { sha256: sha256('a'), bytes: 1 }, 'old.html': { sha256: sha256('old'), bytes: 3 } };
+    fs.writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify({ ...stamp, files }, null, 1)}\n`);
+    const next = new StaticFolder(dir);
+    next.open();
+    expect(await put(next, 'a.html', 'a')).toBe('unchanged');
+    expect(next.finish(stamp)).toEqual({ removed: 1, files: 1, bytes: 1 });
+    expect(fs.existsSync(path.join(dir, 'old.html'))).toBe(false);
+  });
+
   it('compares a file without its stamp, but keeps the stamp it was written with', async () => {
     const dir = folder();
     const first = new StaticFolder(dir);
