@@ -4,9 +4,11 @@
  * CDNs rely on. Real requests through the whole app; `X-Render-Cache` and the cache's counts show
  * what the cache did.
  */
+import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
+import { compress, compressing, COMPRESSING_AT_ONCE } from '../src/plugins/compression.js';
 import { contact, institution, milestone, type MadeInstitution } from './factories.js';
 import { dom, makeApp, signedIn, TEST_NOW, words, type TestApp } from './helpers.js';
 import { Client } from './session.js';
@@ -307,6 +309,18 @@ describe('HTTP caching: Cache-Control, ETag and 304, compression', () => {
     const admin = await t.app.inject({ method: 'GET', url: '/admin', headers: { cookie: client.cookieHeader(), 'accept-encoding': 'gzip' } });
     expect([admin.statusCode, admin.headers['content-encoding']]).toEqual([200, 'gzip']);
     expect(zlib.gunzipSync(admin.rawPayload).toString()).toContain('</html>');
+  });
+
+  it('compresses a few answers at once: the others wait their turn, and each gets its own bytes', async () => {
+    const bodies = Array.from({ length: 10 }, (_, i) => randomBytes(200_000).toString('base64').concat(`answer ${i}`).repeat(2));
+    const made = bodies.map((b, i) => compress(Buffer.from(b), i % 2 === 0 ? 'br' : 'gzip'));
+    expect(compressing()).toEqual({ running: COMPRESSING_AT_ONCE, waiting: 10 - COMPRESSING_AT_ONCE });
+    const results = await Promise.all(made);
+    expect(compressing()).toEqual({ running: 0, waiting: 0 });
+    expect(results.map((r, i) => (i % 2 === 0 ? zlib.brotliDecompressSync(r) : zlib.gunzipSync(r)).toString())).toEqual(bodies);
+    // A compression that fails gives up its turn.
+    await expect(compress(null as unknown as Buffer, 'br')).rejects.toThrow();
+    expect(compressing()).toEqual({ running: 0, waiting: 0 });
   });
 });
 

@@ -31,9 +31,35 @@ export function chooseEncoding(request: FastifyRequest, bytes: number): Encoding
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
 
-/** The body compressed, off the event loop (in libuv's thread pool). */
-export function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
-  return encoding === 'br' ? brotli(body, BROTLI) : gzip(body);
+/**
+ * How many answers are compressed at once (as many as libuv's thread pool runs by default). Each
+ * compressor holds a few megabytes of its own while it works: fifty readers of pages not in the
+ * cache, compressed all at once, held several hundred. The others wait their turn.
+ */
+export const COMPRESSING_AT_ONCE = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** How many compressions are running and how many wait. */
+export const compressing = (): { running: number; waiting: number } => ({ running, waiting: waiting.length });
+
+/**
+ * The body compressed, off the event loop (in libuv's thread pool), a few at a time. Brotli is
+ * told the body's size, so that it holds no larger a window than the body needs.
+ */
+export async function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
+  if (running < COMPRESSING_AT_ONCE) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await (encoding === 'br'
+      ? brotli(body, { params: { ...BROTLI.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+      : gzip(body));
+  } finally {
+    // The turn passes to the next waiting, if any.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
 }
 
 export default fp(async function compression(app: FastifyInstance) {
