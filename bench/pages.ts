@@ -7,7 +7,8 @@
  * with it off (RENDER_CACHE_MB=0), with each server's peak resident memory meanwhile; each asked
  * as a browser asks (compressed) and uncompressed, after two seconds of the same load not counted;
  * then how long the first `/` takes after each of a few changes, two abuse scenarios, and the
- * static copy of the whole site (`npm run export`), its time and size. The servers are built and
+ * static copy of the whole site (`npm run export`), its time, size and peak memory, and again into the
+ * same folder after one more approach (the files it writes again). The servers are built and
  * started as `npm start` builds and starts the tracker (bench/server.ts as the entry). The load
  * comes from wrk (Debian's package) when installed, else autocannon. Not a test: it reports, it
  * does not assert.
