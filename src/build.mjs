@@ -3,7 +3,7 @@
  * node_modules. A built process starts faster and needs about 60 MB less memory than one that
  * compiles its TypeScript as it loads (tsx), which `npm run dev` and the tests still do.
  *
- *   node src/build.mjs                   builds the server and the heavy commands
+ *   node src/build.mjs                   builds the server and the commands
  *   node src/build.mjs run NAME ARGS…    runs src/cli/NAME.ts from the build, building it first
  *                                        when a source has changed since it was built
  *
@@ -21,8 +21,17 @@ export const DIST = path.join(ROOT, 'dist');
 /** What the build was made from: see sourcesStamp. */
 const STAMP = path.join(DIST, '.sources');
 
-/** What is built: the server, the commands run from the build, and the import's reading thread. */
-export const ENTRIES = ['src/server.ts', 'src/cli/import.ts', 'src/cli/export.ts', 'src/records/csv-reading-worker.ts'];
+/** What is built: the server, every command, and the import's reading thread. */
+export const ENTRIES = [
+  'src/server.ts',
+  'src/cli/import.ts',
+  'src/cli/export.ts',
+  'src/cli/user-add.ts',
+  'src/cli/backup.ts',
+  'src/cli/mail-work.ts',
+  'src/cli/forget-follower.ts',
+  'src/records/csv-reading-worker.ts',
+];
 
 /** esbuild's options, the same for every build (the benchmark's server too). */
 export const OPTIONS = /** @type {const} */ ({

@@ -1,6 +1,6 @@
 /**
- * src/build.mjs: the commands `npm run import` and `npm run export` run from the build in dist/,
- * built first whenever a source has changed since. Run on a copy of the project (its sources,
+ * src/build.mjs: the commands (`npm run import`, `npm run export`, `npm run backup`…) run from the
+ * build in dist/, built first whenever a source has changed since. Run on a copy of the project (its sources,
  * migrations and package files, with this project's node_modules), so that the build it makes and
  * remakes is its own.
  */
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
 import { FIXTURE_DATA } from '../factories.js';
 import { tempDir } from '../helpers.js';
 
@@ -79,5 +80,29 @@ describe('commands run from the build', () => {
     expect(upToDate()).toBe(true);
     fs.rmSync(added);
     expect(upToDate()).toBe(false);
+  }, 120_000);
+
+  it('runs every command of package.json from the build: each is built, and runs (a backup, say)', async () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const { ENTRIES } = (await import('../../src/build.mjs')) as { ENTRIES: string[] };
+    const commands = fs.readdirSync(path.join(PROJECT_ROOT, 'src/cli')).map((f) => f.replace(/\.ts$/, ''));
+    // Each command has a script that runs it from the build, and none compiles one as it loads.
+    expect(Object.values(scripts).filter((s) => s.includes('src/cli/'))).toEqual([]);
+    const run = Object.values(scripts).flatMap((s) => [...s.matchAll(/src\/build\.mjs run ([\w-]+)/g)].map((m) => m[1]!));
+    expect(run.sort()).toEqual([...commands].sort());
+    for (const name of commands) expect(ENTRIES).toContain(`src/cli/${name}.ts`);
+
+    const database = path.join(copy, 'to-back-up.db');
+    openDatabase(database).$client.close();
+    const target = path.join(copy, 'backup.db');
+    const backup = spawnSync(process.execPath, ['src/build.mjs', 'run', 'backup', target], {
+      cwd: copy,
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: database },
+      encoding: 'utf8',
+    });
+    expect(backup.status, backup.stderr).toBe(0);
+    expect(backup.stdout).toContain(`to ${target}`);
+    expect(fs.existsSync(built('cli/backup.js'))).toBe(true);
+    expect(fs.statSync(target).size).toBeGreaterThan(0);
   }, 120_000);
 });
