@@ -35,6 +35,8 @@ describe('npm run backup', () => {
     expect(res.stdout).toContain(`Copied 1 file from ${t.app.config.filesDir} to ${target}.files`);
     const sha = crypto.createHash('sha256').update(letter).digest('hex');
     expect(fs.readFileSync(path.join(`${target}.files`, sha.slice(0, 2), sha))).toEqual(letter);
+    // The copy is one file and its folder: nothing else beside it.
+    expect(fs.readdirSync(path.dirname(target)).sort()).toEqual(['backup.db', 'backup.db.files']);
 
     // Changes after the backup are not in it.
     contact(db, body, { date: '2021-06-02', summary: 'Later' });
