@@ -10,6 +10,7 @@ import fp from 'fastify-plugin';
 import fastifyCompress from '@fastify/compress';
 import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Slots } from './slots.js';
 
 export type Encoding = 'br' | 'gzip';
 
@@ -37,28 +38,24 @@ const gzip = promisify(zlib.gzip);
  * cache, compressed all at once, held several hundred. The others wait their turn.
  */
 export const COMPRESSING_AT_ONCE = 4;
-let running = 0;
-const waiting: (() => void)[] = [];
+const compressions = new Slots(COMPRESSING_AT_ONCE);
 
 /** How many compressions are running and how many wait. */
-export const compressing = (): { running: number; waiting: number } => ({ running, waiting: waiting.length });
+export const compressing = (): { running: number; waiting: number } => compressions.counts();
 
 /**
  * The body compressed, off the event loop (in libuv's thread pool), a few at a time. Brotli is
  * told the body's size, so that it holds no larger a window than the body needs.
  */
 export async function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
-  if (running < COMPRESSING_AT_ONCE) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
+  // Without limits on the queue or the wait, a slot always comes.
+  const release = (await compressions.acquire())!;
   try {
     return await (encoding === 'br'
       ? brotli(body, { params: { ...BROTLI.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
       : gzip(body));
   } finally {
-    // The turn passes to the next waiting, if any.
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
+    release();
   }
 }
 

@@ -6,61 +6,17 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { RequestProblem } from './errors.js';
+import { Slots } from './slots.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    downloadSlots: DownloadSlots;
+    downloadSlots: Slots;
   }
 }
 
 export const RETRY_AFTER_SECONDS = 10;
 /** How long a download waits for its turn before it is asked to come back. */
 export const MAX_WAIT_MS = 15_000;
-
-export class DownloadSlots {
-  private running = 0;
-  private readonly waiting: ((granted: boolean) => void)[] = [];
-
-  constructor(
-    readonly max: number,
-    readonly queue: number,
-    readonly maxWaitMs = MAX_WAIT_MS,
-  ) {}
-
-  /**
-   * A slot, once one is free; null at once when too many are already waiting, and null after
-   * `maxWaitMs` when none came free in time.
-   */
-  acquire(): Promise<(() => void) | null> | null {
-    if (this.running < this.max) {
-      this.running++;
-      return Promise.resolve(this.releaser());
-    }
-    if (this.waiting.length >= this.queue) return null;
-    return new Promise((resolve) => {
-      const turn = (granted: boolean) => {
-        clearTimeout(timer);
-        resolve(granted ? this.releaser() : null);
-      };
-      const timer = setTimeout(() => {
-        this.waiting.splice(this.waiting.indexOf(turn), 1);
-        turn(false);
-      }, this.maxWaitMs);
-      this.waiting.push(turn);
-    });
-  }
-
-  private releaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next(true);
-      else this.running--;
-    };
-  }
-}
 
 /** Waits for a download slot, held until the response ends; a 503 with Retry-After when none can be had. */
 export async function holdDownloadSlot(app: FastifyInstance, reply: FastifyReply): Promise<void> {
@@ -75,5 +31,5 @@ export async function holdDownloadSlot(app: FastifyInstance, reply: FastifyReply
 }
 
 export default fp(async function downloads(app: FastifyInstance, options: { max: number }) {
-  app.decorate('downloadSlots', new DownloadSlots(options.max, options.max * 4));
+  app.decorate('downloadSlots', new Slots(options.max, options.max * 4, MAX_WAIT_MS));
 });

@@ -40,11 +40,7 @@ export class FileList {
   }
 
   /** Adds files of the last manifest, in one transaction. */
-  addBefore(entries: [string, ManifestEntry][]): void {
-    this.addAll(entries);
-  }
-
-  private readonly addAll = this.db.transaction((entries: [string, ManifestEntry][]) => {
+  readonly addBefore = this.db.transaction((entries: [string, ManifestEntry][]) => {
     for (const [file, e] of entries) this.statements.addBefore.run(file, e.sha256, e.bytes, e.compared ?? null);
   });
 

@@ -146,8 +146,8 @@ describe('how many downloads run at once', () => {
 
 describe('download slots', () => {
   it('grant at once up to the limit, then in turn, refuse past the queue, and give up after the longest wait', async () => {
-    const { DownloadSlots } = await import('../../src/plugins/downloads.js');
-    const slots = new DownloadSlots(1, 2, 50);
+    const { Slots } = await import('../../src/plugins/slots.js');
+    const slots = new Slots(1, 2, 50);
     const first = await slots.acquire()!;
     expect(first).toBeTypeOf('function');
     const second = slots.acquire()!;
