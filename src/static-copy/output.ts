@@ -63,7 +63,12 @@ export class StaticFolder {
     this.lock();
     this.files = new FileList();
     const manifestPath = path.join(this.dir, MANIFEST);
-    if (fs.existsSync(manifestPath)) readManifest(manifestPath, this.files);
+    try {
+      if (fs.existsSync(manifestPath)) readManifest(manifestPath, this.files);
+    } catch (error) {
+      this.release();
+      throw new Error(`${manifestPath} cannot be read (${error instanceof Error ? error.message : String(error)}): delete it, and the next export writes every file again`);
+    }
     const journalPath = path.join(this.dir, JOURNAL);
     if (fs.existsSync(journalPath)) {
       for (const file of fs.readFileSync(journalPath, 'utf8').split('\n')) {

@@ -85,6 +85,24 @@ describe('the static copy’s folder', () => {
     expect(fs.existsSync(path.join(dir, 'old.html'))).toBe(false);
   });
 
+  it('says what to do with a manifest it cannot read, and leaves the folder unlocked', async () => {
+    const dir = folder();
+    const first = new StaticFolder(dir);
+    first.open();
+    await put(first, 'a.html', 'a');
+    first.finish(stamp);
+    const manifest = path.join(dir, MANIFEST);
+    fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').slice(0, -30));
+    expect(() => new StaticFolder(dir).open()).toThrow(`${manifest} cannot be read (`);
+    expect(() => new StaticFolder(dir).open()).toThrow('delete it, and the next export writes every file again');
+    expect(fs.existsSync(path.join(dir, '.static-copy-lock'))).toBe(false);
+    fs.rmSync(manifest);
+    const next = new StaticFolder(dir);
+    next.open();
+    expect(await put(next, 'a.html', 'a')).toBe('written');
+    expect(next.finish(stamp).files).toBe(1);
+  });
+
   it('compares a file without its stamp, but keeps the stamp it was written with', async () => {
     const dir = folder();
     const first = new StaticFolder(dir);
