@@ -281,8 +281,8 @@ async function startServer(cache: boolean) {
       ...(cache ? {} : { RENDER_CACHE_MB: '0' }),
     },
   });
-  const at = await new Promise<string>((resolve) => child.once('message', (m: { address: string }) => resolve(m.address)));
-  return { child, address: at };
+  const at = await new Promise<{ address: string; plain: string }>((resolve) => child.once('message', resolve));
+  return { child, address: at.address, plain: at.plain };
 }
 
 // The cached server also serves the fixed buffers, the changes and the abuse scenarios.
@@ -312,7 +312,7 @@ const ASKED = [
 const rows: string[][] = ASKED.map(() => []);
 const ratio = (rps: number, fixed: number) => `${(rps / fixed).toFixed(rps / fixed < 0.1 ? 3 : 2)}×`;
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : n.toFixed(0)} ms`;
-const cell = (m: Measure, fixed: Measure) => `${m.rps.toFixed(0)} (${ratio(m.rps, fixed.rps)}) | ${ms(m.p50)} | ${ms(m.p99)}`;
+const cell = (m: Measure, plain: Measure, route: Measure) => `${m.rps.toFixed(0)} (${ratio(m.rps, plain.rps)}; ${ratio(m.rps, route.rps)}) | ${ms(m.p50)} | ${ms(m.p99)}`;
 const servers = [cachedServer.child.pid!, ...(uncached ? [uncached.child.pid!] : [])];
 /** Measures `url` after two seconds of the same load, not counted (the first answers render it, the code warms up). */
 const warmMeasure = async (url: string, encoding: string | null) => {
@@ -324,11 +324,14 @@ const { peaks: servedPeaks } = await peakResident(servers, async () => {
     for (const [name, url] of process.env.BENCH_ONLY_ABUSE ? [] : pages.filter(([name]) => !only || only.some((o) => name === o || name.startsWith(`${o} `)))) {
       const size = await sentBytes(address + url, asked.encoding);
       // The same bytes as the page, in the same form, from a buffer: sent as they are, never compressed again.
-      const fixed = await warmMeasure(`${address}/bench/same?path=${encodeURIComponent(url)}${asked.encoding ? `&encoding=${encodeURIComponent(asked.encoding)}` : ''}`, asked.encoding);
+      const query = `path=${encodeURIComponent(url)}${asked.encoding ? `&encoding=${encodeURIComponent(asked.encoding)}` : ''}`;
+      const fixed = await warmMeasure(`${address}/bench/same?${query}`, asked.encoding);
+      // The same bytes and headers from a plain Node server: the ratios are to this one.
+      const plain = await warmMeasure(`${cachedServer.plain}/?${query}`, asked.encoding);
       const first = await warmMeasure(address + url, asked.encoding);
       const second = uncached ? await warmMeasure(uncached.address + url, asked.encoding) : null;
-      const cells = [first, second].filter((m) => m !== null).map((m) => cell(m, fixed));
-      rows[a]!.push(`| ${name} | ${size < 10_240 ? (size / 1024).toFixed(1) : (size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${fixed.rps.toFixed(0)} | ${ms(fixed.p50)} | ${ms(fixed.p99)} |`);
+      const cells = [first, second].filter((m) => m !== null).map((m) => cell(m, plain, fixed));
+      rows[a]!.push(`| ${name} | ${size < 10_240 ? (size / 1024).toFixed(1) : (size / 1024).toFixed(0)} KiB | ${cells.join(' | ')} | ${plain.rps.toFixed(0)} | ${ms(plain.p50)} | ${ms(plain.p99)} | ${fixed.rps.toFixed(0)} | ${ms(fixed.p50)} | ${ms(fixed.p99)} |`);
       console.log(rows[a]![rows[a]!.length - 1]);
     }
   }
@@ -339,9 +342,9 @@ const heads = [
 ];
 const printPages = () => {
   for (const [a, asked] of ASKED.entries()) {
-    console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections, ${asked.name}, beside a fixed buffer of the same bytes (${os.cpus().length} cores, Node ${process.version}, load generator ${WRK ? 'wrk' : 'autocannon'}):\n`);
-    console.log(`| Page | Size sent | ${heads.join(' | ')} | Fixed buffer: requests/s | p50 | p99 |`);
-    console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- |`);
+    console.log(`\nRequests per second over ${SECONDS} s with ${CONNECTIONS} connections, ${asked.name}, beside a fixed buffer of the same bytes and headers from a plain Node server and from a route of the app (ratios to each, in that order; ${os.cpus().length} cores, Node ${process.version}, load generator ${WRK ? 'wrk' : 'autocannon'}):\n`);
+    console.log(`| Page | Size sent | ${heads.join(' | ')} | Fixed buffer, plain Node: requests/s | p50 | p99 | Fixed buffer, a route of the app: requests/s | p50 | p99 |`);
+    console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} | --- | --- | --- | --- | --- | --- |`);
     for (const row of rows[a]!) console.log(row);
   }
 };

@@ -3,7 +3,11 @@
  * process, the ceiling for a page of that size: `/bench/fixed/:bytes`, that many bytes of `x`, and
  * `/bench/same?path=…&encoding=…`, the very bytes, type and encoding of that page as first sent
  * (the honest comparison: a load generator decodes plain ASCII faster than a page's own UTF-8).
+ * And a plain Node server (node:http, no framework) in the same process, on a port of its own,
+ * that answers `/?path=…&encoding=…` with the page's bytes and all its headers as first sent: the
+ * ceiling for those bytes from Node.
  */
+import http, { type OutgoingHttpHeaders } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -32,8 +36,39 @@ app.get<{ Querystring: { path: string; encoding?: string } }>('/bench/same', { c
   return reply.type(copy.type).send(copy.body);
 });
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
-process.send?.({ address: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` });
-process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+
+/** Headers of each connection or message, which Node writes itself. */
+const NODE_OWN = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+const plainCopies = new Map<string, { body: Buffer; headers: OutgoingHttpHeaders }>();
+const plain = http.createServer((request, response) => {
+  const query = new URL(request.url ?? '/', 'http://x').searchParams;
+  const path = query.get('path') ?? '/';
+  const encoding = query.get('encoding');
+  const key = `${path}\n${encoding ?? ''}`;
+  const copy = plainCopies.get(key);
+  if (copy) {
+    response.writeHead(200, copy.headers);
+    response.end(copy.body);
+    return;
+  }
+  void app.inject({ url: path, headers: encoding ? { 'accept-encoding': encoding } : {} }).then((page) => {
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(page.headers)) if (!NODE_OWN.has(name) && value !== undefined) headers[name] = value;
+    headers['content-length'] = page.rawPayload.length;
+    plainCopies.set(key, { body: page.rawPayload, headers });
+    response.writeHead(200, headers);
+    response.end(page.rawPayload);
+  });
+});
+await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+process.send?.({
+  address: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+  plain: `http://127.0.0.1:${(plain.address() as { port: number }).port}`,
+});
+process.on('disconnect', () => {
+  plain.close();
+  void app.close().then(() => process.exit(0));
+});
 
 // The longest the event loop was held up, since the last time the benchmark asked.
 const delay = monitorEventLoopDelay({ resolution: 10 });

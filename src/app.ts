@@ -1,5 +1,6 @@
 /** Builds the application: plugins first, then the routes. Read it as the route index. */
-import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
+import http from 'node:http';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerFactory } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Config } from './config.js';
@@ -70,11 +71,31 @@ export interface AppOptions {
   mailWorker?: boolean;
 }
 
+/**
+ * The HTTP server, as Fastify makes it (its options and timeouts), but for the render cache's fast
+ * lane: a public answer the cache holds is sent before the app routes the request.
+ */
+function serverWithFastLane(lane: () => FastifyInstance['fastLane'] | undefined): FastifyServerFactory {
+  return (handler, options) => {
+    const own = options as unknown as { http?: http.ServerOptions; keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number; maxRequestsPerSocket: number };
+    const server = http.createServer(own.http ?? {}, (request, response) => {
+      if (!lane()?.(request, response)) handler(request, response);
+    });
+    server.keepAliveTimeout = own.keepAliveTimeout;
+    server.requestTimeout = own.requestTimeout;
+    server.setTimeout(own.connectionTimeout);
+    if (own.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = own.maxRequestsPerSocket;
+    return server;
+  };
+}
+
 /** Trusts the nearest `hops` proxies in front of the server. */
 const hopsWithin = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
+    // Requests come only once the app is ready, its fast lane decorated (render-cache.ts).
+    serverFactory: serverWithFastLane(() => app.fastLane),
     // Warnings and errors are always logged; each request (logged at level info) only when LOG_REQUESTS is on.
     logger: { level: config.logRequests ? 'info' : 'warn', ...(options.logStream ? { stream: options.logStream } : {}) },
     // Only a configured proxy may say who the client is (X-Forwarded-For); by default nobody may.
@@ -115,7 +136,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(sessions, { secret: config.sessionSecret, secure: config.baseUrl.startsWith('https:') });
   await app.register(compression);
   // Its hooks come after every other plugin's: it sees the moment and revision read, and the cookies set.
-  await app.register(renderCache, { maxBytes: config.renderCacheBytes, nowMaxAgeSeconds: config.nowMaxAgeSeconds });
+  // With LOG_REQUESTS on, every request goes through the app, so that each is logged.
+  await app.register(renderCache, { maxBytes: config.renderCacheBytes, nowMaxAgeSeconds: config.nowMaxAgeSeconds, fastLane: !config.logRequests });
 
   await app.register(homeRoutes); //         /
   await app.register(institutionRoutes); //  /institutions, /institutions/:slug

@@ -62,6 +62,8 @@ export interface MakeAppOptions {
   env?: Record<string, string>;
   /** Where the shipped data comes from: the fixture campaign (test/fixtures/data) unless a test says otherwise. */
   dataDir?: string;
+  /** Where the app's log goes (standard output unless given). */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
@@ -77,7 +79,7 @@ export async function makeApp(options: MakeAppOptions = {}): Promise<TestApp> {
     ...options.env,
   });
   const now = options.now ?? TEST_NOW;
-  const app = await buildApp(config, { now: options.clock ?? (() => now) });
+  const app = await buildApp(config, { now: options.clock ?? (() => now), ...(options.logStream ? { logStream: options.logStream } : {}) });
   await app.ready();
   return {
     app,

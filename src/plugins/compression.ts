@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import fp from 'fastify-plugin';
 import fastifyCompress from '@fastify/compress';
 import { negotiate } from '@fastify/accept-negotiator';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { Slots } from './slots.js';
 
 export type Encoding = 'br' | 'gzip';
@@ -21,9 +22,9 @@ export const COMPRESS_AT_BYTES = 1024;
 /** Brotli's quality 4: nearly gzip's speed for clearly smaller files (its default, 11, is far too slow to serve). */
 const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
 
-/** The encoding to send a body of `bytes` in to this client, or null to send it as it is. */
-export function chooseEncoding(request: FastifyRequest, bytes: number): Encoding | null {
-  const accepted = request.headers['accept-encoding'];
+/** The encoding to send a body of `bytes` in to the client that sent these headers, or null to send it as it is. */
+export function chooseEncoding(headers: IncomingHttpHeaders, bytes: number): Encoding | null {
+  const accepted = headers['accept-encoding'];
   if (bytes < COMPRESS_AT_BYTES || typeof accepted !== 'string') return null;
   // As @fastify/compress reads the header: `*` and x-gzip stand for gzip.
   return negotiate(accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), ENCODINGS) as Encoding | null;

@@ -26,17 +26,22 @@
  * `bypass` (not kept: a signed-in campaigner, a session cookie, a streamed download) or `off`.
  */
 import { createHash } from 'node:crypto';
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordToken } from '../tracker/tracker.js';
 import { isWorkspaceUrl } from './as-of.js';
 import { chooseEncoding, compress, type Encoding } from './compression.js';
-import { carriesSession } from './sessions.js';
+import { carriesSession, SESSION_COOKIE } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     renderCache: RenderCache;
+    /**
+     * Sends an answer kept in the cache straight from the HTTP server, before the app sees the
+     * request, when it can (see `fastLane`); returns false to let the app answer.
+     */
+    fastLane: (request: IncomingMessage, response: ServerResponse) => boolean;
   }
   interface FastifyRequest {
     /** What the render cache knows of this request (undefined for what is not a public answer). */
@@ -86,7 +91,26 @@ export interface Answer {
   encoding: Partial<Record<Encoding, Promise<Buffer>>>;
   bytes: number;
   kept: boolean;
+  /** The addresses, exactly as asked, this answer was sent from the cache to (the fast lane's). */
+  urls: string[];
 }
+
+/** An answer as the app sent it from the cache to an address exactly as asked: what the fast lane sends again. */
+interface Sent {
+  answer: Answer;
+  /** Its headers as sent, but for those of each request (ETag, encoding, length, the rate limit's). */
+  headers: OutgoingHttpHeaders;
+  /**
+   * The whole headers of each form (`identity`, `br`, `gzip`; `304` plus its encoding when not
+   * modified), made once: one object per answer sent, made afresh for each request, was kept
+   * alive long enough by the socket to be promoted to the old generation, and so put off every
+   * answer with a full garbage collection every few hundred milliseconds.
+   */
+  forms: Map<string, OutgoingHttpHeaders>;
+}
+
+/** How many addresses (the same page with different tracking parameters, say) the fast lane knows for one answer. */
+const URLS_PER_ANSWER = 4;
 
 /** What the cache knows of a request for a public answer. */
 interface RequestState {
@@ -105,10 +129,12 @@ interface RequestState {
 export class RenderCache {
   private readonly answers = new Map<string, Answer>();
   private readonly rendering = new Map<string, Promise<Answer | null>>();
+  /** Answers by the address exactly as asked, for the fast lane. */
+  private readonly sent = new Map<string, Sent>();
   private bytes = 0;
   private token: string | null = null;
   private minute = -1;
-  private counts = { hits: 0, misses: 0, evictions: 0 };
+  private counts = { hits: 0, fastHits: 0, misses: 0, evictions: 0 };
 
   constructor(readonly maxBytes: number) {}
 
@@ -135,17 +161,55 @@ export class RenderCache {
 
   get(key: string): Answer | undefined {
     const answer = this.answers.get(key);
-    if (answer) {
-      // Most recently used last.
-      this.answers.delete(key);
-      this.answers.set(key, answer);
-    }
+    if (answer) this.used(answer);
     return answer;
+  }
+
+  /** Most recently used last. */
+  private used(answer: Answer): void {
+    this.answers.delete(answer.key);
+    this.answers.set(answer.key, answer);
   }
 
   /** Counts an answer sent from the cache. */
   hit(): void {
     this.counts.hits++;
+  }
+
+  /** Remembers that a kept answer was sent for this address, exactly as asked, with these headers. */
+  sentTo(url: string, answer: Answer, headers: OutgoingHttpHeaders): void {
+    if (!answer.kept) return;
+    const known = this.sent.get(url);
+    if (known?.answer === answer) return;
+    if (answer.urls.length >= URLS_PER_ANSWER) return;
+    if (known) known.answer.urls = known.answer.urls.filter((u) => u !== url);
+    this.sent.set(url, { answer, headers, forms: new Map() });
+    answer.urls.push(url);
+  }
+
+  /**
+   * The answer kept for this address exactly as asked, with the headers it was sent with, when it
+   * is still the answer: kept under this token of the record, and as at this minute unless its
+   * moment is pinned.
+   */
+  sentFor(url: string, token: string, minute: number): Sent | undefined {
+    const sent = this.sent.get(url);
+    if (!sent) return undefined;
+    const { answer } = sent;
+    if (!answer.kept || answer.token !== token || (answer.minute !== null && answer.minute !== minute)) return undefined;
+    return sent;
+  }
+
+  /** Counts an answer sent by the fast lane (a hit), and marks it used. */
+  fastHit(answer: Answer): void {
+    this.used(answer);
+    this.counts.hits++;
+    this.counts.fastHits++;
+  }
+
+  /** Whether the fast lane knows this address (without reading the record). */
+  knows(url: string): boolean {
+    return this.sent.has(url);
   }
 
   /** The answer another request is rendering now, when one is. */
@@ -190,16 +254,22 @@ export class RenderCache {
     answer.kept = false;
     this.answers.delete(answer.key);
     this.bytes -= answer.bytes;
+    for (const url of answer.urls) if (this.sent.get(url)?.answer === answer) this.sent.delete(url);
+    answer.urls = [];
   }
 
   clear(): void {
-    for (const answer of this.answers.values()) answer.kept = false;
+    for (const answer of this.answers.values()) {
+      answer.kept = false;
+      answer.urls = [];
+    }
     this.answers.clear();
+    this.sent.clear();
     this.bytes = 0;
   }
 
-  stats(): { answers: number; bytes: number; maxBytes: number; hits: number; misses: number; evictions: number } {
-    return { answers: this.answers.size, bytes: this.bytes, maxBytes: this.maxBytes, ...this.counts };
+  stats(): { answers: number; addresses: number; bytes: number; maxBytes: number; hits: number; fastHits: number; misses: number; evictions: number } {
+    return { answers: this.answers.size, addresses: this.sent.size, bytes: this.bytes, maxBytes: this.maxBytes, ...this.counts };
   }
 }
 
@@ -224,8 +294,8 @@ function momentPinned(request: FastifyRequest): boolean {
 const etagOf = (answer: Answer, encoding: Encoding | null): string => `"${answer.hash}${encoding ? `-${encoding}` : ''}"`;
 
 /** If-None-Match names this answer (in any of its forms: they are the same answer, differently encoded). */
-function notModified(request: FastifyRequest, answer: Answer): boolean {
-  const given = request.headers['if-none-match'];
+function notModified(headers: IncomingHttpHeaders, answer: Answer): boolean {
+  const given = headers['if-none-match'];
   if (typeof given !== 'string') return false;
   return given.split(',').some((tag) => {
     const opaque = tag.trim().replace(/^W\//, '');
@@ -251,9 +321,9 @@ async function encoded(cache: RenderCache, answer: Answer, encoding: Encoding): 
 
 /** The form of the answer this client takes: its encoding, its ETag, and its body (null when the client has it already: 304). */
 async function formFor(cache: RenderCache, request: FastifyRequest, answer: Answer): Promise<{ encoding: Encoding | null; etag: string; body: Buffer | null }> {
-  const encoding = chooseEncoding(request, answer.body.length);
+  const encoding = chooseEncoding(request.headers, answer.body.length);
   const etag = etagOf(answer, encoding);
-  if (notModified(request, answer)) return { encoding, etag, body: null };
+  if (notModified(request.headers, answer)) return { encoding, etag, body: null };
   return { encoding, etag, body: encoding ? await encoded(cache, answer, encoding) : answer.body };
 }
 
@@ -280,7 +350,9 @@ async function sendKept(cache: RenderCache, request: FastifyRequest, reply: Fast
   for (const name of answer.removed) delete headers[name];
   reply.hijack();
   const { encoding, etag, body } = await formFor(cache, request, answer);
-  Object.assign(headers, { vary: 'accept-encoding', 'x-render-cache': 'hit', etag });
+  Object.assign(headers, { vary: 'accept-encoding', 'x-render-cache': 'hit' });
+  if (request.raw.url !== undefined) cache.sentTo(request.raw.url, answer, laneHeaders(headers));
+  headers.etag = etag;
   if (body === null) {
     reply.raw.writeHead(304, headers as OutgoingHttpHeaders);
     reply.raw.end();
@@ -293,6 +365,68 @@ async function sendKept(cache: RenderCache, request: FastifyRequest, reply: Fast
   reply.raw.end(request.method === 'HEAD' ? undefined : body);
 }
 
+/** The headers of an answer sent from the cache that the fast lane sends again: not those of each request. */
+function laneHeaders(headers: Headers): OutgoingHttpHeaders {
+  const kept: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name === 'etag' || name === 'content-encoding' || name === 'content-length' || name.startsWith('x-ratelimit-')) continue;
+    kept[name] = value;
+  }
+  return kept;
+}
+
+/**
+ * The fast lane: an answer the app has sent from the cache to an address, exactly as asked, is
+ * sent again to the next GET or HEAD of that address straight from the HTTP server, before the
+ * app routes the request or runs its hooks, when it is still the answer (the record's token read
+ * as the app reads it, the minute unchanged for an answer as at now), the client takes a form of
+ * it already made, and carries no session cookie. It is the same answer with the same headers.
+ * As with an answer the app sends from the cache, the rate limit does not count it: it costs less
+ * than a refusal would. Anything else goes to the app.
+ */
+function fastLane(app: FastifyInstance, cache: RenderCache): (request: IncomingMessage, response: ServerResponse) => boolean {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  return (request, response) => {
+    const url = request.url;
+    if (closing || url === undefined || (request.method !== 'GET' && request.method !== 'HEAD') || !cache.knows(url)) return false;
+    if ((request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`)) return false;
+    const sent = cache.sentFor(url, recordToken(app.tracker), Math.floor(app.now() / 60_000));
+    if (!sent) return false;
+    const encoding = chooseEncoding(request.headers, sent.answer.body.length);
+    const body = encoding ? sent.answer.encoded[encoding] : sent.answer.body;
+    // A form not made yet: the app makes it.
+    if (!body) return false;
+    cache.fastHit(sent.answer);
+    if (notModified(request.headers, sent.answer)) {
+      response.writeHead(304, headersOf(sent, encoding, null));
+      response.end();
+      return true;
+    }
+    response.writeHead(200, headersOf(sent, encoding, body));
+    // HEAD: the headers of GET, no body.
+    response.end(request.method === 'HEAD' ? undefined : body);
+    return true;
+  };
+}
+
+/** The whole headers of one form of an answer the fast lane sends (`body` null: not modified), made once. */
+function headersOf(sent: Sent, encoding: Encoding | null, body: Buffer | null): OutgoingHttpHeaders {
+  const name = `${body === null ? '304 ' : ''}${encoding ?? 'identity'}`;
+  let headers = sent.forms.get(name);
+  if (!headers) {
+    headers = { ...sent.headers, etag: etagOf(sent.answer, encoding) };
+    if (body !== null) {
+      if (encoding) headers['content-encoding'] = encoding;
+      headers['content-length'] = body.length;
+    }
+    sent.forms.set(name, headers);
+  }
+  return headers;
+}
+
 /** The headers a handler set (or changed), and those it removed, from what the reply had before it ran. */
 function handlerHeaders(before: Headers, after: Headers): { headers: Headers; removed: string[] } {
   const headers: Headers = {};
@@ -303,9 +437,11 @@ function handlerHeaders(before: Headers, after: Headers): { headers: Headers; re
   return { headers, removed: Object.keys(before).filter((name) => !(name in after) && !OWN_HEADERS.has(name)) };
 }
 
-export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number }) {
+export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number; fastLane?: boolean }) {
   const cache = new RenderCache(options.maxBytes);
   app.decorate('renderCache', cache);
+  const lane = fastLane(app, cache);
+  app.decorate('fastLane', options.fastLane === false ? () => false : lane);
   app.decorateRequest('renderCacheState', undefined);
   const nowPolicy = asAtNow(options.nowMaxAgeSeconds);
 
@@ -382,6 +518,7 @@ export default fp(async function renderCache(app: FastifyInstance, options: { ma
       encoding: {},
       bytes: body.length + 1024,
       kept: false,
+      urls: [],
     };
     if (state.key) cache.keep(answer);
     handOver(answer);

@@ -1,0 +1,214 @@
+/**
+ * The render cache's fast lane (src/plugins/render-cache.ts): an answer the app has sent from the
+ * cache is sent again straight from the HTTP server, before the app routes the request. Real
+ * requests over loopback to a listening server (app.inject does not pass through the server, so
+ * never through the lane); the cache's counts tell which answers the lane sent.
+ */
+import http, { type IncomingHttpHeaders } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
+import { contact, institution, milestone, type MadeInstitution } from './factories.js';
+import { makeApp, signedIn, TEST_NOW, type TestApp } from './helpers.js';
+
+interface Raw {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The bytes as sent (not decompressed). */
+  body: Buffer;
+}
+
+/** One request over a connection of its own, the answer's bytes as sent. */
+function request(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${path}`, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The headers but those of each response (its date) and those named. */
+const without = (headers: IncomingHttpHeaders, ...names: string[]) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'date' && !names.includes(name)));
+const RATE_LIMIT = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
+
+async function listening(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+}
+
+describe('the fast lane', () => {
+  let t: TestApp;
+  let base: string;
+  let clock = TEST_NOW;
+  let body: MadeInstitution;
+  const get = (path: string, headers: Record<string, string> = {}) => request(base, path, headers);
+  const fastHits = () => t.app.renderCache.stats().fastHits;
+
+  beforeAll(async () => {
+    t = await makeApp({ clock: () => clock, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    body = institution(t.app.tracker.db, { name: 'Fast Lane Trust' });
+    contact(t.app.tracker.db, body, { date: '2026-11-02', summary: 'A letter to the fast lane' });
+    base = await listening(t);
+  });
+  afterAll(() => t.close());
+
+  it('sends an answer the app sent from the cache again itself: the same bytes, and the same headers but the rate limit', async () => {
+    const miss = await get('/about');
+    const hit = await get('/about');
+    const before = fastHits();
+    const fast = await get('/about');
+    expect([miss.headers['x-render-cache'], hit.headers['x-render-cache'], fast.headers['x-render-cache']]).toEqual(['miss', 'hit', 'hit']);
+    expect(fastHits()).toBe(before + 1);
+    expect(fast.status).toBe(200);
+    expect(fast.body.equals(hit.body)).toBe(true);
+    expect(without(fast.headers)).toEqual(without(hit.headers, ...RATE_LIMIT));
+    // The security headers and the Content-Security-Policy are among them.
+    expect(fast.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(fast.headers['x-ratelimit-remaining']).toBeUndefined();
+    expect(Number(fast.headers['content-length'])).toBe(fast.body.length);
+  });
+
+  it('sends each form once the app has made it, with its own ETag; a form not made yet is left to the app', async () => {
+    const url = `/institutions/${body.slug}`;
+    const br = { 'accept-encoding': 'br' };
+    await get(url, br);
+    const appBr = await get(url, br);
+    let before = fastHits();
+    const fastBr = await get(url, br);
+    expect(fastHits()).toBe(before + 1);
+    expect(fastBr.headers['content-encoding']).toBe('br');
+    expect(fastBr.body.equals(appBr.body)).toBe(true);
+    expect(fastBr.headers.etag).toBe(appBr.headers.etag);
+    // gzip has not been asked for: the app makes it, then the lane sends it.
+    before = fastHits();
+    const appGzip = await get(url, { 'accept-encoding': 'gzip' });
+    expect(fastHits()).toBe(before);
+    const fastGzip = await get(url, { 'accept-encoding': 'gzip' });
+    expect(fastHits()).toBe(before + 1);
+    expect([fastGzip.headers['content-encoding'], fastGzip.headers.etag]).toEqual(['gzip', appGzip.headers.etag]);
+    expect(fastGzip.body.equals(appGzip.body)).toBe(true);
+    // And the whole page to a client that takes no compression.
+    const plain = await get(url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.etag).not.toBe(fastBr.headers.etag);
+  });
+
+  it('answers If-None-Match with 304 and HEAD with the headers of GET, itself', async () => {
+    await get('/institutions');
+    const full = await get('/institutions');
+    const before = fastHits();
+    const notModified = await get('/institutions', { 'if-none-match': String(full.headers.etag) });
+    const head = await request(base, '/institutions', {}, 'HEAD');
+    expect(fastHits()).toBe(before + 2);
+    expect([notModified.status, notModified.body.length, notModified.headers.etag]).toEqual([304, 0, full.headers.etag]);
+    expect([head.status, head.body.length, head.headers['content-length'], head.headers.etag]).toEqual([200, 0, full.headers['content-length'], full.headers.etag]);
+  });
+
+  it('sees a change committed by another connection (an import from the command line) on the very next request', async () => {
+    await get('/api/timeline');
+    await get('/api/timeline');
+    expect((await get('/api/timeline')).body.toString()).not.toContain('Committed by another process');
+    const other = openDatabase(t.databasePath);
+    try {
+      milestone(other, body, { date: '2026-11-21', summary: 'Committed by another process' });
+    } finally {
+      other.$client.close();
+    }
+    const before = fastHits();
+    const next = await get('/api/timeline');
+    expect([next.headers['x-render-cache'], fastHits()]).toEqual(['miss', before]);
+    expect(next.body.toString()).toContain('Committed by another process');
+  });
+
+  it('sees a change written by the app itself on the very next request', async () => {
+    await get('/timeline');
+    await get('/timeline');
+    contact(t.app.tracker.db, body, { date: '2026-11-22', summary: 'Written through the same connection' });
+    const next = await get('/timeline');
+    expect(next.headers['x-render-cache']).toBe('miss');
+    expect(next.body.toString()).toContain('Written through the same connection');
+  });
+
+  it('sends an answer as at now only within its minute', async () => {
+    clock = TEST_NOW + 1_000;
+    await get('/');
+    await get('/');
+    const before = fastHits();
+    expect((await get('/')).headers['x-render-cache']).toBe('hit');
+    expect(fastHits()).toBe(before + 1);
+    clock = TEST_NOW + 61_000;
+    const next = await get('/');
+    clock = TEST_NOW;
+    expect([next.headers['x-render-cache'], fastHits()]).toEqual(['miss', before + 1]);
+  });
+
+  it('leaves to the app every browser carrying the session cookie, and every request but GET and HEAD', async () => {
+    // Signed in first: signing in changes the record's token, which empties the cache.
+    const { client } = await signedIn(t);
+    await get('/corrections');
+    await get('/corrections');
+    expect(t.app.renderCache.stats().addresses).toBeGreaterThan(0);
+    const before = fastHits();
+    const signedInReader = await get('/corrections', { cookie: client.cookieHeader() });
+    const options = await request(base, '/corrections', {}, 'OPTIONS');
+    expect(fastHits()).toBe(before);
+    expect(signedInReader.headers['x-render-cache']).toBe('bypass');
+    expect(signedInReader.headers['cache-control']).toBe('private, no-store');
+    expect(options.headers['x-render-cache']).toBeUndefined();
+  });
+
+  it('knows a few addresses of each answer (the same page with tracking parameters), and forgets them when the record changes', async () => {
+    for (let i = 0; i < 12; i++) {
+      await get(`/charts?utm_source=link-${i}`);
+      await get(`/charts?utm_source=link-${i}`);
+    }
+    const { answers, addresses } = t.app.renderCache.stats();
+    expect(addresses).toBeLessThanOrEqual(4 * answers);
+    contact(t.app.tracker.db, body, { date: '2026-11-23', summary: 'A change that clears the cache' });
+    await get('/charts');
+    expect(t.app.renderCache.stats().addresses).toBe(0);
+  });
+});
+
+describe('the fast lane and the rate limit', () => {
+  it('counts no answer sent from the cache, by the app or by the lane: they cost less than a refusal would; everything else counts', async () => {
+    const t = await makeApp({ env: { RATE_LIMIT_PER_MINUTE: '4' } });
+    try {
+      const base = await listening(t);
+      // Counted: only the first, rendered; the second sent from the cache by the app, the others by the lane.
+      const codes = [];
+      for (let i = 0; i < 10; i++) codes.push((await request(base, '/about')).status);
+      expect(codes).toEqual(Array(10).fill(200));
+      expect(t.app.renderCache.stats().fastHits).toBe(8);
+      // The health check is never kept: each request is counted, after the one rendering of /about.
+      const health = [];
+      for (let i = 0; i < 5; i++) health.push((await request(base, '/healthz')).status);
+      expect(health).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the fast lane with LOG_REQUESTS on', () => {
+  it('is off, so that every request is logged by the app', async () => {
+    const log = new PassThrough();
+    let lines = '';
+    log.on('data', (chunk: Buffer) => (lines += chunk.toString()));
+    const t = await makeApp({ env: { LOG_REQUESTS: 'true' }, logStream: log });
+    try {
+      const base = await listening(t);
+      for (let i = 0; i < 4; i++) expect((await request(base, '/about')).status).toBe(200);
+      expect(t.app.renderCache.stats()).toMatchObject({ fastHits: 0, hits: 3 });
+      expect(lines.split('\n').filter((line) => line.includes('"url":"/about"') && line.includes('incoming request'))).toHaveLength(4);
+    } finally {
+      await t.close();
+    }
+  });
+});
