@@ -74,6 +74,24 @@ describe('the fast lane', () => {
     expect(Number(fast.headers['content-length'])).toBe(fast.body.length);
   });
 
+  it.each([
+    ['an embed, which other sites may frame', () => '/embed/scorecard'],
+    ['a badge, which other sites may show', () => `/badges/${body.slug}.svg`],
+    ['the JSON API, which other sites may read', () => '/api/institutions'],
+    ['a feed', () => '/feed.atom'],
+    ['the open data', () => '/data/institutions.csv'],
+    ['a chart', () => '/charts'],
+  ])('sends %s with the very headers the app sends it with', async (_kind, url) => {
+    const path = url();
+    await get(path, { 'accept-encoding': 'gzip' });
+    const hit = await get(path, { 'accept-encoding': 'gzip' });
+    const before = fastHits();
+    const fast = await get(path, { 'accept-encoding': 'gzip' });
+    expect([hit.status, hit.headers['x-render-cache'], fastHits()]).toEqual([200, 'hit', before + 1]);
+    expect(without(fast.headers)).toEqual(without(hit.headers, ...RATE_LIMIT));
+    expect(fast.body.equals(hit.body)).toBe(true);
+  });
+
   it('sends each form once the app has made it, with its own ETag; a form not made yet is left to the app', async () => {
     const url = `/institutions/${body.slug}`;
     const br = { 'accept-encoding': 'br' };

@@ -15,7 +15,9 @@
  * - while one request renders an answer, others asking for the same one wait for it instead of
  *   rendering it again;
  * - an answer kept is written straight to the socket, with the headers it was first sent with:
- *   the handler, the onSend hooks and serialisation are not run again.
+ *   the handler, the onSend hooks and serialisation are not run again;
+ * - once the app has sent it so to an address, the HTTP server sends it again to the next request
+ *   for that address before the app sees the request at all (`fastLane`).
  *
  * Every public answer also gets HTTP caching headers that let browsers, nginx and CDNs keep it
  * safely: a strong ETag (If-None-Match is answered 304), `Vary: accept-encoding`, and
