@@ -6,10 +6,14 @@
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { PassThrough } from 'node:stream';
+import zlib from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { contact, institution, milestone, type MadeInstitution } from './factories.js';
-import { makeApp, signedIn, TEST_NOW, type TestApp } from './helpers.js';
+import { FIXTURE_DATA, makeApp, signedIn, TEST_NOW, type TestApp } from './helpers.js';
 
 interface Raw {
   status: number;
@@ -229,4 +233,70 @@ describe('the fast lane with LOG_REQUESTS on', () => {
       await t.close();
     }
   });
+});
+
+describe('the fast lane over random histories', () => {
+  /** How many random histories: each step asks, writes or moves the clock. */
+  const RUNS = 200;
+  type Step =
+    | { op: 'get'; page: number; encoding: 'br' | 'gzip' | null; times: number }
+    | { op: 'write'; through: 'app' | 'another connection' }
+    | { op: 'tick'; minutes: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), page: fc.nat(), encoding: fc.constantFrom('br' as const, 'gzip' as const, null), times: fc.integer({ min: 1, max: 3 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('write' as const), through: fc.constantFrom('app' as const, 'another connection' as const) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('tick' as const), minutes: fc.constantFrom(0, 1, 59, 60 * 24) }) },
+  );
+
+  it(`answers every request as the app rendering it afresh would, over ${RUNS} random histories of asking, writing and time passing`, async () => {
+    let clock = TEST_NOW;
+    const cached = await makeApp({ clock: () => clock, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+    // The same database, read afresh for every answer.
+    const fresh = await buildApp(loadConfig({
+      DATABASE_PATH: cached.databasePath, BASE_URL: 'https://tracker.example.org', LOG_REQUESTS: 'false', DATA_DIR: FIXTURE_DATA,
+      SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters', RENDER_CACHE_MB: '0', RATE_LIMIT_PER_MINUTE: '1000000',
+    }), { now: () => clock });
+    let written = 0;
+    try {
+      const body = institution(cached.app.tracker.db, { name: 'Random History Trust' });
+      const pages = ['/', '/timeline', `/institutions/${body.slug}`, '/api/timeline', '/api/institutions', '/feed.atom', `/badges/${body.slug}.svg`, '/changes', '/about?utm_source=x'];
+      const base = await listening(cached);
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+          for (const s of steps) {
+            if (s.op === 'tick') clock += s.minutes * 60_000;
+            else if (s.op === 'write') {
+              const summary = `Written in a random history (${++written})`;
+              if (s.through === 'app') contact(cached.app.tracker.db, body, { date: '2026-11-10', summary });
+              else {
+                const other = openDatabase(cached.databasePath);
+                try {
+                  milestone(other, body, { date: '2026-11-11', summary });
+                } finally {
+                  other.$client.close();
+                }
+              }
+            } else {
+              const path = pages[s.page % pages.length]!;
+              const headers: Record<string, string> = s.encoding ? { 'accept-encoding': s.encoding } : {};
+              let answer!: Raw;
+              for (let i = 0; i < s.times; i++) answer = await request(base, path, headers);
+              const expected = await fresh.inject({ method: 'GET', url: path, headers });
+              const decoded = answer.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(answer.body) : answer.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(answer.body) : answer.body;
+              const expectedBody = expected.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(expected.rawPayload) : expected.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(expected.rawPayload) : expected.rawPayload;
+              expect([path, answer.status]).toEqual([path, expected.statusCode]);
+              expect(decoded.toString(), path).toBe(expectedBody.toString());
+              expect([path, answer.headers.etag, answer.headers['content-encoding']]).toEqual([path, expected.headers.etag, expected.headers['content-encoding']]);
+            }
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      // The lane did answer some of them.
+      expect(cached.app.renderCache.stats().fastHits).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+      await cached.close();
+    }
+  }, 120_000);
 });
