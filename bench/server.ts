@@ -1,6 +1,6 @@
 /**
- * The tracker on the benchmark database, plus two routes that send a fixed buffer from the same
- * process, the ceiling for a page of that size: `/bench/fixed/:bytes`, that many bytes of `x`, and
+ * The tracker on the benchmark database, plus two routes of the app that send a fixed buffer
+ * through its router and hooks: `/bench/fixed/:bytes`, that many bytes of `x`, and
  * `/bench/same?path=…&encoding=…`, the very bytes, type and encoding of that page as first sent
  * (the honest comparison: a load generator decodes plain ASCII faster than a page's own UTF-8).
  * And a plain Node server (node:http, no framework) in the same process, on a port of its own,
