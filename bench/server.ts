@@ -21,44 +21,53 @@ app.get<{ Params: { bytes: string } }>('/bench/fixed/:bytes', { config: { answer
   if (!buffer) buffers.set(bytes, (buffer = Buffer.alloc(bytes, 'x')));
   return reply.type('text/html; charset=utf-8').send(buffer);
 });
-const copies = new Map<string, { body: Buffer; type: string; encoding: string | undefined }>();
-// `encoding`: the Accept-Encoding the page was asked with; its bytes are kept in the form sent (brotli, say) and sent as they are.
-app.get<{ Querystring: { path: string; encoding?: string } }>('/bench/same', { config: { answer: false } }, async (request, reply) => {
-  const key = `${request.query.path}\n${request.query.encoding ?? ''}`;
+/** Headers of each connection or message, which Node writes itself. */
+const NODE_OWN = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+interface Copy {
+  body: Buffer;
+  /** Every header the page was sent with (but Node's own), its length as sent. */
+  headers: OutgoingHttpHeaders;
+}
+const copies = new Map<string, Copy | Promise<Copy>>();
+/**
+ * The page at `path` as first sent when asked with `encoding` (Accept-Encoding): its bytes in the
+ * form sent (brotli, say), and its headers; once made, without waiting (so that the plain server
+ * sends it as plain Node would).
+ */
+function copyOf(path: string, encoding: string | null): Copy | Promise<Copy> {
+  const key = `${path}\n${encoding ?? ''}`;
   let copy = copies.get(key);
   if (!copy) {
-    const page = await app.inject({ url: request.query.path, headers: request.query.encoding ? { 'accept-encoding': request.query.encoding } : {} });
-    const encoding = page.headers['content-encoding'];
-    copies.set(key, (copy = { body: page.rawPayload, type: String(page.headers['content-type']), encoding: typeof encoding === 'string' ? encoding : undefined }));
+    copy = app.inject({ url: path, headers: encoding ? { 'accept-encoding': encoding } : {} }).then((page) => {
+      const headers: OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(page.headers)) if (!NODE_OWN.has(name) && value !== undefined) headers[name] = value;
+      headers['content-length'] = page.rawPayload.length;
+      const made = { body: page.rawPayload, headers };
+      copies.set(key, made);
+      return made;
+    });
+    copies.set(key, copy);
   }
+  return copy;
+}
+app.get<{ Querystring: { path: string; encoding?: string } }>('/bench/same', { config: { answer: false } }, async (request, reply) => {
+  const copy = await copyOf(request.query.path, request.query.encoding ?? null);
   // A body already encoded is not compressed again (@fastify/compress leaves it).
-  if (copy.encoding) reply.header('content-encoding', copy.encoding);
-  return reply.type(copy.type).send(copy.body);
+  const encoding = copy.headers['content-encoding'];
+  if (encoding) reply.header('content-encoding', encoding);
+  return reply.type(String(copy.headers['content-type'])).send(copy.body);
 });
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 
-/** Headers of each connection or message, which Node writes itself. */
-const NODE_OWN = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-const plainCopies = new Map<string, { body: Buffer; headers: OutgoingHttpHeaders }>();
 const plain = http.createServer((request, response) => {
   const query = new URL(request.url ?? '/', 'http://x').searchParams;
-  const path = query.get('path') ?? '/';
-  const encoding = query.get('encoding');
-  const key = `${path}\n${encoding ?? ''}`;
-  const copy = plainCopies.get(key);
-  if (copy) {
+  const send = (copy: Copy) => {
     response.writeHead(200, copy.headers);
     response.end(copy.body);
-    return;
-  }
-  void app.inject({ url: path, headers: encoding ? { 'accept-encoding': encoding } : {} }).then((page) => {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(page.headers)) if (!NODE_OWN.has(name) && value !== undefined) headers[name] = value;
-    headers['content-length'] = page.rawPayload.length;
-    plainCopies.set(key, { body: page.rawPayload, headers });
-    response.writeHead(200, headers);
-    response.end(page.rawPayload);
-  });
+  };
+  const copy = copyOf(query.get('path') ?? '/', query.get('encoding'));
+  if (copy instanceof Promise) void copy.then(send);
+  else send(copy);
 });
 await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
 process.send?.({

@@ -34,7 +34,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordToken } from '../tracker/tracker.js';
 import { isWorkspaceUrl } from './as-of.js';
 import { chooseEncoding, compress, type Encoding } from './compression.js';
-import { carriesSession, SESSION_COOKIE } from './sessions.js';
+import { carriesSession } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,7 +100,7 @@ export interface Answer {
 /** An answer as the app sent it from the cache to an address exactly as asked: what the fast lane sends again. */
 interface Sent {
   answer: Answer;
-  /** Its headers as sent, but for those of each request (ETag, encoding, length, the rate limit's). */
+  /** Its headers as sent, but for those of each form (ETag, encoding, length) and the rate limit's. */
   headers: OutgoingHttpHeaders;
   /**
    * The whole headers of each form (`identity`, `br`, `gzip`; `304` plus its encoding when not
@@ -189,17 +189,14 @@ export class RenderCache {
     answer.urls.push(url);
   }
 
-  /**
-   * The answer kept for this address exactly as asked, with the headers it was sent with, when it
-   * is still the answer: kept under this token of the record, and as at this minute unless its
-   * moment is pinned.
-   */
-  sentFor(url: string, token: string, minute: number): Sent | undefined {
-    const sent = this.sent.get(url);
-    if (!sent) return undefined;
-    const { answer } = sent;
-    if (!answer.kept || answer.token !== token || (answer.minute !== null && answer.minute !== minute)) return undefined;
-    return sent;
+  /** The answer last sent from the cache to this address exactly as asked, with the headers it was sent with. */
+  sentFor(url: string): Sent | undefined {
+    return this.sent.get(url);
+  }
+
+  /** Whether an answer is still the answer: kept under this token of the record, and as at this minute unless its moment is pinned. */
+  static current(answer: Answer, token: string, minute: number): boolean {
+    return answer.kept && answer.token === token && (answer.minute === null || answer.minute === minute);
   }
 
   /** Counts an answer sent by the fast lane (a hit), and marks it used. */
@@ -207,11 +204,6 @@ export class RenderCache {
     this.used(answer);
     this.counts.hits++;
     this.counts.fastHits++;
-  }
-
-  /** Whether the fast lane knows this address (without reading the record). */
-  knows(url: string): boolean {
-    return this.sent.has(url);
   }
 
   /** The answer another request is rendering now, when one is. */
@@ -353,7 +345,8 @@ async function sendKept(cache: RenderCache, request: FastifyRequest, reply: Fast
   reply.hijack();
   const { encoding, etag, body } = await formFor(cache, request, answer);
   Object.assign(headers, { vary: 'accept-encoding', 'x-render-cache': 'hit' });
-  if (request.raw.url !== undefined) cache.sentTo(request.raw.url, answer, laneHeaders(headers));
+  // Before the headers of this form are added.
+  if (request.raw.url !== undefined) cache.sentTo(request.raw.url, answer, withoutRateLimit(headers));
   headers.etag = etag;
   if (body === null) {
     reply.raw.writeHead(304, headers as OutgoingHttpHeaders);
@@ -367,14 +360,12 @@ async function sendKept(cache: RenderCache, request: FastifyRequest, reply: Fast
   reply.raw.end(request.method === 'HEAD' ? undefined : body);
 }
 
-/** The headers of an answer sent from the cache that the fast lane sends again: not those of each request. */
-function laneHeaders(headers: Headers): OutgoingHttpHeaders {
-  const kept: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === 'etag' || name === 'content-encoding' || name === 'content-length' || name.startsWith('x-ratelimit-')) continue;
-    kept[name] = value;
-  }
-  return kept;
+/**
+ * The headers without the rate limit's: those an answer kept carries are the count of the request
+ * that rendered it, and the lane counts nothing.
+ */
+function withoutRateLimit(headers: Headers): OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('x-ratelimit-'))) as OutgoingHttpHeaders;
 }
 
 /**
@@ -392,11 +383,10 @@ function fastLane(app: FastifyInstance, cache: RenderCache): (request: IncomingM
     closing = true;
   });
   return (request, response) => {
-    const url = request.url;
-    if (closing || url === undefined || (request.method !== 'GET' && request.method !== 'HEAD') || !cache.knows(url)) return false;
-    if ((request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`)) return false;
-    const sent = cache.sentFor(url, recordToken(app.tracker), Math.floor(app.now() / 60_000));
-    if (!sent) return false;
+    if (closing || request.url === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+    const sent = cache.sentFor(request.url);
+    if (!sent || carriesSession(request)) return false;
+    if (!RenderCache.current(sent.answer, recordToken(app.tracker), Math.floor(app.now() / 60_000))) return false;
     const encoding = chooseEncoding(request.headers, sent.answer.body.length);
     const body = encoding ? sent.answer.encoded[encoding] : sent.answer.body;
     // A form not made yet: the app makes it.
@@ -442,8 +432,7 @@ function handlerHeaders(before: Headers, after: Headers): { headers: Headers; re
 export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number; fastLane?: boolean }) {
   const cache = new RenderCache(options.maxBytes);
   app.decorate('renderCache', cache);
-  const lane = fastLane(app, cache);
-  app.decorate('fastLane', options.fastLane === false ? () => false : lane);
+  app.decorate('fastLane', options.fastLane === false ? () => false : fastLane(app, cache));
   app.decorateRequest('renderCacheState', undefined);
   const nowPolicy = asAtNow(options.nowMaxAgeSeconds);
 

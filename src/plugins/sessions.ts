@@ -5,6 +5,7 @@
  * for browsers that carry the session cookie.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import fp from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
@@ -63,8 +64,8 @@ function knownBrowser(secret: string, secure: boolean): KnownBrowser {
 export const SESSION_COOKIE = 'tracker_session';
 export const SESSION_HOURS = 12;
 
-/** Whether the browser sent the session cookie (a campaigner, or someone who opened the sign-in page). */
-export const carriesSession = (request: FastifyRequest): boolean => (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+/** Whether the browser sent the session cookie (a campaigner, or someone who opened the sign-in page): a request of the app or of the HTTP server. */
+export const carriesSession = (request: { headers: IncomingHttpHeaders }): boolean => (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
 
 /**
  * Who has a session: the workspace (the sign-in page included), the pages about following by
