@@ -8,7 +8,7 @@
  */
 import { londonDateOf } from '../domain/calendar.js';
 import type { LadderPoint } from '../domain/positions.js';
-import { STANCES } from '../domain/vocabulary.js';
+import { STANCES, type Stance } from '../domain/vocabulary.js';
 import type { ChartData, KindRow } from '../tracker/charts.js';
 import { instantLabel, kindsLabel, longDate, plural, stanceLabel } from './format.js';
 import { STANCE_COLOURS, STANCE_STACK } from './stances.js';
@@ -27,6 +27,8 @@ export interface ChartDrawing {
 /** A chart's shapes and words, apart from its title and description. */
 export interface ChartShapes {
   fontSize: number;
+  /** Areas of one colour, each drawn as one path of rectangles (`areaPath`). */
+  areas: { fill: string; d: string }[];
   rects: { x: number; y: number; width: number; height: number; fill: string }[];
   lines: { x1: number; y1: number; x2: number; y2: number }[];
   texts: { x: number; y: number; text: string; anchor?: 'start' | 'middle' | 'end' }[];
@@ -56,7 +58,7 @@ function sameItems<T extends object>(a: readonly T[], b: readonly T[]): boolean 
 }
 
 const sameShapes = (a: ChartShapes, b: ChartShapes): boolean =>
-  a.fontSize === b.fontSize && sameItems(a.rects, b.rects) && sameItems(a.lines, b.lines) && sameItems(a.texts, b.texts) && sameItems(a.legend, b.legend);
+  a.fontSize === b.fontSize && sameItems(a.areas, b.areas) && sameItems(a.rects, b.rects) && sameItems(a.lines, b.lines) && sameItems(a.texts, b.texts) && sameItems(a.legend, b.legend);
 
 /**
  * The shapes a chart drew before, when they are the same as `shapes`; else `shapes`, kept. A
@@ -93,6 +95,22 @@ const GAP = 1;
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
+/** A rectangle of a chart, in its units. */
+export interface Segment {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Rectangles of one colour as one SVG path, each a closed subpath (`M x y h w v h h -w z`): a
+ * third of the markup of a `<rect>` each, and one element for all of them.
+ */
+export function areaPath(segments: readonly Segment[]): string {
+  return segments.map((r) => `M${r.x} ${r.y}h${r.width}v${r.height}h${r2(-r.width)}z`).join('');
+}
+
 function legend(width: ChartWidth, y: number, shown: boolean): { items: ChartShapes['legend']; height: number; bottom: number } {
   if (!shown) return { items: [], height: 0, bottom: y };
   const perRow = width === 'wide' ? 5 : 3;
@@ -121,15 +139,26 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
   const left = 40;
   const max = Math.max(1, ...points.map((p) => p.involved));
   const bar = (W - left - 10) / Math.max(points.length, 1);
-  const rects: ChartShapes['rects'] = [];
+  // Bars of fewer than 3 units touch (no gap between weeks): a stance's segment that stays the
+  // same from week to week is then one rectangle, which draws exactly what the weeks' would.
+  const touching = !(bar > 3);
+  const segments = new Map<Stance, Segment[]>(STANCE_STACK.map((s) => [s, []]));
+  const lastWeek = new Map<Stance, number>();
   points.forEach((p, i) => {
     let y = bottom;
     for (const s of STANCE_STACK) {
       const h = ((bottom - top) * p.byAsk[ask.slug]![s]) / max;
       y -= h;
-      if (h > 0) rects.push({ x: r2(left + i * bar), y: r2(y), width: r2(Math.max(bar - (bar > 3 ? 1 : 0), 0.5)), height: r2(Math.max(h - GAP, 0.5)), fill: STANCE_COLOURS[s].fill });
+      if (h <= 0) continue;
+      const next = { x: r2(left + i * bar), y: r2(y), width: r2(Math.max(bar - (bar > 3 ? 1 : 0), 0.5)), height: r2(Math.max(h - GAP, 0.5)) };
+      const list = segments.get(s)!;
+      const last = list[list.length - 1];
+      if (touching && last && lastWeek.get(s) === i - 1 && last.y === next.y && last.height === next.height) last.width = r2(next.x + next.width - last.x);
+      else list.push(next);
+      lastWeek.set(s, i);
     }
   });
+  const areas: ChartShapes['areas'] = STANCE_STACK.filter((s) => segments.get(s)!.length > 0).map((s) => ({ fill: STANCE_COLOURS[s].fill, d: areaPath(segments.get(s)!) }));
   const firstDate = points[0] ? longDate(londonDateOf(points[0].at)) : '';
   const lastDate = points.length ? longDate(londonDateOf(points[points.length - 1]!.at)) : '';
   const texts: ChartShapes['texts'] = [
@@ -149,7 +178,8 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
     height: key.bottom,
     shapes: sameShapesAsBefore(id, {
       fontSize: font,
-      rects,
+      areas,
+      rects: [],
       lines: [
         { x1: left, y1: bottom, x2: W - 10, y2: bottom },
         { x1: left, y1: top, x2: left, y2: bottom },
@@ -193,7 +223,7 @@ export function kindsChart(rows: KindRow[], ask: { slug: string; title: string }
     description: kindsSummary(rows, ask),
     width: W,
     height: key.bottom,
-    shapes: sameShapesAsBefore(id, { fontSize: font, rects, lines: [], texts, legend: key.items }),
+    shapes: sameShapesAsBefore(id, { fontSize: font, areas: [], rects, lines: [], texts, legend: key.items }),
   };
 }
 
@@ -232,7 +262,7 @@ export function silencesChart(list: SilenceRow[], width: ChartWidth): ChartDrawi
     description: silencesSummary(list),
     width: W,
     height: 30 + Math.max(list.length, 1) * rowH,
-    shapes: sameShapesAsBefore(id, { fontSize: font, rects, lines: [], texts, legend: [] }),
+    shapes: sameShapesAsBefore(id, { fontSize: font, areas: [], rects, lines: [], texts, legend: [] }),
   };
 }
 

@@ -212,10 +212,12 @@ describe('the drawings', () => {
     expect(texts(wide)).toEqual(['0', '4', '25 April 2021', '6 May 2021']);
     expect(texts(narrow)).toEqual(['0', '4', 'From 25 April 2021', 'to 6 May 2021']);
     // One bar for each week's stances: no position (1), no position (2), then committed, considering and no position.
-    const fills = (svg: Element | undefined) => [...(svg?.querySelectorAll('rect') ?? [])].map((r) => r.getAttribute('fill'));
+    // Each colour is one path, with a rectangle for each week that has it, in the order of the stack.
+    const bars = (svg: Element | undefined) => [...(svg?.querySelectorAll('path') ?? [])].map((p) => [p.getAttribute('fill'), (p.getAttribute('d') ?? '').split('M').length - 1]);
     const { none, committed, considering } = STANCE_COLOURS;
-    expect(fills(wide)).toEqual([none.fill, none.fill, committed.fill, considering.fill, none.fill]);
-    expect(fills(narrow)).toEqual(fills(wide));
+    expect(bars(wide)).toEqual([[committed.fill, 1], [considering.fill, 1], [none.fill, 3]]);
+    expect(bars(narrow)).toEqual(bars(wide));
+    expect(wide?.querySelectorAll('rect').length).toBe(0);
   });
 
   it('cuts a long name short in the drawing only', async () => {
