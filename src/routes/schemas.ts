@@ -24,6 +24,14 @@ export const AsOfQuery = Type.Object({ as_of: Type.Optional(AS_OF), rev: Type.Op
 /** The same, refusing any other parameter (the JSON API). */
 export const StrictAsOfQuery = Type.Object({ as_of: Type.Optional(AS_OF), rev: Type.Optional(REV) }, { additionalProperties: false });
 
+/** An institution's page: its history a page at a time, newest first. */
+export const InstitutionPageQuery = Type.Object({
+  as_of: Type.Optional(AS_OF),
+  rev: Type.Optional(REV),
+  before: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The cursor of the next page of the history; follow the page’s link rather than building it' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Events of the history per page, 1 to 200 (default 50)' })),
+});
+
 export const SlugParams = Type.Object({
   slug: Type.String({ maxLength: 100, description: 'The institution’s slug, as in its page’s address, e.g. nhs-england' }),
 });

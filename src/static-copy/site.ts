@@ -78,13 +78,21 @@ const FAMILIES = {
 } as const;
 type Family = keyof typeof FAMILIES;
 
-/** Lists that the server pages with a cursor (`?before=`): the copy numbers their pages. */
+/**
+ * Lists that the server pages with a cursor (`?before=`): the copy numbers their pages. Each
+ * institution's history is one too (`/institutions/{}`, then `/institutions/{}/page/2`).
+ */
 const SEQUENCES = [
   { first: '/timeline', page: (n: number) => `/timeline/page/${n}` },
   { first: '/api/timeline', page: (n: number) => `/api/timeline/page/${n}` },
   { first: '/corrections', page: (n: number) => `/corrections/page/${n}` },
   { first: '/corrections.json', page: (n: number) => `/corrections/page/${n}.json` },
 ];
+
+type Sequence = (typeof SEQUENCES)[number];
+
+/** An institution's page (the first of its history's pages). */
+const INSTITUTION_PAGE = /^\/institutions\/[^/?#]+$/;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -268,7 +276,7 @@ export async function exportStaticCopy(options: StaticExportOptions): Promise<St
     };
 
     /** A list paged with cursors: each page names the next (`?before=…`), which becomes the next numbered page. */
-    const sequence = async (s: (typeof SEQUENCES)[number]) => {
+    const sequence = async (s: Sequence) => {
       const links = new RegExp(`(?:"|${escapeRegExp(baseUrl)})${escapeRegExp(s.first)}\\?before=([-0-9.]+)`, 'g');
       let url: string | null = s.first;
       for (let n = 1; url !== null; n++) {
@@ -291,7 +299,10 @@ export async function exportStaticCopy(options: StaticExportOptions): Promise<St
     await runAll(SEQUENCES.map((s) => () => sequence(s))[Symbol.iterator](), SEQUENCES.length);
     function* others(): Generator<() => Promise<void>> {
       for (const [url, file] of contents.single) yield () => render(url, file);
-      for (const url of contents.familyUrls()) yield () => render(url, fileOf(url));
+      for (const url of contents.familyUrls()) {
+        // An institution's page lists its history a page at a time: its later pages are numbered as a list's.
+        yield INSTITUTION_PAGE.test(url) ? () => sequence({ first: url, page: (n) => `${url}/page/${n}` }) : () => render(url, fileOf(url));
+      }
     }
     await runAll(others(), options.concurrency ?? 4);
 

@@ -132,6 +132,31 @@ const PAGES: PageCase[] = [
     ],
   },
   {
+    // The history a page at a time (one event to a page here): the first page.
+    name: 'institution-history-paged',
+    url: (s) => `/institutions/${s.national.slug}?limit=1`,
+    status: 200,
+    heading: STORY.national,
+    shows: ['History', '2 events in all, 1 to a page', `Search or filter ${STORY.national}’s history on the timeline`, 'Older events'],
+    hides: ['Newest events'],
+    check: async (page) => {
+      expect(await page.locator('section[aria-labelledby="history-heading"] article.event').count()).toBe(1);
+      expect(await page.getByRole('navigation', { name: `Pages of ${STORY.national}’s history` }).getByRole('link').allInnerTexts()).toEqual(['Older events']);
+    },
+  },
+  {
+    // A later page of the history, with links both ways.
+    name: 'institution-history-older',
+    url: (s) => `/institutions/${s.national.slug}?limit=1&before=4102444800000.1`,
+    status: 200,
+    heading: STORY.national,
+    shows: ['History: older events', '2 events in all, 1 to a page', 'This page lists those of 23 April 2021'],
+    check: async (page) => {
+      expect(await page.title()).toMatch(new RegExp(`^${STORY.national}: older events – `));
+      expect(await page.getByRole('navigation', { name: `Pages of ${STORY.national}’s history` }).getByRole('link').allInnerTexts()).toEqual(['Newest events', 'Older events']);
+    },
+  },
+  {
     name: 'institution-police',
     url: (s) => `/institutions/${s.police.slug}`,
     status: 200,

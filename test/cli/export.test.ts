@@ -51,6 +51,8 @@ describe('the static copy', () => {
       expected.push(`institutions/${i.slug}/index.html`, `institutions/${i.slug}/feed.atom`, `api/institutions/${i.slug}.json`, `badges/${i.slug}.svg`, `embed/institutions/${i.slug}/index.html`);
     }
     for (const id of [...story.approaches, story.statement, story.milestone]) expected.push(`events/${id}/index.html`, `api/events/${id}.json`);
+    // The police force's history, 55 approaches, is on two pages of its own.
+    expected.push(`institutions/${police.slug}/page/2/index.html`);
     expect(expected.filter((f) => !files.has(f))).toEqual([]);
     // Nothing else: no third timeline page, no page of the workspace.
     expect([...files].filter((f) => !expected.includes(f))).toEqual([]);
@@ -68,6 +70,12 @@ describe('the static copy', () => {
     expect(read(dir, 'data/events.csv').split('\n').filter(Boolean)).toHaveLength(58);
     expect(JSON.parse(read(dir, 'data/events.json')).events).toHaveLength(57);
     expect(read(dir, `badges/${police.slug}.svg`)).toContain('<svg');
+    // Every event of the police force's history once, over its two pages, newest first.
+    const listed = (file: string) => [...dom(read(dir, file)).querySelectorAll('article.event h3 a')].map((a) => Number(/events\/(\d+)\/$/.exec(a.getAttribute('href') ?? '')?.[1]));
+    const first = listed(`institutions/${police.slug}/index.html`);
+    const second = listed(`institutions/${police.slug}/page/2/index.html`);
+    expect([first.length, second.length]).toEqual([50, 5]);
+    expect([...first, ...second]).toEqual([...story.approaches].reverse());
   });
 
   it('links only to its own files, relative to each page, or to BASE_URL’s addresses of them', () => {
@@ -89,6 +97,8 @@ describe('the static copy', () => {
     expect(links(`events/${story.statement}/index.html`)).toEqual(expect.arrayContaining(['../../', '../../static/site.css', `../../institutions/${story.trust.slug}/`, '../../timeline/']));
     expect(links('timeline/index.html')).toContain('page/2/');
     expect(links('timeline/page/2/index.html')).toEqual(expect.arrayContaining(['../../../', '../../', '../../../static/site.css']));
+    expect(links(`institutions/${story.police.slug}/index.html`)).toContain('page/2/#history-heading');
+    expect(links(`institutions/${story.police.slug}/page/2/index.html`)).toContain('../../#history-heading');
     expect(links('corrections/index.html')).toEqual(expect.arrayContaining(['page/2/', '../corrections.json', '../corrections.atom']));
     expect(links('index.html')).toEqual(expect.arrayContaining(['static/site.css', 'institutions/', `events/${story.milestone}/`, 'feed.atom']));
 
