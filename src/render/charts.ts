@@ -24,12 +24,20 @@ export interface ChartDrawing {
   shapes: ChartShapes;
 }
 
+/** A rectangle of a chart, in its units. */
+export interface Segment {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** A chart's shapes and words, apart from its title and description. */
 export interface ChartShapes {
   fontSize: number;
   /** Areas of one colour, each drawn as one path of rectangles (`areaPath`). */
   areas: { fill: string; d: string }[];
-  rects: { x: number; y: number; width: number; height: number; fill: string }[];
+  rects: (Segment & { fill: string })[];
   lines: { x1: number; y1: number; x2: number; y2: number }[];
   texts: { x: number; y: number; text: string; anchor?: 'start' | 'middle' | 'end' }[];
   /** The legend drawn inside the image (pages show an HTML legend instead and hide this). */
@@ -95,14 +103,6 @@ const GAP = 1;
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
-/** A rectangle of a chart, in its units. */
-export interface Segment {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 /**
  * Rectangles of one colour as one SVG path, each a closed subpath (`M x y h w v h h -w z`): a
  * third of the markup of a `<rect>` each, and one element for all of them.
@@ -158,7 +158,7 @@ export function positionsChart(points: LadderPoint[], ask: { slug: string; title
       lastWeek.set(s, i);
     }
   });
-  const areas: ChartShapes['areas'] = STANCE_STACK.filter((s) => segments.get(s)!.length > 0).map((s) => ({ fill: STANCE_COLOURS[s].fill, d: areaPath(segments.get(s)!) }));
+  const areas: ChartShapes['areas'] = [...segments].filter(([, list]) => list.length > 0).map(([s, list]) => ({ fill: STANCE_COLOURS[s].fill, d: areaPath(list) }));
   const firstDate = points[0] ? longDate(londonDateOf(points[0].at)) : '';
   const lastDate = points.length ? longDate(londonDateOf(points[points.length - 1]!.at)) : '';
   const texts: ChartShapes['texts'] = [

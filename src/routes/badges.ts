@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { institutionBadge } from '../render/badges.js';
 import { renderPage } from '../render/page.js';
-import { freshness, institutionAsAt, institutionPage, scorecard } from '../tracker/tracker.js';
+import { campaignView, freshness, institutionAsAt, scorecard } from '../tracker/tracker.js';
 import { askOr400, institutionOr404 } from './lookups.js';
 import { AsOfQuery, BadgeQuery, SlugParams } from './schemas.js';
 
@@ -34,7 +34,8 @@ export default async function badgeRoutes(fastify: FastifyInstance) {
 
   app.get('/embed/institutions/:slug', { schema: { params: SlugParams, querystring: AsOfQuery } }, async (request, reply) => {
     allowFraming(reply);
-    const { institution, campaign } = institutionOr404(institutionPage(t, request.params.slug, request.at), request.params.slug);
-    return renderPage(request, reply, 'embed/institution', institution.name, { institution, asks: campaign.asks });
+    // The embed shows the institution's figures, not its history: the history is not read.
+    const institution = institutionOr404(institutionAsAt(t, request.params.slug, request.at), request.params.slug);
+    return renderPage(request, reply, 'embed/institution', institution.name, { institution, asks: campaignView(t, request.at).asks });
   });
 }

@@ -43,8 +43,10 @@ export default async function institutionRoutes(fastify: FastifyInstance) {
     // The history a page at a time (as the timeline pages it), so that the page stays small
     // whatever the length of the record; the count says how long it is.
     const before = decodeCursor(q.before);
-    const history = timeline(t, request.at, { institutionId: institution.id }, before, q.limit ?? HISTORY_PAGE_SIZE);
-    const total = before === null && history.next === null ? { count: history.events.length, more: false } : timelineCount(t, request.at, { institutionId: institution.id }, TIMELINE_COUNT_CAP);
+    const limit = q.limit ?? HISTORY_PAGE_SIZE;
+    const isFirstPage = before === null;
+    const history = timeline(t, request.at, { institutionId: institution.id }, before, limit);
+    const total = isFirstPage && history.next === null ? { count: history.events.length, more: false } : timelineCount(t, request.at, { institutionId: institution.id }, TIMELINE_COUNT_CAP);
     // The event that set each position, whether or not it is on this page of the history.
     const setBy: Record<string, EventView | null> = {};
     for (const ask of campaign.asks) {
@@ -66,7 +68,7 @@ export default async function institutionRoutes(fastify: FastifyInstance) {
     const pageUrl = `${t.baseUrl}/institutions/${institution.slug}`;
     const embedCode = embedSnippet(`${t.baseUrl}/embed/institutions/${institution.slug}`, `${institution.name} on ${campaign.title}`, 360);
     const badgeCode = badgeSnippet(pageUrl, `${t.baseUrl}/badges/${institution.slug}.svg`, `${institution.name} on ${campaign.title}`);
-    const title = before === null ? institution.name : `${institution.name}: older events`;
+    const title = isFirstPage ? institution.name : `${institution.name}: older events`;
     return renderPage(
       request,
       reply,
@@ -77,8 +79,8 @@ export default async function institutionRoutes(fastify: FastifyInstance) {
         events: history.events,
         setBy,
         total,
-        pageSize: q.limit ?? HISTORY_PAGE_SIZE,
-        isFirstPage: before === null,
+        pageSize: limit,
+        isFirstPage,
         firstHref: `${withQuery(base, kept)}#history-heading`,
         nextHref: history.next ? `${withQuery(base, { ...kept, before: encodeCursor(history.next) })}#history-heading` : null,
         asks: campaign.asks,
