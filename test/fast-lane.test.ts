@@ -5,6 +5,7 @@
  * never through the lane); the cache's counts tell which answers the lane sent.
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
+import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
@@ -195,6 +196,105 @@ describe('the fast lane', () => {
     contact(t.app.tracker.db, body, { date: '2026-11-23', summary: 'A change that clears the cache' });
     await get('/charts');
     expect(t.app.renderCache.stats().addresses).toBe(0);
+  });
+});
+
+describe('the fast lane under load: requests read in the same turn of the event loop', () => {
+  let t: TestApp;
+  let base: string;
+  let port: number;
+  let body: MadeInstitution;
+  let writeAtSecond: (() => void) | null = null;
+
+  beforeAll(async () => {
+    t = await makeApp();
+    body = institution(t.app.tracker.db, { name: 'Turn Trust' });
+    contact(t.app.tracker.db, body, { date: '2026-11-02', summary: 'A letter before the turn' });
+    base = await listening(t);
+    port = (t.app.server.address() as { port: number }).port;
+    // Runs before the lane sees each request: the second request of a turn can write.
+    let seen = 0;
+    t.app.server.prependListener('request', () => {
+      seen++;
+      if (seen === 2 && writeAtSecond) {
+        writeAtSecond();
+        writeAtSecond = null;
+      }
+    });
+    t.app.server.prependListener('request', () => setImmediate(() => (seen = 0)));
+  });
+  afterAll(() => t.close());
+
+  /** `count` connections accepted by the server, then one GET of `path` on each written at once: their answers (status, cache header, body). */
+  async function together(path: string, count: number): Promise<{ cache: string; body: string }[]> {
+    const accepted = await new Promise<net.Socket[]>((resolve) => {
+      const sockets: net.Socket[] = [];
+      let serverSide = 0;
+      const onConnection = () => {
+        serverSide++;
+        if (serverSide === count) {
+          t.app.server.off('connection', onConnection);
+          resolve(sockets);
+        }
+      };
+      t.app.server.on('connection', onConnection);
+      for (let i = 0; i < count; i++) sockets.push(net.connect(port, '127.0.0.1'));
+    });
+    await Promise.all(accepted.filter((socket) => socket.connecting).map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
+    const answers = accepted.map(
+      (socket) =>
+        new Promise<{ cache: string; body: string }>((resolve) => {
+          let bytes = Buffer.alloc(0);
+          socket.on('data', (chunk: Buffer) => {
+            bytes = Buffer.concat([bytes, chunk]);
+            const end = bytes.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            const head = bytes.subarray(0, end).toString();
+            const length = Number(/content-length: (\d+)/i.exec(head)?.[1]);
+            if (bytes.length < end + 4 + length) return;
+            socket.destroy();
+            resolve({ cache: /x-render-cache: (\w+)/i.exec(head)?.[1] ?? '', body: bytes.subarray(end + 4, end + 4 + length).toString() });
+          });
+        }),
+    );
+    for (const socket of accepted) socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    return Promise.all(answers);
+  }
+
+  it('share one reading of other connections’ commits', async () => {
+    await request(base, '/timeline');
+    await request(base, '/timeline');
+    const { reads, shared } = t.app.turnReading!.counts;
+    const answers = await together('/timeline', 8);
+    expect(answers.map((a) => a.cache)).toEqual(Array(8).fill('hit'));
+    expect(t.app.turnReading!.counts).toEqual({ reads: reads + 1, shared: shared + 7 });
+  });
+
+  it('see a write by the app itself made during the turn: every request after it gets the new answer', async () => {
+    await request(base, '/timeline');
+    await request(base, '/timeline');
+    writeAtSecond = () => contact(t.app.tracker.db, body, { date: '2026-11-20', summary: 'Written during the turn' });
+    const answers = await together('/timeline', 6);
+    expect(answers.filter((a) => a.body.includes('Written during the turn'))).toHaveLength(5);
+    expect((await request(base, '/timeline')).body.toString()).toContain('Written during the turn');
+  });
+
+  it('see a commit by another connection from the next turn on (the requests of the turn arrived before it)', async () => {
+    await request(base, '/timeline');
+    await request(base, '/timeline');
+    writeAtSecond = () => {
+      const other = openDatabase(t.databasePath);
+      try {
+        milestone(other, body, { date: '2026-11-21', summary: 'Committed by another process during the turn' });
+      } finally {
+        other.$client.close();
+      }
+    };
+    const answers = await together('/timeline', 6);
+    expect(answers.map((a) => a.cache)).toEqual(Array(6).fill('hit'));
+    const next = await request(base, '/timeline');
+    expect(next.headers['x-render-cache']).toBe('miss');
+    expect(next.body.toString()).toContain('Committed by another process during the turn');
   });
 });
 

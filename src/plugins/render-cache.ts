@@ -31,10 +31,11 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordToken } from '../tracker/tracker.js';
+import { othersCommitted, recordToken, recordTokenWith } from '../tracker/tracker.js';
 import { isWorkspaceUrl } from './as-of.js';
 import { chooseEncoding, compress, type Encoding } from './compression.js';
 import { carriesSession } from './sessions.js';
+import { TurnReading } from './turn-reading.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +45,8 @@ declare module 'fastify' {
      * request, when it can (see `fastLane`); returns false to let the app answer.
      */
     fastLane: (request: IncomingMessage, response: ServerResponse) => boolean;
+    /** The fast lane's reading of other connections' commits, shared within a turn of the event loop (null when the lane is off). */
+    turnReading: TurnReading | null;
   }
   interface FastifyRequest {
     /** What the render cache knows of this request (undefined for what is not a public answer). */
@@ -371,22 +374,27 @@ function withoutRateLimit(headers: Headers): OutgoingHttpHeaders {
 /**
  * The fast lane: an answer the app has sent from the cache to an address, exactly as asked, is
  * sent again to the next GET or HEAD of that address straight from the HTTP server, before the
- * app routes the request or runs its hooks, when it is still the answer (the record's token read
- * as the app reads it, the minute unchanged for an answer as at now), the client takes a form of
+ * app routes the request or runs its hooks, when it is still the answer (the record's token: this
+ * process's writes counted for each request, other connections' commits read once for the
+ * requests read in the same turn of the event loop (`TurnReading`, which says why each of them is
+ * still seen by the very next request); the minute unchanged for an answer as at now), the client takes a form of
  * it already made, and carries no session cookie. It is the same answer with the same headers.
  * As with an answer the app sends from the cache, the rate limit does not count it: it costs less
  * than a refusal would. Anything else goes to the app.
  */
-function fastLane(app: FastifyInstance, cache: RenderCache): (request: IncomingMessage, response: ServerResponse) => boolean {
+function fastLane(app: FastifyInstance, cache: RenderCache, reading: TurnReading): (request: IncomingMessage, response: ServerResponse) => boolean {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   return (request, response) => {
-    if (closing || request.url === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
-    const sent = cache.sentFor(request.url);
-    if (!sent || carriesSession(request)) return false;
-    if (!RenderCache.current(sent.answer, recordToken(app.tracker), Math.floor(app.now() / 60_000))) return false;
+    const sent = closing || request.url === undefined || (request.method !== 'GET' && request.method !== 'HEAD') ? undefined : cache.sentFor(request.url);
+    if (!sent || carriesSession(request)) {
+      reading.passed(request.socket);
+      return false;
+    }
+    const token = recordTokenWith(app.tracker, reading.markFor(request.socket));
+    if (!RenderCache.current(sent.answer, token, Math.floor(app.now() / 60_000))) return false;
     const encoding = chooseEncoding(request.headers, sent.answer.body.length);
     const body = encoding ? sent.answer.encoded[encoding] : sent.answer.body;
     // A form not made yet: the app makes it.
@@ -429,10 +437,12 @@ function handlerHeaders(before: Headers, after: Headers): { headers: Headers; re
   return { headers, removed: Object.keys(before).filter((name) => !(name in after) && !OWN_HEADERS.has(name)) };
 }
 
-export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number; fastLane?: boolean }) {
+export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number; fastLane?: boolean; shareBelowConnections?: number }) {
   const cache = new RenderCache(options.maxBytes);
   app.decorate('renderCache', cache);
-  app.decorate('fastLane', options.fastLane === false ? () => false : fastLane(app, cache));
+  const reading = options.fastLane === false ? null : new TurnReading(() => othersCommitted(app.tracker), app.server, options.shareBelowConnections);
+  app.decorate('turnReading', reading);
+  app.decorate('fastLane', reading ? fastLane(app, cache, reading) : () => false);
   app.decorateRequest('renderCacheState', undefined);
   const nowPolicy = asAtNow(options.nowMaxAgeSeconds);
 

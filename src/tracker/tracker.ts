@@ -13,6 +13,8 @@ import {
   allPositionStatements,
   answeredOn,
   changeToken,
+  changeTokenWith,
+  othersMark,
   contactsCrossingRows,
   countTimelineRows,
   eventVersionRow,
@@ -106,6 +108,16 @@ export interface EventView extends EventJson {
  * the bank holiday list read again. What was computed under one token is stale under the next.
  */
 export const recordToken = (t: Tracker): string => `${changeToken(t.db)}|${t.calendar.holidays.length}`;
+
+/**
+ * `recordToken`, from the mark of other connections' commits (`othersMark`) read earlier; this
+ * process's own writes and the holiday list are read now. Equal to `recordToken` while no other
+ * connection has committed since the mark was read.
+ */
+export const recordTokenWith = (t: Tracker, others: string): string => `${changeTokenWith(t.db, others)}|${t.calendar.holidays.length}`;
+
+/** The mark of what other connections have committed (see `recordTokenWith`). */
+export const othersCommitted = (t: Tracker): string => othersMark(t.db);
 
 /** The latest revision of the public record. */
 export const currentRevision = (t: Tracker): number => latestRevision(t.db);

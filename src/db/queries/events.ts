@@ -312,7 +312,7 @@ export function countUnreadWrites(db: Db, rows: number): void {
 /**
  * A token that changes whenever the database changes, through this connection or another
  * (an import run from the command line, say): its rows (but for those counted as read by no
- * figure) or its tables.
+ * figure) or its tables. It is `othersMark` then `ownChanges`.
  */
 export function changeToken(db: Db): string {
   // One statement rather than three: it is read on every request.
@@ -320,7 +320,29 @@ export function changeToken(db: Db): string {
     db,
     'SELECT (SELECT data_version FROM pragma_data_version) AS external, total_changes() AS own, (SELECT schema_version FROM pragma_schema_version) AS schema',
   ).get() as { external: number; own: number; schema: number };
-  return `${external}:${own - (unreadWrites.get(db) ?? 0)}:${schema}`;
+  return `${external}:${schema}:${own - (unreadWrites.get(db) ?? 0)}`;
+}
+
+/**
+ * The part of `changeToken` that another connection's commit, or a change of tables, moves. It
+ * is read in a read transaction of its own, which costs a few system calls (SQLite's locks on the
+ * `-shm` file): the costly part of the token.
+ */
+export function othersMark(db: Db): string {
+  const { external, schema } = prepared(db, 'SELECT (SELECT data_version FROM pragma_data_version) AS external, (SELECT schema_version FROM pragma_schema_version) AS schema').get() as {
+    external: number;
+    schema: number;
+  };
+  return `${external}:${schema}`;
+}
+
+/**
+ * `changeToken`, from an `othersMark` read earlier and this connection's own writes counted now
+ * (read without a transaction: no system call).
+ */
+export function changeTokenWith(db: Db, others: string): string {
+  const { own } = prepared(db, 'SELECT total_changes() AS own').get() as { own: number };
+  return `${others}:${own - (unreadWrites.get(db) ?? 0)}`;
 }
 
 /** The instant of the latest published event at the reading's revision, or null. */
