@@ -75,8 +75,27 @@ export const NOT_KEPT = 'no-store';
 /** Addresses that are not answers about the record: static files (cached by their own rules) and the health check. */
 const NOT_ANSWERS = /^\/(static\/|healthz$|favicon\.ico$)/;
 
-/** Headers each request sets for itself, or this plugin does: never kept with an answer. */
-const OWN_HEADERS = new Set(['content-length', 'set-cookie', 'etag', 'cache-control', 'vary', 'content-encoding', 'x-render-cache', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+/**
+ * Headers each request sets for itself, or this plugin does: never kept with an answer. Among them
+ * the rate limit's count, which is of the request that rendered the answer: one sent from the cache
+ * is not counted (see README), so it says nothing of the rate limit rather than a stale count.
+ */
+const OWN_HEADERS = new Set([
+  'content-length',
+  'set-cookie',
+  'etag',
+  'cache-control',
+  'vary',
+  'content-encoding',
+  'x-render-cache',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+]);
 
 type Headers = Record<string, string | number | string[] | undefined>;
 
@@ -349,7 +368,7 @@ async function sendKept(cache: RenderCache, request: FastifyRequest, reply: Fast
   const { encoding, etag, body } = await formFor(cache, request, answer);
   Object.assign(headers, { vary: 'accept-encoding', 'x-render-cache': 'hit' });
   // Before the headers of this form are added.
-  if (request.raw.url !== undefined) cache.sentTo(request.raw.url, answer, withoutRateLimit(headers));
+  if (request.raw.url !== undefined) cache.sentTo(request.raw.url, answer, { ...headers } as OutgoingHttpHeaders);
   headers.etag = etag;
   if (body === null) {
     reply.raw.writeHead(304, headers as OutgoingHttpHeaders);
@@ -361,14 +380,6 @@ async function sendKept(cache: RenderCache, request: FastifyRequest, reply: Fast
   reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
   // HEAD: the headers of GET, no body.
   reply.raw.end(request.method === 'HEAD' ? undefined : body);
-}
-
-/**
- * The headers without the rate limit's: those an answer kept carries are the count of the request
- * that rendered it, and the lane counts nothing.
- */
-function withoutRateLimit(headers: Headers): OutgoingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('x-ratelimit-'))) as OutgoingHttpHeaders;
 }
 
 /**
