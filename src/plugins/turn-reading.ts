@@ -4,11 +4,13 @@
  *
  * Reading it costs a read transaction, and in WAL mode a read transaction costs system calls
  * (SQLite locks a read mark in the `-shm` file, and unlocks it): a few microseconds alone, about
- * twenty under load, which was most of what a cached answer cost. Under load, the lane answers
- * dozens of requests in one turn, each of which arrived before the turn began.
+ * twenty under load, some two fifths of what a cached answer cost. Under load, the lane answers
+ * dozens of requests in one turn, each of which was waiting when the turn began reading.
  *
  * Why sharing keeps "a change is seen by the very next request": a request may use a reading made
- * earlier in the turn only if all of it arrived before that reading was made.
+ * earlier in the turn only if its first bytes had arrived before that reading was made. So a
+ * request sent after a change was committed is never answered from a reading made before it (one
+ * sent while the change was being committed may be answered either way, as it would be anyway).
  *
  * - On Linux, libuv asks the kernel once per turn which connections have bytes to read
  *   (`epoll_wait`), then reads each, and Node's HTTP parser emits each request it completes as it
@@ -17,9 +19,9 @@
  *   descriptors: so the reading is shared only while the server has had fewer than
  *   `connectionLimit` connections since the last turn began (512 by default, leaving the rest to
  *   the process's other descriptors: the database, the mail worker's few connections).
- * - The bytes of a connection's first request read in a turn were waiting when the kernel was
- *   asked, so before the reading (made afterwards, in the same turn). Its later requests in the
- *   same turn (pipelined) may have arrived after the reading: each is read afresh.
+ * - The first bytes of a connection's first request read in a turn were waiting when the kernel
+ *   was asked, so before the reading (made afterwards, in the same turn). Its later requests in
+ *   the same turn (pipelined) may have arrived after the reading: each is read afresh.
  * - The reading is forgotten in the same turn's check phase (`setImmediate`), before libuv asks
  *   the kernel again.
  * - This process's own writes are counted for each request (`recordTokenWith`), at no cost.
