@@ -448,10 +448,10 @@ function handlerHeaders(before: Headers, after: Headers): { headers: Headers; re
   return { headers, removed: Object.keys(before).filter((name) => !(name in after) && !OWN_HEADERS.has(name)) };
 }
 
-export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number; fastLane?: boolean; shareBelowConnections?: number }) {
+export default fp(async function renderCache(app: FastifyInstance, options: { maxBytes: number; nowMaxAgeSeconds: number; fastLane?: boolean }) {
   const cache = new RenderCache(options.maxBytes);
   app.decorate('renderCache', cache);
-  const reading = options.fastLane === false ? null : new TurnReading(() => othersCommitted(app.tracker), app.server, options.shareBelowConnections);
+  const reading = options.fastLane === false ? null : new TurnReading(() => othersCommitted(app.tracker), app.server);
   app.decorate('turnReading', reading);
   app.decorate('fastLane', reading ? fastLane(app, cache, reading) : () => false);
   app.decorateRequest('renderCacheState', undefined);

@@ -312,15 +312,11 @@ export function countUnreadWrites(db: Db, rows: number): void {
 /**
  * A token that changes whenever the database changes, through this connection or another
  * (an import run from the command line, say): its rows (but for those counted as read by no
- * figure) or its tables. It is `othersMark` then `ownChanges`.
+ * figure) or its tables. Another connection's commits (`othersMark`), then this connection's
+ * own writes (`changeTokenWith`).
  */
 export function changeToken(db: Db): string {
-  // One statement rather than three: it is read on every request.
-  const { external, own, schema } = prepared(
-    db,
-    'SELECT (SELECT data_version FROM pragma_data_version) AS external, total_changes() AS own, (SELECT schema_version FROM pragma_schema_version) AS schema',
-  ).get() as { external: number; own: number; schema: number };
-  return `${external}:${schema}:${own - (unreadWrites.get(db) ?? 0)}`;
+  return changeTokenWith(db, othersMark(db));
 }
 
 /**
