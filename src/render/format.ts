@@ -62,8 +62,11 @@ export const nextDay = (date: string): string => addDays(date, 1);
 
 const numbers = new Intl.NumberFormat('en-GB');
 
-/** "1,234": a number as pages write it (one formatter for every page: a new one per call is slow). */
-export const number = (n: number): string => numbers.format(n);
+/**
+ * "1,234": a number as pages write it (one formatter for every page: a new one per call is slow).
+ * A whole number below 1,000 has no separator to add, and most figures on a page are one.
+ */
+export const number = (n: number): string => (Number.isInteger(n) && n >= 0 && n < 1000 ? String(n) : numbers.format(n));
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${number(n)} ${n === 1 ? one : many}`;

@@ -1,6 +1,7 @@
-/** How the directory's holdings are put in words. */
+/** How the directory's holdings and numbers are put in words. */
 import { describe, expect, it } from 'vitest';
-import { kindCounts } from '../../src/render/format.js';
+import fc from 'fast-check';
+import { kindCounts, number } from '../../src/render/format.js';
 import type { InstitutionKind } from '../../src/domain/vocabulary.js';
 
 describe('kindCounts', () => {
@@ -24,5 +25,32 @@ describe('kindCounts', () => {
     ['thousands', [{ kind: 'other', count: 1200 }], '1,200 other bodies'],
   ])('%s', (_name, kinds, words) => {
     expect(kindCounts(kinds)).toBe(words);
+  });
+});
+
+describe('number', () => {
+  it.each<[number, string]>([
+    [0, '0'],
+    [7, '7'],
+    [999, '999'],
+    [1000, '1,000'],
+    [1234567, '1,234,567'],
+    [-5, '-5'],
+    [-1000, '-1,000'],
+    [2.5, '2.5'],
+    [999.5, '999.5'],
+    [0.125, '0.125'],
+  ])('%s is written %s', (n, words) => {
+    expect(number(n)).toBe(words);
+  });
+
+  it('writes every number as en-GB does, whole numbers below 1,000 included', () => {
+    const enGB = new Intl.NumberFormat('en-GB');
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -5000, max: 5000 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((n) => !Object.is(n, -0))), (n) => {
+        expect(number(n)).toBe(enGB.format(n));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
