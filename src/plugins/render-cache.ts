@@ -27,7 +27,6 @@
  * campaigners; `no-store` for errors. `X-Render-Cache` says what the cache did: `hit`, `miss`,
  * `bypass` (not kept: a signed-in campaigner, a session cookie, a streamed download) or `off`.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -36,6 +35,7 @@ import { isWorkspaceUrl } from './as-of.js';
 import { chooseEncoding, compress, type Encoding } from './compression.js';
 import { carriesSession } from './sessions.js';
 import { TurnReading } from './turn-reading.js';
+import { digestOf } from '../render/fragments.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -109,7 +109,7 @@ export interface Answer {
   headers: Headers;
   removed: string[];
   body: Buffer;
-  /** The body's hash: the ETag of each form adds its encoding. */
+  /** The body's digest (render/fragments.ts `digestOf`), shortened: the ETag of each form adds its encoding. */
   hash: string;
   encoded: Partial<Record<Encoding, Buffer>>;
   encoding: Partial<Record<Encoding, Promise<Buffer>>>;
@@ -525,7 +525,7 @@ export default fp(async function renderCache(app: FastifyInstance, options: { ma
       headers: { ...headers, 'cache-control': String(reply.getHeader('cache-control')) },
       removed,
       body,
-      hash: createHash('sha256').update(body).digest('base64url').slice(0, 27),
+      hash: digestOf(body).toString('base64url').slice(0, 27),
       encoded: {},
       encoding: {},
       bytes: body.length + 1024,

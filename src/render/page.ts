@@ -7,6 +7,8 @@ import { isoInstant, londonDateOf, type WorkingCalendar } from '../domain/calend
 import { STANCES, INSTITUTION_KINDS, EVENT_TYPES } from '../domain/vocabulary.js';
 import { followingAvailable } from '../domain/following.js';
 import * as format from './format.js';
+import { drawnOnce } from './charts.js';
+import { PageBytes } from './fragments.js';
 
 /** How pages are rendered for the static copy (npm run export). */
 export interface StaticCopy {
@@ -56,6 +58,11 @@ export interface PageContext {
   staticCopy: StaticCopy | null;
   /** Whether readers can follow the campaign by email here (mail configured). */
   following: boolean;
+  /**
+   * Markup drawn once for what it shows (drawnOnce's terms): a page made by renderPage keeps it
+   * as bytes and holds a mark in its place (render/fragments.ts); any other page, as a string.
+   */
+  once: (shown: object, draw: () => string, part?: string) => string;
 }
 
 /** The address asked for without tracking parameters (as-of.ts); an error raised before that hook ran has the URL alone. */
@@ -91,6 +98,7 @@ export function pageContext(request: FastifyRequest, title: string, siteTitle: s
     ended: request.campaignEndedOn && request.endState !== 'live' ? { on: request.campaignEndedOn, label: format.longDate(request.campaignEndedOn), state: request.endState } : null,
     staticCopy: request.server.staticCopy,
     following: followingAvailable(request.server.config),
+    once: drawnOnce,
   };
 }
 
@@ -116,7 +124,7 @@ function withoutAsOf(url: string): string {
 }
 
 /** Renders a page template with the page context every template expects. */
-export function renderPage(
+export async function renderPage(
   request: FastifyRequest,
   reply: FastifyReply,
   template: string,
@@ -124,13 +132,15 @@ export function renderPage(
   data: Record<string, unknown>,
   description?: string,
   extra: Partial<PageContext> = {},
-): Promise<string> {
+): Promise<string | Buffer> {
   const t = request.server.tracker;
   const campaign = campaignView(t, request.at);
   const errors = data.errors as Record<string, unknown> | undefined;
   const hasErrors = errors !== undefined && Object.values(errors).some(Boolean);
+  const bytes = new PageBytes();
   const page = {
     ...pageContext(request, hasErrors ? `Error: ${title}` : title, campaign.title),
+    once: bytes.keep,
     ...extra,
     description: description ?? campaign.summary,
     csrf: request.user ? reply.generateCsrf() : undefined,
@@ -138,7 +148,8 @@ export function renderPage(
     flash: request.user ? takeFlash(request) : null,
   };
   if (request.revPinned && !page.workspace) page.revisedSince = revisedNotice(request, page);
-  return reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
+  const html = await reply.type('text/html; charset=utf-8').viewAsync(template, { ...data, page });
+  return bytes.join(html);
 }
 
 /** The "revised since" notice of a page shown at an older revision, or null when nothing it shows changed. */

@@ -404,7 +404,12 @@ export interface Overview {
   latestEvents: EventView[];
 }
 
+/** The overview's figures and latest events, kept while the reading cannot change (keptAsAt). */
 export function overview(t: Tracker, at: At): Overview {
+  return keptAsAt(t, 'overview', at, () => makeOverview(t, at));
+}
+
+function makeOverview(t: Tracker, at: At): Overview {
   const campaign = campaignView(t, at);
   const all = institutionsAsAt(t, at);
   const involved = all.filter((i) => i.involved);
