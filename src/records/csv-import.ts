@@ -15,7 +15,7 @@
  * are kept for the preview, and of each event added only its line (a number), for its audit row.
  */
 import { inWriteTransaction, type Db } from '../db/client.js';
-import { insertEventPosition, insertEventRow, insertEventSource, insertImportAuditRows } from '../db/queries/event-writes.js';
+import { insertEventPosition, insertEventRow, insertEventSource, insertImportAuditRows, lastEventVersionId, restoreEventVersionIndexes, setAsideEventVersionIndexes, type SetAsideIndex } from '../db/queries/event-writes.js';
 import { eventDateSpans, eventRecord, eventsOnDate, eventSourceRows, lastEventId, type EventRecord } from '../db/queries/events.js';
 import { contactRow } from '../db/queries/rules.js';
 import { directoryLookup, institutionRowBySlug, lastInstitutionId, type InstitutionRow } from '../db/queries/institutions.js';
@@ -420,9 +420,23 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
   // come (while the reading thread reads on), each batch in three statements: see
   // insertFirstEventVersions. `versioned` is the last event whose version is written.
   let versioned = recordedBefore;
+  // A large import into a record that held few versions (a campaign's first import): the indexes
+  // of the versions are dropped at its first batch and made again once, by sorting, when no more
+  // are added or a row updates an event, in the same transaction (setAsideEventVersionIndexes).
+  let setAside: SetAsideIndex[] | null = null;
+  let firstBatch = true;
   const writeVersions = (lastId: number) => {
+    if (firstBatch) {
+      firstBatch = false;
+      const batch = lastId - versioned;
+      if (batch >= VERSIONS_AT_ONCE && lastEventVersionId(db) <= batch) setAside = setAsideEventVersionIndexes(db);
+    }
     syncNewEvents(db, versioned, lastId, revision);
     versioned = lastId;
+  };
+  const restoreIndexes = () => {
+    if (setAside) restoreEventVersionIndexes(db, setAside);
+    setAside = null;
   };
   return {
     reading: {
@@ -438,6 +452,7 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
     check: eventRowChecker(db, rules, context, recordedBefore),
     write: (row) => {
       if (row.before) {
+        restoreIndexes();
         writeAudit();
         // A draft's update joins the file's revision (it changes the public record only if it publishes).
         const own = row.correctionNote !== null ? new Revision(db, actor, 'event.update', context.now, row.correctionNote, row.before.id) : revision;
@@ -458,6 +473,7 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
     },
     finish: () => {
       if (lastAdded > versioned) writeVersions(lastAdded);
+      restoreIndexes();
       writeAudit();
     },
   };

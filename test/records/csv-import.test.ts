@@ -396,6 +396,68 @@ describe('importing a large file (read in a worker thread)', () => {
   }, 60_000);
 });
 
+describe('setting the indexes of the versions aside during a large import', () => {
+  const actor = { userId: null, name: 'a test import' };
+  const letters = (n: number, from = 0) => Array.from({ length: n }, (_, i) => row({ summary: `Letter ${from + i} asking Wessex Police to close the scheme` }));
+  const importing = (rows: string[], header = HEADER) => importEventsCsv(db, [header, ...rows].join('\n'), { calendar, now: TEST_NOW, createdBy: 'test', actor });
+  const indexes = () => db.$client.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event_versions' ORDER BY name").all();
+  const stats = () => db.$client.prepare("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'event_versions' ORDER BY idx").all();
+  const schemaVersion = () => db.$client.pragma('schema_version', { simple: true }) as number;
+  const plan = (query: string) => (db.$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((p) => p.detail).join('; ');
+
+  it('makes each index again as it was, with the planner’s statistics, after thousands of events into a record of few', () => {
+    db.$client.exec('ANALYZE');
+    const before = { indexes: indexes(), stats: stats(), schema: schemaVersion() };
+    expect(before.indexes.length).toBeGreaterThanOrEqual(9);
+    expect(before.stats.length).toBeGreaterThan(0);
+    const result = importing(letters(6_000));
+    expect([result.problemCount, result.written]).toEqual([0, 6_000]);
+    // The schema changed (the indexes were dropped and made again), and is as it was.
+    expect(schemaVersion()).toBeGreaterThan(before.schema);
+    expect(indexes()).toEqual(before.indexes);
+    expect(stats()).toEqual(before.stats);
+    expect(db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(plan('SELECT version_id FROM event_versions WHERE event_id = 3 ORDER BY rev_from')).toMatch(/USING (COVERING )?INDEX ev_event/);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM event_versions WHERE rev_to IS NULL AND occurred_at > 0').get() as { n: number }).n).toBe(6_000);
+  });
+
+  it('leaves them in place for an import of few events, or into a record that held more versions than its first batch', () => {
+    const first = schemaVersion();
+    expect(importing(letters(10)).written).toBe(10);
+    expect(schemaVersion()).toBe(first);
+    expect(importing(letters(6_000)).written).toBe(6_000);
+    const grown = schemaVersion();
+    expect(grown).toBeGreaterThan(first);
+    expect(importing(letters(6_000, 6_000)).written).toBe(6_000);
+    expect(schemaVersion()).toBe(grown);
+  });
+
+  it('brings them back with everything else when a bad row after the first batch stops the import', () => {
+    const before = { indexes: indexes(), schema: schemaVersion() };
+    const result = importing([...letters(6_000), row({ channel: 'pigeon' })]);
+    expect([result.problemCount, result.written]).toEqual([1, 0]);
+    expect(schemaVersion()).toBe(before.schema);
+    expect(indexes()).toEqual(before.indexes);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM event_versions').get() as { n: number }).n).toBe(0);
+  });
+
+  it('makes them again when a row corrects an event after the first batch: its versions and every index come out right', () => {
+    expect(importing([row({ summary: 'Letter to be corrected' })]).written).toBe(1);
+    const recorded = (db.$client.prepare("SELECT id FROM events WHERE summary = 'Letter to be corrected'").get() as { id: number }).id;
+    const before = indexes();
+    const added = (n: number, from: number) => letters(n, from).map((r) => `,${r},`);
+    const correction = `${recorded},${row({ summary: 'Letter corrected' })},The summary was wrong`;
+    const result = importing([...added(5_000, 0), correction, ...added(1_000, 5_000)], `id,${HEADER},correction_note`);
+    expect([result.problemCount, result.toAdd, result.toUpdate, result.written]).toEqual([0, 6_000, 1, 6_001]);
+    expect(indexes()).toEqual(before);
+    expect(db.$client.prepare('SELECT summary, rev_to IS NULL AS current FROM event_versions WHERE event_id = ? ORDER BY version_id').all(recorded)).toEqual([
+      { summary: 'Letter to be corrected', current: 0 },
+      { summary: 'Letter corrected', current: 1 },
+    ]);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM event_versions WHERE rev_to IS NULL').get() as { n: number }).n).toBe(6_001);
+  });
+});
+
 describe('updating events named by id', () => {
   const idOf = (summary: string) => (db.$client.prepare('SELECT id FROM events WHERE summary = ?').get(summary) as { id: number }).id;
 
