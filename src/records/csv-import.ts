@@ -424,13 +424,9 @@ function eventImporter(db: Db, context: EventImportContext): Importer<ImportedEv
   // of the versions are dropped at its first batch and made again once, by sorting, when no more
   // are added or a row updates an event, in the same transaction (setAsideEventVersionIndexes).
   let setAside: SetAsideIndex[] | null = null;
-  let firstBatch = true;
   const writeVersions = (lastId: number) => {
-    if (firstBatch) {
-      firstBatch = false;
-      const batch = lastId - versioned;
-      if (batch >= VERSIONS_AT_ONCE && lastEventVersionId(db) <= batch) setAside = setAsideEventVersionIndexes(db);
-    }
+    const batch = lastId - versioned;
+    if (versioned === recordedBefore && batch >= VERSIONS_AT_ONCE && lastEventVersionId(db) <= batch) setAside = setAsideEventVersionIndexes(db);
     syncNewEvents(db, versioned, lastId, revision);
     versioned = lastId;
   };

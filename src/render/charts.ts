@@ -12,6 +12,7 @@ import { STANCES, type Stance } from '../domain/vocabulary.js';
 import type { ChartData, KindRow } from '../tracker/charts.js';
 import { instantLabel, kindsLabel, longDate, plural, stanceLabel } from './format.js';
 import { STANCE_COLOURS, STANCE_STACK } from './stances.js';
+import { keptFor } from './fragments.js';
 
 export interface ChartDrawing {
   /** Unique on the page: the ids of the title and description derive from it. */
@@ -280,11 +281,7 @@ const drawn = new WeakMap<object, Map<string, string>>();
  * `shown` and `part` alone.
  */
 export function drawnOnce(shown: object, draw: () => string, part = ''): string {
-  let parts = drawn.get(shown);
-  if (!parts) drawn.set(shown, (parts = new Map()));
-  let markup = parts.get(part);
-  if (markup === undefined) parts.set(part, (markup = draw()));
-  return markup;
+  return keptFor(drawn, shown, part, draw);
 }
 
 export type ChartSet = ReturnType<typeof makeChartSet>;

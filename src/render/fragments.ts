@@ -13,6 +13,18 @@ interface Part {
   digest: Buffer;
 }
 
+/**
+ * What `make` makes of `shown` (or of one `part` of it), made once and kept in `store` while
+ * `shown` is: markup drawn once as a string (render/charts.ts `drawnOnce`) or as bytes (`PageBytes`).
+ */
+export function keptFor<T>(store: WeakMap<object, Map<string, T>>, shown: object, part: string, make: () => T): T {
+  let parts = store.get(shown);
+  if (!parts) store.set(shown, (parts = new Map()));
+  let made = parts.get(part);
+  if (made === undefined) parts.set(part, (made = make()));
+  return made;
+}
+
 /** Markup kept as bytes, for what it shows and which part of it (as drawnOnce keeps strings). */
 const kept = new WeakMap<object, Map<string, Part>>();
 
@@ -58,16 +70,14 @@ export class PageBytes {
    * alone, and make plain markup (not another part's mark).
    */
   readonly keep = (shown: object, draw: () => string, part = ''): string => {
-    let parts = kept.get(shown);
-    if (!parts) kept.set(shown, (parts = new Map()));
-    let made = parts.get(part);
-    if (made === undefined) {
-      const markup = draw();
-      if (markup.includes(MARK)) throw new Error('Markup kept as bytes holds the mark of another part');
-      const bytes = Buffer.from(markup);
-      parts.set(part, (made = { bytes, digest: createHash('sha256').update(bytes).digest() }));
-    }
-    this.#parts.push(made);
+    this.#parts.push(
+      keptFor(kept, shown, part, () => {
+        const markup = draw();
+        if (markup.includes(MARK)) throw new Error('Markup kept as bytes holds the mark of another part');
+        const bytes = Buffer.from(markup);
+        return { bytes, digest: createHash('sha256').update(bytes).digest() };
+      }),
+    );
     return `${MARK}${this.#parts.length - 1}${END}`;
   };
 

@@ -73,8 +73,7 @@ export function anyPublishedIn(db: Db, afterId: number, lastId: number): boolean
  * written, and the sources' trigger has nothing to do (0011_search_sources_first).
  */
 export function insertFirstEventVersions(db: Db, afterId: number, lastId: number, rev: number): void {
-  const { base } = prepared(db, 'SELECT coalesce(max(version_id), 0) AS base FROM event_versions').get() as { base: number };
-  const params = { afterId, lastId, offset: base - afterId };
+  const params = { afterId, lastId, offset: lastEventVersionId(db) - afterId };
   // The new events by id (NOT INDEXED: the table itself, in order, rather than an index and a sort).
   const published = "e.id > @afterId AND e.id <= @lastId AND e.status = 'published' AND e.deleted_at IS NULL";
   prepared(
